@@ -1,0 +1,289 @@
+"""The keys of ../shared/spec/keys.md as data: editions, sections, tables, rows and columns.
+
+Every number in a report has an address ``table.row.column``. This module is the single place
+where those keys, their official Chinese labels and the label variants seen in published
+reports are written down; the readers, the checker, the writers and the database all use it.
+
+``signatures`` are short normalised fragments (see :func:`gongkai.read.normalize.label_key`)
+that identify a row label even when it is truncated, wrapped or printed with variant wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+EditionKey = Literal["2021", "2019"]
+EDITIONS: tuple[EditionKey, ...] = ("2021", "2019")
+ValueKind = Literal["count", "amount", "signed"]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: ValueKind = "count"
+    variants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    columns: tuple[Column, ...]
+    signatures: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+    group: str = ""  # the printed group label, e.g. "(三)不予公开"
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    rows: tuple[Row, ...]
+
+    def row(self, key: str) -> Row:
+        for r in self.rows:
+            if r.key == key:
+                return r
+        raise KeyError(key)
+
+    @property
+    def row_keys(self) -> tuple[str, ...]:
+        return tuple(r.key for r in self.rows)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: str
+    signatures: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    key: EditionKey
+    document: str
+    sections: tuple[Section, ...]
+    tables: tuple[Table, ...]
+    addresses: tuple[str, ...] = field(default=())
+
+    def table(self, key: str) -> Table:
+        for t in self.tables:
+            if t.key == key:
+                return t
+        raise KeyError(key)
+
+    def column(self, address: str) -> Column:
+        t, r, c = address.split(".")
+        for col in self.table(t).row(r).columns:
+            if col.key == c:
+                return col
+        raise KeyError(address)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("overview", "一、总体情况", ("总体情况",)),
+    Section("active_disclosure", "二、主动公开政府信息情况", ("主动公开政府信息情况", "主动公开政府信息")),
+    Section(
+        "requests",
+        "三、收到和处理政府信息公开申请情况",
+        ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请", "政府信息公开申请情况"),
+    ),
+    Section(
+        "appeals",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        ("行政复议行政诉讼情况", "行政复议行政诉讼", "行政复议和行政诉讼", "被申请行政复议"),
+    ),
+    Section("problems", "五、存在的主要问题及改进情况", ("存在的主要问题", "主要问题及改进", "存在问题及改进")),
+    Section("other_matters", "六、其他需要报告的事项", ("其他需要报告的事项", "其他需要报告")),
+)
+SECTION_KEYS = tuple(s.key for s in SECTIONS)
+
+# --- requests ------------------------------------------------------------------------------
+
+REQUEST_COLUMNS: tuple[Column, ...] = (
+    Column("natural_person", "自然人"),
+    Column("commercial_enterprise", "商业企业", variants=("法人或其他组织",)),
+    Column("research_institution", "科研机构"),
+    Column("social_organization", "社会公益组织", variants=("社会组织",)),
+    Column("legal_service_institution", "法律服务机构"),
+    Column("other_organization", "其他"),
+    Column("total", "总计"),
+)
+APPLICANT_COLUMNS = tuple(c.key for c in REQUEST_COLUMNS[:-1])
+REQUEST_COLUMN_KEYS = tuple(c.key for c in REQUEST_COLUMNS)
+
+
+def _rq(key: str, label: str, sigs: tuple[str, ...], group: str = "", variants: tuple[str, ...] = ()) -> Row:
+    return Row(key, label, REQUEST_COLUMNS, sigs, variants, group)
+
+
+_REQ_HEAD = (
+    _rq("new_received", "一、本年新收政府信息公开申请数量", ("本年新收",)),
+    _rq("carried_over", "二、上年结转政府信息公开申请数量", ("上年结转",)),
+    _rq("granted", "（一）予以公开", ("予以公开",), "三、本年度办理结果"),
+    _rq("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开",), "三、本年度办理结果"),
+    _rq("withheld_state_secret", "1.属于国家秘密", ("国家秘密",), "（三）不予公开"),
+    _rq(
+        "withheld_prohibited_by_law",
+        "2.其他法律行政法规禁止公开",
+        ("禁止公开",),
+        "（三）不予公开",
+        ("2.其他法律法规禁止公开",),
+    ),
+    _rq("withheld_security_stability", "3.危及“三安全一稳定”", ("三安全一稳定", "危及三安全", "三安全"), "（三）不予公开"),
+    _rq("withheld_third_party_rights", "4.保护第三方合法权益", ("第三方合法权益", "保护第三方"), "（三）不予公开"),
+    _rq("withheld_internal_affairs", "5.属于三类内部事务信息", ("内部事务",), "（三）不予公开"),
+    _rq("withheld_process_information", "6.属于四类过程性信息", ("过程性信息", "四类过程"), "（三）不予公开"),
+    _rq("withheld_enforcement_file", "7.属于行政执法案卷", ("执法案卷",), "（三）不予公开"),
+    _rq("withheld_administrative_query", "8.属于行政查询事项", ("行政查询",), "（三）不予公开"),
+    _rq("unavailable_not_held", "1.本机关不掌握相关政府信息", ("不掌握",), "（四）无法提供"),
+    _rq("unavailable_needs_creation", "2.没有现成信息需要另行制作", ("另行制作", "没有现成"), "（四）无法提供"),
+    _rq("unavailable_unclear", "3.补正后申请内容仍不明确", ("仍不明确", "补正后申请"), "（四）无法提供"),
+    _rq("rejected_petition", "1.信访举报投诉类申请", ("信访举报", "举报投诉"), "（五）不予处理"),
+    _rq("rejected_duplicate", "2.重复申请", ("重复申请",), "（五）不予处理"),
+    _rq("rejected_publication", "3.要求提供公开出版物", ("公开出版物",), "（五）不予处理"),
+    _rq("rejected_excessive", "4.无正当理由大量反复申请", ("大量反复",), "（五）不予处理"),
+    _rq(
+        "rejected_confirmation",
+        "5.要求行政机关确认或重新出具已获取信息",
+        ("重新出具", "确认或重新"),
+        "（五）不予处理",
+    ),
+)
+_REQ_OTHER_2021 = (
+    _rq(
+        "other_overdue_correction",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        ("逾期不补正",),
+        "（六）其他处理",
+    ),
+    _rq(
+        "other_overdue_fee",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        ("收费通知", "缴纳费用", "逾期未按"),
+        "（六）其他处理",
+    ),
+    _rq("other_reasons", "3.其他", ("3其他",), "（六）其他处理"),
+)
+_REQ_OTHER_2019 = (_rq("other_handling", "（六）其他处理", ("其他处理",)),)
+_REQ_TAIL = (
+    _rq("total_processed", "（七）总计", ("七总计",), variants=("总计",)),
+    _rq("carried_forward", "四、结转下年度继续办理", ("结转下年度", "下年度继续"),),
+)
+
+REQUESTS_2021 = Table("requests", "收到和处理政府信息公开申请情况", _REQ_HEAD + _REQ_OTHER_2021 + _REQ_TAIL)
+REQUESTS_2019 = Table("requests", "收到和处理政府信息公开申请情况", _REQ_HEAD + _REQ_OTHER_2019 + _REQ_TAIL)
+
+OUTCOME_ROWS_2021 = tuple(r.key for r in REQUESTS_2021.rows[2:-2])
+OUTCOME_ROWS_2019 = tuple(r.key for r in REQUESTS_2019.rows[2:-2])
+OTHER_ROWS_2021 = tuple(r.key for r in _REQ_OTHER_2021)
+
+# --- appeals -------------------------------------------------------------------------------
+
+APPEAL_COLUMNS: tuple[Column, ...] = (
+    Column("upheld", "结果维持"),
+    Column("corrected", "结果纠正"),
+    Column("other", "其他结果"),
+    Column("pending", "尚未审结"),
+    Column("total", "总计"),
+)
+APPEALS = Table(
+    "appeals",
+    "行政复议、行政诉讼",
+    (
+        Row("reconsideration", "行政复议", APPEAL_COLUMNS, ("行政复议",)),
+        Row("litigation_direct", "未经复议直接起诉", APPEAL_COLUMNS, ("未经复议", "直接起诉"), group="行政诉讼"),
+        Row("litigation_after_reconsideration", "复议后起诉", APPEAL_COLUMNS, ("复议后起诉",), group="行政诉讼"),
+    ),
+)
+
+# --- active disclosure ---------------------------------------------------------------------
+
+_DOCS_2021 = (
+    Column("issued", "本年制发件数"),
+    Column("repealed", "本年废止件数"),
+    Column("in_force", "现行有效件数"),
+)
+_DECISIONS = (Column("decisions", "本年处理决定数量"),)
+
+ACTIVE_2021 = Table(
+    "active_disclosure",
+    "主动公开政府信息情况",
+    (
+        Row("rules", "规章", _DOCS_2021, ("规章",), group="第二十条第（一）项"),
+        Row("normative_documents", "行政规范性文件", _DOCS_2021, ("规范性文件",), group="第二十条第（一）项"),
+        Row("licensing", "行政许可", _DECISIONS, ("行政许可",), group="第二十条第（五）项"),
+        Row("penalty", "行政处罚", _DECISIONS, ("行政处罚",), group="第二十条第（六）项"),
+        Row("coercion", "行政强制", _DECISIONS, ("行政强制",), group="第二十条第（六）项"),
+        Row(
+            "fees",
+            "行政事业性收费",
+            (Column("amount", "本年收费金额（单位：万元）", "amount"),),
+            ("事业性收费",),
+            group="第二十条第（八）项",
+        ),
+    ),
+)
+
+_DOCS_2019 = (
+    Column("made", "本年新制作数量"),
+    Column("published", "本年新公开数量"),
+    Column("total_published", "对外公开总数量"),
+)
+_ITEMS_2019 = (
+    Column("items_last_year", "上一年项目数量"),
+    Column("items_change", "本年增/减", "signed"),
+    Column("decisions", "处理决定数量"),
+)
+ACTIVE_2019 = Table(
+    "active_disclosure",
+    "主动公开政府信息情况",
+    (
+        Row("rules", "规章", _DOCS_2019, ("规章",), group="第二十条第（一）项"),
+        Row("normative_documents", "规范性文件", _DOCS_2019, ("规范性文件",), group="第二十条第（一）项"),
+        Row("licensing", "行政许可", _ITEMS_2019, ("行政许可",), group="第二十条第（五）项"),
+        Row("other_services", "其他对外管理服务事项", _ITEMS_2019, ("对外管理服务",), group="第二十条第（五）项"),
+        Row("penalty", "行政处罚", _ITEMS_2019, ("行政处罚",), group="第二十条第（六）项"),
+        Row("coercion", "行政强制", _ITEMS_2019, ("行政强制",), group="第二十条第（六）项"),
+        Row("fees", "行政事业性收费", _ITEMS_2019[:2], ("事业性收费",), group="第二十条第（八）项"),
+        Row(
+            "procurement",
+            "政府集中采购",
+            (Column("projects", "采购项目数量"), Column("amount", "采购总金额", "amount")),
+            ("集中采购",),
+            group="第二十条第（九）项",
+        ),
+    ),
+)
+
+
+def _addresses(tables: tuple[Table, ...]) -> tuple[str, ...]:
+    return tuple(f"{t.key}.{r.key}.{c.key}" for t in tables for r in t.rows for c in r.columns)
+
+
+_T2021 = (ACTIVE_2021, REQUESTS_2021, APPEALS)
+_T2019 = (ACTIVE_2019, REQUESTS_2019, APPEALS)
+EDITION_2021 = Edition("2021", "国办公开办函〔2021〕30号", SECTIONS, _T2021, _addresses(_T2021))
+EDITION_2019 = Edition("2019", "国办公开办函〔2019〕60号", SECTIONS, _T2019, _addresses(_T2019))
+
+
+@cache
+def edition(key: str) -> Edition:
+    """The edition spec for ``"2021"`` or ``"2019"``."""
+    if key == "2021":
+        return EDITION_2021
+    if key == "2019":
+        return EDITION_2019
+    raise KeyError(f"unknown edition {key!r}")
+
+
+def edition_for_year(year: int | None) -> EditionKey:
+    """The edition an agency must use for a report on ``year``."""
+    return "2019" if year is not None and year <= 2020 else "2021"
+
+
+def outcome_rows(edition_key: str) -> tuple[str, ...]:
+    return OUTCOME_ROWS_2019 if edition_key == "2019" else OUTCOME_ROWS_2021
