@@ -1,0 +1,108 @@
+"""Every way a run of printed numbers can fill a row of cells.
+
+A row of ``n`` cells printed as ``m`` numbers:
+
+* ``m == n``: one exact reading, position by position (unless a number such as ``000023``
+  cannot be one cell, which means digits of adjacent cells ran together);
+* ``m < n``: numbers may hold the digits of several adjacent cells (``230`` = ``23``, ``0``),
+  and cells may have been lost in extraction: every split of the digits into ``k <= n`` values,
+  placed in order into every choice of ``k`` of the ``n`` cells;
+* ``m > n``: stray numbers: every window of ``n`` consecutive numbers.
+
+The identities choose among them (:mod:`gongkai.read.solve`). A row with more readings than
+:data:`MAX_READINGS` is not guessed at: it gets no reading and its cells stay unknown.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from functools import lru_cache
+
+from gongkai.read.solve import Obs, Reading
+from gongkai.read.tokens import Token
+
+MAX_READINGS = 5000
+
+
+def _obs(t: Token) -> Obs:
+    return Obs(t.value if t.kind == "num" else None, t.raw, t.line)
+
+
+def _digits(t: Token) -> str | None:
+    """The digit string of an integer token that could hold several cells."""
+    if t.kind != "num" or not t.text.isdigit():
+        return None
+    return t.text
+
+
+def _valid(part: str) -> bool:
+    return part == "0" or not part.startswith("0")
+
+
+@lru_cache(maxsize=4096)
+def splits(digits: str, parts: int) -> tuple[tuple[str, ...], ...]:
+    """All ways to cut ``digits`` into ``parts`` numbers with no leading zeros."""
+    if parts == 1:
+        return ((digits,),) if _valid(digits) else ()
+    out = []
+    for i in range(1, len(digits) - parts + 2):
+        head = digits[:i]
+        if not _valid(head):
+            continue
+        for rest in splits(digits[i:], parts - 1):
+            out.append((head, *rest))
+    return tuple(out)
+
+
+def _token_options(t: Token, most: int) -> list[list[Obs]]:
+    """The ways one token can be read: whole, or its digits split into 2..most cells."""
+    d = _digits(t)
+    if d is None:
+        return [[_obs(t)]]
+    out: list[list[Obs]] = []
+    for p in range(1, min(len(d), most) + 1):
+        for parts in splits(d, p):
+            out.append([Obs(int(x), x, t.line) for x in parts])
+    return out
+
+
+def _value_lists(tokens: list[Token], extra: int) -> Iterator[list[Obs]]:
+    """Every list of values the tokens can be split into, using at most ``extra`` more cells."""
+    if not tokens:
+        yield []
+        return
+    for opt in _token_options(tokens[0], extra + 1):
+        for rest in _value_lists(tokens[1:], extra - (len(opt) - 1)):
+            yield opt + rest
+
+
+def readings_for(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
+    """Readings of ``tokens`` into ``n`` cells, and whether the single reading is exact."""
+    m = len(tokens)
+    if m == 0:
+        return [], False
+    if m == n and all(_digits(t) is None or _valid(t.text) for t in tokens):
+        return [tuple(_obs(t) for t in tokens)], True
+    if m > n:
+        seen: dict[tuple, Reading] = {}
+        for i in range(m - n + 1):
+            rd = tuple(_obs(t) for t in tokens[i : i + n])
+            seen.setdefault(tuple(o.value for o in rd), rd)
+        return list(seen.values()), False
+    out: list[Reading] = []
+    seen_keys: set[tuple] = set()
+    for values in _value_lists(tokens, n - m):
+        k = len(values)
+        for positions in itertools.combinations(range(n), k):
+            slots: list[Obs | None] = [None] * n
+            for p, o in zip(positions, values, strict=True):
+                slots[p] = o
+            key = tuple(None if o is None else (o.value, o.raw) for o in slots)
+            if key in seen_keys:
+                continue
+            seen_keys.add(key)
+            out.append(tuple(slots))
+            if len(out) > MAX_READINGS:
+                return [], False
+    return out, len(out) == 1 and m == n

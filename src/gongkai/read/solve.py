@@ -1,0 +1,355 @@
+"""Choose between readings of printed numbers with the identities, and infer what they force.
+
+A *segment* is a run of printed numbers that belongs to a known set of cells (one row of the
+requests table, the appeals row of 15 numbers, a row of the active-disclosure table). When the
+numbers fit the cells one to one, the segment has a single, exact reading. When they do not
+(a column lost in extraction, digits of adjacent cells run together, a stray number), it has
+several readings, and the identities decide:
+
+1. Fix every exact segment and propagate the identities (a single unknown in an identity is
+   forced; a zero remainder over non-negative unknowns forces them all to zero).
+2. If that leaves no violated identity, keep only the readings of each open segment that are
+   consistent with what is known, merge readings that give the same cells, and enumerate the
+   remaining combinations component by component. Every combination that violates nothing is
+   a solution; a cell equal in every solution is known (``inferred``), one that differs is
+   ``ambiguous``.
+3. If the printed numbers themselves break an identity (the report does not balance), the
+   combinations with the fewest violated identities are the solutions, and any cell that was
+   only forced by an identity that does not hold is dropped back to unknown.
+
+Nothing here knows about Chinese or layouts; the tests exercise it directly.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from gongkai.model.identities import Identity
+from gongkai.model.report import Status
+
+Value = int | Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Obs:
+    """One printed cell: its value (None for a printed blank such as "/"), text and line."""
+
+    value: Value | None
+    raw: str
+    line: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+Reading = tuple[Obs | None, ...]  # aligned with Segment.addresses; None = nothing printed there
+
+
+@dataclass
+class Segment:
+    addresses: tuple[str, ...]
+    readings: list[Reading]
+    exact: bool = False  # a single reading taken position by position, no guessing
+
+
+@dataclass(slots=True)
+class Result:
+    value: Value | None = None
+    status: Status = Status.MISSING
+    obs: Obs | None = None  # what was printed for this cell in the reading taken
+    candidates: list[Value] = field(default_factory=list)
+
+
+COMBINATION_LIMIT = 4000  # combinations of open readings tried per component
+
+
+def propagate(values: dict[str, Value], identities: Sequence[Identity]) -> tuple[dict[str, Value], int]:
+    """Fill what the identities force; return the values and the number of violated identities."""
+    values = dict(values)
+    changed = True
+    while changed:
+        changed = False
+        for ident in identities:
+            s = 0
+            unknown: list[tuple[str, int]] = []
+            for a, c in ident.terms:
+                v = values.get(a)
+                if v is None:
+                    unknown.append((a, c))
+                else:
+                    s += c * v
+            if not unknown:
+                continue
+            if len(unknown) == 1:
+                a, c = unknown[0]
+                v = -s * c
+                if v >= 0:
+                    values[a] = v
+                    changed = True
+            elif len({c for _, c in unknown}) == 1 and s == 0:
+                for a, _ in unknown:
+                    values[a] = 0
+                changed = True
+    return values, violations(values, identities)
+
+
+def violations(values: dict[str, Value], identities: Iterable[Identity]) -> int:
+    n = 0
+    for ident in identities:
+        s = 0
+        unknown_signs: set[int] = set()
+        for a, c in ident.terms:
+            v = values.get(a)
+            if v is None:
+                unknown_signs.add(c)
+            else:
+                s += c * v
+        if not unknown_signs:
+            n += s != 0
+        elif len(unknown_signs) == 1:
+            # the unknowns (all on one side, all >= 0) must make up -s·sign >= 0
+            (sign,) = unknown_signs
+            n += -s * sign < 0
+    return n
+
+
+def violated(values: dict[str, Value], identities: Iterable[Identity]) -> list[Identity]:
+    return [i for i in identities if violations(values, (i,))]
+
+
+def _printed(reading: Reading, addresses: tuple[str, ...]) -> dict[str, Value]:
+    return {a: o.value for a, o in zip(addresses, reading, strict=True) if o is not None and o.value is not None}
+
+
+def _compatible(reading: Reading, addresses: tuple[str, ...], known: dict[str, Value]) -> bool:
+    for a, o in zip(addresses, reading, strict=True):
+        if o is not None and o.value is not None:
+            k = known.get(a)
+            if k is not None and k != o.value:
+                return False
+    return True
+
+
+def _components(segments: list[Segment], identities: Sequence[Identity]) -> list[list[int]]:
+    """Groups of segment indices linked by identities (union-find)."""
+    parent = list(range(len(segments)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner = {a: i for i, s in enumerate(segments) for a in s.addresses}
+    for ident in identities:
+        segs = {owner[a] for a in ident.addresses if a in owner}
+        first = next(iter(segs), None)
+        for s in segs:
+            parent[find(s)] = find(first)  # type: ignore[arg-type]
+    groups: dict[int, list[int]] = {}
+    for i in range(len(segments)):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+def solve(segments: list[Segment], identities: Sequence[Identity], addresses: Iterable[str]) -> dict[str, Result]:
+    """Decide every address: its value, status, what was printed and, if ambiguous, candidates."""
+    results = {a: Result() for a in addresses}
+    segments = [s for s in segments if s.readings]
+    fixed = [s for s in segments if len(s.readings) == 1]
+    open_ = [s for s in segments if len(s.readings) > 1]
+    known: dict[str, Value] = {}
+    chosen: dict[str, Obs] = {}
+    for s in fixed:
+        known.update(_printed(s.readings[0], s.addresses))
+        for a, o in zip(s.addresses, s.readings[0], strict=True):
+            if o is not None:
+                chosen[a] = o
+    exact_cells = {a for s in fixed if s.exact for a in s.addresses if a in known}
+
+    base, base_violations = propagate(known, identities)
+    solutions: list[dict[str, Value]] | None = None
+    if base_violations == 0:
+        solutions = _consistent_solutions(open_, identities, base, chosen)
+    if solutions is None:  # the printed numbers do not balance: fewest violations wins
+        solutions = _least_violating(open_, identities, known, chosen)
+
+    for a, r in results.items():
+        vals = [sol.get(a) for sol in solutions]
+        r.obs = chosen.get(a)
+        first = vals[0] if vals else None
+        if vals and first is not None and all(v == first for v in vals):
+            r.value = first
+            r.status = Status.READ if a in exact_cells else Status.INFERRED
+        elif any(v is not None for v in vals):
+            r.status = Status.AMBIGUOUS
+            r.candidates = sorted({v for v in vals if v is not None})
+            r.obs = r.obs or _any_obs(open_, a)
+        else:
+            r.obs = r.obs or _any_obs(open_, a)
+    return results
+
+
+def _any_obs(segments: list[Segment], address: str) -> Obs | None:
+    for s in segments:
+        if address in s.addresses:
+            i = s.addresses.index(address)
+            for rd in s.readings:
+                if rd[i] is not None:
+                    return rd[i]
+    return None
+
+
+def _distinct_readings(
+    seg: Segment, identities: Sequence[Identity], known: dict[str, Value]
+) -> list[tuple[dict[str, Value], Reading]]:
+    """Readings consistent with ``known``, merged when they give the same cells."""
+    out: dict[tuple[Value | None, ...], tuple[dict[str, Value], Reading]] = {}
+    for rd in seg.readings:
+        if not _compatible(rd, seg.addresses, known):
+            continue
+        merged, v = propagate({**known, **_printed(rd, seg.addresses)}, identities)
+        if v:
+            continue
+        sig = tuple(merged.get(a) for a in seg.addresses)
+        out.setdefault(sig, (_printed(rd, seg.addresses), rd))
+    return list(out.values())
+
+
+def _consistent_solutions(
+    open_: list[Segment], identities: Sequence[Identity], base: dict[str, Value], chosen: dict[str, Obs]
+) -> list[dict[str, Value]] | None:
+    """Every assignment of open readings that violates no identity; None if there is none."""
+    known = dict(base)
+    pending = list(open_)
+    options: dict[int, list[tuple[dict[str, Value], Reading]]] = {}
+    progress = True
+    while progress:  # fix segments with a single consistent reading until nothing changes
+        progress = False
+        for seg in list(pending):
+            opts = _distinct_readings(seg, identities, known)
+            if not opts:
+                return None
+            if len(opts) == 1:
+                printed, rd = opts[0]
+                known, _ = propagate({**known, **printed}, identities)
+                _choose(chosen, seg, rd)
+                pending.remove(seg)
+                progress = True
+            else:
+                options[id(seg)] = opts
+    if not pending:
+        return [known]
+    solutions: list[dict[str, Value]] = []
+    for comp in _components(pending, identities):
+        segs = [pending[i] for i in comp]
+        opts = [options[id(s)] for s in segs]
+        total = 1
+        for o in opts:
+            total *= len(o)
+        if total > COMBINATION_LIMIT:
+            return _per_segment_spread(segs, opts, known)
+        comp_solutions = []
+        for combo in itertools.product(*opts):
+            trial = dict(known)
+            for printed, _ in combo:
+                trial.update(printed)
+            trial, v = propagate(trial, identities)
+            if v == 0:
+                comp_solutions.append((trial, combo))
+        if not comp_solutions:
+            return None
+        if len(comp_solutions) == 1:
+            for seg, (_, rd) in zip(segs, comp_solutions[0][1], strict=True):
+                _choose(chosen, seg, rd)
+        solutions.append(_merge_component([t for t, _ in comp_solutions], segs))
+    # components are independent: combine their per-cell spreads
+    return _combine(known, solutions)
+
+
+def _merge_component(trials: list[dict[str, Value]], segs: list[Segment]) -> dict[str, list[Value | None]]:
+    keys = set().union(*trials)
+    return {a: [t.get(a) for t in trials] for a in keys}
+
+
+def _combine(known: dict[str, Value], spreads: list[dict[str, list[Value | None]]]) -> list[dict[str, Value]]:
+    """Turn per-component value lists into solution dicts whose per-cell spread is the same."""
+    width = max((len(v) for s in spreads for v in s.values()), default=1)
+    out = [dict(known) for _ in range(width)]
+    for spread in spreads:
+        for a, vals in spread.items():
+            for i in range(width):
+                v = vals[i % len(vals)]
+                if v is None:
+                    out[i].pop(a, None)
+                else:
+                    out[i][a] = v
+    return out
+
+
+def _per_segment_spread(
+    segs: list[Segment], opts: list[list[tuple[dict[str, Value], Reading]]], known: dict[str, Value]
+) -> list[dict[str, Value]]:
+    """Too many combinations: a cell is known only if every reading of its own segment agrees."""
+    width = max(len(o) for o in opts)
+    out = [dict(known) for _ in range(width)]
+    for seg, o in zip(segs, opts, strict=True):
+        for i in range(width):
+            printed, _ = o[i % len(o)]
+            for a in seg.addresses:
+                if a in printed:
+                    out[i][a] = printed[a]
+                else:
+                    out[i].pop(a, None)
+    return out
+
+
+def _choose(chosen: dict[str, Obs], seg: Segment, rd: Reading) -> None:
+    for a, o in zip(seg.addresses, rd, strict=True):
+        if o is not None:
+            chosen[a] = o
+        else:
+            chosen.pop(a, None)
+
+
+def _least_violating(
+    open_: list[Segment], identities: Sequence[Identity], known: dict[str, Value], chosen: dict[str, Obs]
+) -> list[dict[str, Value]]:
+    """The report does not balance. Take the combinations with the fewest violations, and do not
+    trust any value that was only forced by an identity that is violated."""
+    opts = [s.readings for s in open_]
+    total = 1
+    for o in opts:
+        total *= len(o)
+    if total > COMBINATION_LIMIT:
+        trials = [
+            {**known, **{a: p for s, o in zip(open_, pick, strict=True) for a, p in _printed(o, s.addresses).items()}}
+            for pick in _diagonal(opts)
+        ]
+        return [_trusted(t, identities, t) for t in trials]
+    scored: list[tuple[int, dict[str, Value], tuple[Reading, ...]]] = []
+    for combo in itertools.product(*opts):
+        printed = dict(known)
+        for seg, rd in zip(open_, combo, strict=True):
+            printed.update(_printed(rd, seg.addresses))
+        full, v = propagate(printed, identities)
+        scored.append((v, _trusted(full, identities, printed), combo))
+    best = min(v for v, _, _ in scored)
+    winners = [(sol, combo) for v, sol, combo in scored if v == best]
+    if len(winners) == 1:
+        for seg, rd in zip(open_, winners[0][1], strict=True):
+            _choose(chosen, seg, rd)
+    return [sol for sol, _ in winners]
+
+
+def _diagonal(opts: list[list[Reading]]) -> list[tuple[Reading, ...]]:
+    width = max(len(o) for o in opts)
+    return [tuple(o[i % len(o)] for o in opts) for i in range(width)]
+
+
+def _trusted(full: dict[str, Value], identities: Sequence[Identity], printed: dict[str, Value]) -> dict[str, Value]:
+    """Drop values that were forced (not printed) by an identity that is violated."""
+    bad = {a for i in violated(full, identities) for a in i.addresses}
+    return {a: v for a, v in full.items() if a in printed or a not in bad}

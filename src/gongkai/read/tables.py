@@ -1,0 +1,268 @@
+"""Find the three tables in a token stream: row labels as anchors, the numbers after them.
+
+Rows are found by their labels, in official order, never by position: a label matches the
+first row after the last one found whose signature it contains. The numbers between one row's
+label and the next row's label belong to the first row. Unrecognised text in between (group
+labels, wrapped label tails, headers repeated on a new page) is passed over.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gongkai.model.identities import Identity
+from gongkai.model.keys import (
+    ACTIVE_2019,
+    ACTIVE_2021,
+    APPEALS,
+    OTHER_ROWS_2021,
+    REQUEST_COLUMN_KEYS,
+    REQUESTS_2019,
+    REQUESTS_2021,
+    Table,
+)
+from gongkai.read.normalize import label_key
+from gongkai.read.readings import readings_for
+from gongkai.read.solve import Segment
+from gongkai.read.tokens import Token
+
+MAX_LABEL = 48  # a label key longer than this is prose, not a row label
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+|\d+)")
+
+Matcher = Callable[[str, list[Token], int], bool]
+
+
+@dataclass
+class Rows:
+    """What a table scan found: numbers per row key, and the label's line."""
+
+    numbers: dict[str, list[Token]] = field(default_factory=dict)
+    label_line: dict[str, int] = field(default_factory=dict)
+    end: int = 0  # token index after the last number taken
+
+    @property
+    def found(self) -> bool:
+        return bool(self.label_line)
+
+
+def _sig(*sigs: str) -> Matcher:
+    return lambda k, toks, i: any(s in k for s in sigs)
+
+
+def _next_is_number(toks: list[Token], i: int) -> bool:
+    return i + 1 < len(toks) and toks[i + 1].kind != "text"
+
+
+# Request rows of both editions in official order; ``other_handling`` (2019) sits before the
+# three 2021 ``other_*`` rows so either shape is recognised.
+_REQUEST_ORDER: list[tuple[str, Matcher]] = []
+for _row in REQUESTS_2021.rows[:-5]:
+    _REQUEST_ORDER.append((_row.key, _sig(*_row.signatures)))
+_REQUEST_ORDER += [
+    ("other_handling", _sig("其他处理")),
+    ("other_overdue_correction", _sig("逾期不补正", "无正当理由逾期")),
+    ("other_overdue_fee", _sig("收费通知", "缴纳费用", "逾期未按")),
+    ("other_reasons", lambda k, toks, i: k.endswith("3其他")),
+    ("total_processed", lambda k, toks, i: "七总计" in k or "七合计" in k),
+    ("carried_forward", _sig("结转下年度", "下年度继续")),
+]
+
+
+# Labels too plain to be trusted anywhere: accepted only within two rows of the last found.
+_WEAK: dict[str, Matcher] = {
+    "other_reasons": lambda k, toks, i: k == "其他",
+    "total_processed": lambda k, toks, i: k in ("总计", "合计") and _next_is_number(toks, i),
+}
+FIRST_ROW_SLACK = 3  # a table's first label found must be among its first rows
+
+
+def _strip_ordinal(k: str) -> str:
+    return _ORDINAL.sub("", k, count=1)
+
+
+def _active_order(table: Table) -> list[tuple[str, Matcher]]:
+    def starts(label: str, slack: int) -> Matcher:
+        return lambda k, toks, i: (s := _strip_ordinal(k)).startswith(label) and len(s) <= len(label) + slack
+
+    out: list[tuple[str, Matcher]] = []
+    for row in table.rows:
+        if row.key == "normative_documents":
+            out.append((row.key, lambda k, t, i: "规范性文件" in k and len(k) <= 12))
+        elif row.key == "fees":
+            out.append((row.key, lambda k, t, i: "事业性收费" in k and len(k) <= 14))
+        elif row.key == "other_services":
+            out.append((row.key, lambda k, t, i: "对外管理服务" in k and len(k) <= 16))
+        elif row.key == "procurement":
+            out.append((row.key, lambda k, t, i: "集中采购" in k and len(k) <= 12))
+        else:
+            out.append((row.key, starts(label_key(row.label), 4)))
+    return out
+
+
+_ACTIVE_ORDER = {"2021": _active_order(ACTIVE_2021), "2019": _active_order(ACTIVE_2019)}
+
+
+def scan_rows(tokens: list[Token], start: int, end: int, order: list[tuple[str, Matcher]]) -> Rows:
+    rows = Rows()
+    pos = -1  # index in ``order`` of the last row found
+    current: str | None = None
+    for i in range(start, end):
+        t = tokens[i]
+        if t.kind != "text":
+            if current is not None:
+                rows.numbers[current].append(t)
+                rows.end = i + 1
+            continue
+        k = label_key(t.text)
+        if not k or len(k) > MAX_LABEL:
+            if current is not None and rows.numbers[current] and current == order[-1][0]:
+                break  # prose after the last row
+            continue
+        hits = _hits(k, tokens, i, pos, order)
+        if not hits:
+            if current == order[-1][0] and rows.numbers.get(current):
+                break  # text after the last row's numbers ends the table
+            continue
+        # A merged label ("(三)不予公开 1.属于国家秘密 2.其他…") may name several rows; the
+        # numbers after it belong to the last, the others were printed without numbers.
+        chain = [hits[0]]
+        for j in hits[1:]:
+            if j != chain[-1] + 1:
+                break
+            chain.append(j)
+        for j in chain:
+            key = order[j][0]
+            rows.numbers[key] = []
+            rows.label_line[key] = t.line
+            pos = j
+            current = key
+    return rows
+
+
+def _hits(k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, Matcher]]) -> list[int]:
+    """Rows after ``pos`` that the label ``k`` names."""
+    last = len(order) if pos >= 0 else min(len(order), FIRST_ROW_SLACK)
+    hits = []
+    for j in range(pos + 1, last):
+        key, strong = order[j]
+        weak = _WEAK.get(key)
+        if strong(k, tokens, i) or (weak is not None and j <= pos + 2 and weak(k, tokens, i)):
+            hits.append(j)
+    return hits
+
+
+def edition_votes(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
+    """(votes for 2021, votes for 2019) from the active-disclosure table's wording."""
+    v21 = v19 = 0
+    for t in tokens[start:end]:
+        if t.kind != "text":
+            continue
+        k = label_key(t.text)
+        if any(s in k for s in ("本年制发", "本年废止", "现行有效")):
+            v21 += 1
+        if any(s in k for s in ("本年新制作", "本年新公开", "对外公开总数", "集中采购", "对外管理服务", "上一年项目")):
+            v19 += 1
+    return v21, v19
+
+
+def request_segments(rows: Rows, edition_key: str) -> tuple[list[Segment], list[Identity], list[str]]:
+    """Segments for the requests table, plus virtual identities for rows printed in the other
+    edition's shape (one 其他处理 row in a 2021 report, or three in a 2019 report)."""
+    segments: list[Segment] = []
+    extra: list[Identity] = []
+    virtual: list[str] = []
+    table = REQUESTS_2021 if edition_key == "2021" else REQUESTS_2019
+    own = set(table.row_keys)
+    for key, toks in rows.numbers.items():
+        addresses = tuple(f"requests.{key}.{c}" for c in REQUEST_COLUMN_KEYS)
+        rds, exact = readings_for(toks, len(addresses))
+        segments.append(Segment(addresses, rds, exact))
+        if key not in own:
+            virtual.extend(addresses)
+    has_2019_row = bool(rows.numbers.get("other_handling"))
+    has_2021_rows = any(rows.numbers.get(r) for r in OTHER_ROWS_2021)
+    if edition_key == "2021" and has_2019_row:
+        extra += _sum_identities("other_handling", OTHER_ROWS_2021)
+    if edition_key == "2019" and has_2021_rows:
+        extra += _sum_identities("other_handling", OTHER_ROWS_2021)
+        virtual += [f"requests.{r}.{c}" for r in OTHER_ROWS_2021 for c in REQUEST_COLUMN_KEYS if r not in rows.numbers]
+    return segments, extra, virtual
+
+
+def _sum_identities(total_row: str, part_rows: tuple[str, ...]) -> list[Identity]:
+    out = [
+        Identity(
+            "virtual.other_handling",
+            0,
+            c,
+            f"requests.{total_row}.{c}",
+            tuple(f"requests.{r}.{c}" for r in part_rows),
+        )
+        for c in REQUEST_COLUMN_KEYS
+    ]
+    for r in part_rows:
+        out.append(
+            Identity(
+                "virtual.row_total",
+                0,
+                r,
+                f"requests.{r}.total",
+                tuple(f"requests.{r}.{c}" for c in REQUEST_COLUMN_KEYS[:-1]),
+            )
+        )
+    out.append(
+        Identity(
+            "virtual.row_total",
+            0,
+            total_row,
+            f"requests.{total_row}.total",
+            tuple(f"requests.{total_row}.{c}" for c in REQUEST_COLUMN_KEYS[:-1]),
+        )
+    )
+    return out
+
+
+def scan_requests(tokens: list[Token], start: int, end: int) -> Rows:
+    return scan_rows(tokens, start, end, _REQUEST_ORDER)
+
+
+def scan_active(tokens: list[Token], start: int, end: int, edition_key: str) -> Rows:
+    return scan_rows(tokens, start, end, _ACTIVE_ORDER[edition_key])
+
+
+def active_segments(rows: Rows, edition_key: str) -> list[Segment]:
+    table = ACTIVE_2021 if edition_key == "2021" else ACTIVE_2019
+    out = []
+    for row in table.rows:
+        toks = rows.numbers.get(row.key)
+        if not toks:
+            continue
+        addresses = tuple(f"active_disclosure.{row.key}.{c.key}" for c in row.columns)
+        rds, exact = readings_for(toks, len(addresses))
+        out.append(Segment(addresses, rds, exact))
+    return out
+
+
+APPEAL_ADDRESSES = tuple(f"appeals.{r.key}.{c.key}" for r in APPEALS.rows for c in r.columns)
+
+
+def appeal_segment(tokens: list[Token], start: int, end: int) -> tuple[Segment | None, int | None]:
+    """The appeals numbers: every printed number of the table, in reading order (15 in all)."""
+    nums: list[Token] = []
+    first_line = None
+    for t in tokens[start:end]:
+        if t.kind == "text":
+            k = label_key(t.text)
+            if len(k) > MAX_LABEL and nums:
+                break
+            if first_line is None and ("行政复议" in k or "结果维持" in k):
+                first_line = t.line
+            continue
+        if first_line is not None:
+            nums.append(t)
+    if not nums:
+        return None, first_line
+    rds, exact = readings_for(nums, len(APPEAL_ADDRESSES))
+    return Segment(APPEAL_ADDRESSES, rds, exact), first_line

@@ -1,0 +1,141 @@
+"""The text reader: a report as plain text (copied from a PDF or web page) to a :class:`Report`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from gongkai.errors import NotAReportError
+from gongkai.model.identities import identities
+from gongkai.model.keys import EditionKey, edition, edition_for_year
+from gongkai.model.report import Cell, Meta, Report, Source, TextAt
+from gongkai.read.meta import agency_from_prose, agency_from_title, find_title, region_of, year_of
+from gongkai.read.sections import find_headings, section_texts
+from gongkai.read.solve import Result, Segment, solve
+from gongkai.read.tables import (
+    APPEAL_ADDRESSES,
+    Rows,
+    active_segments,
+    appeal_segment,
+    edition_votes,
+    request_segments,
+    scan_active,
+    scan_requests,
+)
+from gongkai.read.tokens import Token, tokenize
+
+TABLE_SECTIONS = {"active_disclosure", "requests", "appeals"}
+
+
+def read_text(text: str, source: Source | None = None) -> Report:
+    """Read a report given as text. Raises :class:`NotAReportError` when there is none in it."""
+    source = source or Source(name="-", sha256="", format="text")
+    lines = text.lstrip("\ufeff").splitlines()
+    tokens = tokenize(lines)
+    headings = find_headings(lines)
+    at_line = {h.key: h.line for h in headings}
+    title, _ = find_title(lines)
+    year = year_of(title, text)
+
+    def index_of(line: int | None, default: int) -> int:
+        if line is None:
+            return default
+        for i, t in enumerate(tokens):
+            if t.line > line:
+                return i
+        return len(tokens)
+
+    n = len(tokens)
+    after_tables = min(
+        (at_line[k] for k in ("problems", "other_matters") if k in at_line), default=None
+    )
+    req_start = index_of(at_line.get("requests") or at_line.get("active_disclosure"), 0)
+    req_end = index_of(at_line.get("appeals") or after_tables, n)
+    requests = scan_requests(tokens, req_start, req_end)
+
+    act_start = index_of(at_line.get("active_disclosure"), 0)
+    act_end = index_of(at_line.get("requests"), req_start if requests.found else n)
+    if not requests.found and "requests" not in at_line:
+        act_end = req_end
+    ed = _edition(tokens, act_start, act_end, requests, year)
+    active = scan_active(tokens, act_start, act_end, ed)
+
+    app_start = index_of(at_line.get("appeals"), requests.end if requests.found else req_end)
+    app_end = index_of(after_tables, n)
+    appeal_seg, _ = appeal_segment(tokens, app_start, app_end)
+
+    if not headings and not requests.found and not active.found and appeal_seg is None:
+        raise NotAReportError(
+            "未在文件中找到政府信息公开工作年度报告的章节标题或统计表格，它可能不是一份年度报告。",
+            source=source.name,
+        )
+
+    spec = edition(ed)
+    results: dict[str, Result] = {}
+    req_segs, extra, virtual = request_segments(requests, ed)
+    req_addresses = [a for a in spec.addresses if a.startswith("requests.")]
+    results.update(
+        _only(solve(req_segs, [*identities(ed), *extra], [*req_addresses, *virtual]), req_addresses)
+    )
+    app_ids = [i for i in identities(ed) if i.rule.startswith("appeals.")]
+    results.update(solve([appeal_seg] if appeal_seg else [], app_ids, APPEAL_ADDRESSES))
+    act_addresses = [a for a in spec.addresses if a.startswith("active_disclosure.")]
+    results.update(solve(active_segments(active, ed), [], act_addresses))
+
+    tables = _tables(ed, results)
+    agency = agency_from_title(title) if title else None
+    agency = agency or agency_from_prose(text)
+    texts = section_texts(lines, headings, TABLE_SECTIONS)
+    sections: dict[str, str | None] = {h.key: texts.get(h.key) for h in headings}
+    for s in spec.sections:
+        sections.setdefault(s.key, None)
+    meta = Meta(title=title, agency=agency, region=region_of(agency), year=year, edition=ed)
+    return Report(source=source, meta=meta, sections=sections, tables=tables)
+
+
+def _only(results: dict[str, Result], keep: list[str]) -> dict[str, Result]:
+    return {a: results[a] for a in keep}
+
+
+def _edition(tokens: list[Token], start: int, end: int, requests: Rows, year: int | None) -> EditionKey:
+    """The edition by the tables' shape; the year decides only when the shape does not."""
+    v21, v19 = edition_votes(tokens, start, end)
+    rows21 = any(requests.numbers.get(r) for r in ("other_overdue_correction", "other_overdue_fee"))
+    row19 = bool(requests.numbers.get("other_handling"))
+    if rows21:
+        v21 += 2
+    elif row19:
+        v19 += 2
+    if v21 != v19:
+        return "2021" if v21 > v19 else "2019"
+    return edition_for_year(year)
+
+
+def _tables(ed: EditionKey, results: dict[str, Result]) -> dict[str, dict[str, dict[str, Cell]]]:
+    spec = edition(ed)
+    tables: dict[str, dict[str, dict[str, Cell]]] = {}
+    for t in spec.tables:
+        rows: dict[str, dict[str, Cell]] = {}
+        for r in t.rows:
+            cols: dict[str, Cell] = {}
+            for c in r.columns:
+                res = results.get(f"{t.key}.{r.key}.{c.key}") or Result()
+                amount = c.kind == "amount"
+                cols[c.key] = Cell.model_construct(
+                    value=_as(res.value, amount),
+                    status=res.status,
+                    raw=res.obs.raw if res.obs else "",
+                    at=TextAt.model_construct(line=res.obs.line) if res.obs and res.obs.line else None,
+                    candidates=[_as(v, amount) for v in res.candidates] if res.candidates else None,
+                )
+            rows[r.key] = cols
+        tables[t.key] = rows
+    return tables
+
+
+def _as(value: int | Decimal | None, amount: bool) -> int | Decimal | None:
+    if value is None or not amount or isinstance(value, Decimal):
+        return value
+    return Decimal(value)
+
+
+__all__ = ["Segment", "read_text"]

@@ -1,0 +1,100 @@
+"""Report text to a stream of tokens: labels, numbers and printed blanks, each with its line.
+
+The layouts met in practice (tab-separated rows, ``|`` cells one per line, space-separated PDF
+copies, markdown tables) differ in how cells are laid on lines but agree on reading order: a
+row label, then its numbers. So the reader works on one token stream and never on columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+from gongkai.read.normalize import normalize_line
+
+TokenKind = Literal["text", "num", "blank"]
+
+_CELL_SEP = re.compile(r"[\t|｜¦]")
+_WORD_SEP = re.compile(r"\s+")
+_NUM = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_NUM_UNIT = re.compile(r"^([+-]?\d+(?:\.\d+)?)(?:件|个|条|项|起|人次|次)$")
+# A label with a number glued to its end: "…申请数量230". The label must end in a CJK
+# character or a closing bracket/quote so that "2021年" or "12345" stay whole.
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff)”\"])([0-9０-９]+)$")
+BLANKS = frozenset({"/", "\\", "-", "--", "—", "——", "–", "―", "――", "-—", "无", "空", "×", "x", "X"})
+
+
+@dataclass(slots=True)
+class Token:
+    kind: TokenKind
+    text: str  # normalised
+    raw: str  # as printed
+    line: int  # 1-based
+    value: int | Decimal | None = None
+    glued: bool = False  # a number that followed its label with no separator
+
+
+def parse_number(text: str) -> int | Decimal | None:
+    """``"12,172"`` → 12172, ``"539.16"`` → Decimal, ``"15件"`` → 15; None if not a number."""
+    m = _NUM_UNIT.match(text)
+    if m:
+        text = m.group(1)
+    elif not _NUM.match(text):
+        return None
+    text = text.replace(",", "")
+    if "." in text:
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return None
+    return int(text)
+
+
+def tokenize(lines: list[str]) -> list[Token]:
+    out: list[Token] = []
+    for i, raw_line in enumerate(lines, start=1):
+        tokenize_line(raw_line, i, out)
+    return out
+
+
+def tokenize_line(raw_line: str, line_no: int, out: list[Token]) -> None:
+    if not raw_line.strip():
+        return
+    depth = 0  # parenthesis depth: numbers inside "(保留4位小数)" belong to the label
+    for raw_cell in _CELL_SEP.split(raw_line):
+        pending: list[str] = []  # raw words of the current text run
+        pending_norm: list[str] = []
+        for raw_word in _WORD_SEP.split(raw_cell.strip()):
+            if not raw_word:
+                continue
+            word = normalize_line(raw_word)
+            value = parse_number(word) if depth == 0 else None
+            if value is not None or (word in BLANKS and depth == 0):
+                _flush(pending, pending_norm, line_no, out)
+                if value is None:
+                    out.append(Token("blank", word, raw_word, line_no))
+                else:
+                    out.append(Token("num", word, raw_word, line_no, value))
+                continue
+            m = _GLUED.match(raw_word) if depth == 0 else None
+            depth = max(0, depth + word.count("(") - word.count(")"))
+            if m and depth == 0:
+                head, digits = m.group(1), m.group(2)
+                pending.append(head)
+                pending_norm.append(normalize_line(head))
+                _flush(pending, pending_norm, line_no, out)
+                norm = normalize_line(digits)
+                out.append(Token("num", norm, digits, line_no, int(norm), glued=True))
+                continue
+            pending.append(raw_word)
+            pending_norm.append(word)
+        _flush(pending, pending_norm, line_no, out)
+
+
+def _flush(pending: list[str], pending_norm: list[str], line_no: int, out: list[Token]) -> None:
+    if pending:
+        out.append(Token("text", " ".join(pending_norm), " ".join(pending), line_no))
+        pending.clear()
+        pending_norm.clear()
