@@ -8,7 +8,7 @@ checker (to report what does not add up), so the two can never disagree about th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from gongkai.model.keys import APPEALS, APPLICANT_COLUMNS, REQUEST_COLUMN_KEYS, edition, outcome_rows
 
@@ -22,12 +22,12 @@ class Identity:
     parts: tuple[str, ...]  # addresses that add up to it
     with_total: tuple[str, ...] = ()  # further addresses on the total's side (identity 3)
 
-    @property
+    @cached_property
     def terms(self) -> tuple[tuple[str, int], ...]:
         """``Σ coef·value = 0``: the total (and ``with_total``) count +1, the parts -1."""
         return ((self.total, 1), *((m, 1) for m in self.with_total), *((p, -1) for p in self.parts))
 
-    @property
+    @cached_property
     def addresses(self) -> tuple[str, ...]:
         return tuple(a for a, _ in self.terms)
 

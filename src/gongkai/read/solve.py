@@ -65,16 +65,36 @@ class Result:
 COMBINATION_LIMIT = 4000  # combinations of open readings tried per component
 
 
-def propagate(values: dict[str, Value], identities: Sequence[Identity]) -> tuple[dict[str, Value], int]:
-    """Fill what the identities force; return the values and the number of violated identities."""
-    values = dict(values)
-    changed = True
-    while changed:
-        changed = False
-        for ident in identities:
+class System:
+    """Identities compiled for fast propagation: terms as tuples, and which identities touch a cell."""
+
+    def __init__(self, identities: Sequence[Identity]) -> None:
+        self.identities = list(identities)
+        self.terms = [ident.terms for ident in self.identities]
+        self.touching: dict[str, list[int]] = {}
+        for n, terms in enumerate(self.terms):
+            for a, _ in terms:
+                self.touching.setdefault(a, []).append(n)
+
+    def propagate(
+        self, values: dict[str, Value], dirty: Iterable[str] | None = None
+    ) -> tuple[dict[str, Value], int]:
+        """Fill what the identities force; return the values and how many identities are violated.
+
+        With ``dirty``, only identities reached from those cells are visited (and counted):
+        exact when ``values`` without them already violated nothing.
+        """
+        values = dict(values)
+        if dirty is None:
+            work = list(range(len(self.terms)))
+        else:
+            work = sorted({n for a in dirty for n in self.touching.get(a, ())})
+        visited = set(work)
+        while work:
+            n = work.pop()
             s = 0
             unknown: list[tuple[str, int]] = []
-            for a, c in ident.terms:
+            for a, c in self.terms[n]:
                 v = values.get(a)
                 if v is None:
                     unknown.append((a, c))
@@ -85,38 +105,51 @@ def propagate(values: dict[str, Value], identities: Sequence[Identity]) -> tuple
             if len(unknown) == 1:
                 a, c = unknown[0]
                 v = -s * c
-                if v >= 0:
-                    values[a] = v
-                    changed = True
-            elif len({c for _, c in unknown}) == 1 and s == 0:
-                for a, _ in unknown:
+                if v < 0:
+                    continue
+                values[a] = v
+                filled = [a]
+            elif s == 0 and len({c for _, c in unknown}) == 1:
+                filled = [a for a, _ in unknown]
+                for a in filled:
                     values[a] = 0
-                changed = True
-    return values, violations(values, identities)
-
-
-def violations(values: dict[str, Value], identities: Iterable[Identity]) -> int:
-    n = 0
-    for ident in identities:
-        s = 0
-        unknown_signs: set[int] = set()
-        for a, c in ident.terms:
-            v = values.get(a)
-            if v is None:
-                unknown_signs.add(c)
             else:
-                s += c * v
-        if not unknown_signs:
-            n += s != 0
-        elif len(unknown_signs) == 1:
-            # the unknowns (all on one side, all >= 0) must make up -s·sign >= 0
-            (sign,) = unknown_signs
-            n += -s * sign < 0
-    return n
+                continue
+            for a in filled:
+                for m in self.touching.get(a, ()):
+                    if m != n:
+                        work.append(m)
+                        visited.add(m)
+        return values, sum(_violates(self.terms[n], values) for n in visited)
+
+    def violations(self, values: dict[str, Value]) -> int:
+        return sum(_violates(t, values) for t in self.terms)
+
+    def violated(self, values: dict[str, Value]) -> list[Identity]:
+        return [i for i, t in zip(self.identities, self.terms, strict=True) if _violates(t, values)]
 
 
-def violated(values: dict[str, Value], identities: Iterable[Identity]) -> list[Identity]:
-    return [i for i in identities if violations(values, (i,))]
+def _violates(terms: tuple[tuple[str, int], ...], values: dict[str, Value]) -> bool:
+    s = 0
+    unknown_signs: set[int] = set()
+    for a, c in terms:
+        v = values.get(a)
+        if v is None:
+            unknown_signs.add(c)
+        else:
+            s += c * v
+    if not unknown_signs:
+        return s != 0
+    if len(unknown_signs) == 1:
+        # the unknowns (all on one side, all >= 0) must make up -s·sign >= 0
+        (sign,) = unknown_signs
+        return -s * sign < 0
+    return False
+
+
+def propagate(values: dict[str, Value], identities: Sequence[Identity]) -> tuple[dict[str, Value], int]:
+    """Fill what the identities force; return the values and the number of violated identities."""
+    return System(identities).propagate(values)
 
 
 def _printed(reading: Reading, addresses: tuple[str, ...]) -> dict[str, Value]:
@@ -169,12 +202,13 @@ def solve(segments: list[Segment], identities: Sequence[Identity], addresses: It
                 chosen[a] = o
     exact_cells = {a for s in fixed if s.exact for a in s.addresses if a in known}
 
-    base, base_violations = propagate(known, identities)
+    system = System(identities)
+    base, base_violations = system.propagate(known)
     solutions: list[dict[str, Value]] | None = None
     if base_violations == 0:
-        solutions = _consistent_solutions(open_, identities, base, chosen)
+        solutions = _consistent_solutions(open_, system, base, chosen)
     if solutions is None:  # the printed numbers do not balance: fewest violations wins
-        solutions = _least_violating(open_, identities, known, chosen)
+        solutions = _least_violating(open_, system, known, chosen)
 
     for a, r in results.items():
         vals = [sol.get(a) for sol in solutions]
@@ -203,14 +237,15 @@ def _any_obs(segments: list[Segment], address: str) -> Obs | None:
 
 
 def _distinct_readings(
-    seg: Segment, identities: Sequence[Identity], known: dict[str, Value]
+    seg: Segment, system: System, known: dict[str, Value]
 ) -> list[tuple[dict[str, Value], Reading]]:
     """Readings consistent with ``known``, merged when they give the same cells."""
     out: dict[tuple[Value | None, ...], tuple[dict[str, Value], Reading]] = {}
     for rd in seg.readings:
         if not _compatible(rd, seg.addresses, known):
             continue
-        merged, v = propagate({**known, **_printed(rd, seg.addresses)}, identities)
+        printed = _printed(rd, seg.addresses)
+        merged, v = system.propagate({**known, **printed}, dirty=printed)
         if v:
             continue
         sig = tuple(merged.get(a) for a in seg.addresses)
@@ -219,7 +254,7 @@ def _distinct_readings(
 
 
 def _consistent_solutions(
-    open_: list[Segment], identities: Sequence[Identity], base: dict[str, Value], chosen: dict[str, Obs]
+    open_: list[Segment], system: System, base: dict[str, Value], chosen: dict[str, Obs]
 ) -> list[dict[str, Value]] | None:
     """Every assignment of open readings that violates no identity; None if there is none."""
     known = dict(base)
@@ -229,12 +264,12 @@ def _consistent_solutions(
     while progress:  # fix segments with a single consistent reading until nothing changes
         progress = False
         for seg in list(pending):
-            opts = _distinct_readings(seg, identities, known)
+            opts = _distinct_readings(seg, system, known)
             if not opts:
                 return None
             if len(opts) == 1:
                 printed, rd = opts[0]
-                known, _ = propagate({**known, **printed}, identities)
+                known, _ = system.propagate({**known, **printed}, dirty=printed)
                 _choose(chosen, seg, rd)
                 pending.remove(seg)
                 progress = True
@@ -243,7 +278,7 @@ def _consistent_solutions(
     if not pending:
         return [known]
     solutions: list[dict[str, Value]] = []
-    for comp in _components(pending, identities):
+    for comp in _components(pending, system.identities):
         segs = [pending[i] for i in comp]
         opts = [options[id(s)] for s in segs]
         total = 1
@@ -254,9 +289,11 @@ def _consistent_solutions(
         comp_solutions = []
         for combo in itertools.product(*opts):
             trial = dict(known)
+            dirty: set[str] = set()
             for printed, _ in combo:
                 trial.update(printed)
-            trial, v = propagate(trial, identities)
+                dirty.update(printed)
+            trial, v = system.propagate(trial, dirty=dirty)
             if v == 0:
                 comp_solutions.append((trial, combo))
         if not comp_solutions:
@@ -315,7 +352,7 @@ def _choose(chosen: dict[str, Obs], seg: Segment, rd: Reading) -> None:
 
 
 def _least_violating(
-    open_: list[Segment], identities: Sequence[Identity], known: dict[str, Value], chosen: dict[str, Obs]
+    open_: list[Segment], system: System, known: dict[str, Value], chosen: dict[str, Obs]
 ) -> list[dict[str, Value]]:
     """The report does not balance. Take the combinations with the fewest violations, and do not
     trust any value that was only forced by an identity that is violated."""
@@ -328,14 +365,14 @@ def _least_violating(
             {**known, **{a: p for s, o in zip(open_, pick, strict=True) for a, p in _printed(o, s.addresses).items()}}
             for pick in _diagonal(opts)
         ]
-        return [_trusted(t, identities, t) for t in trials]
+        return [_trusted(t, system, t) for t in trials]
     scored: list[tuple[int, dict[str, Value], tuple[Reading, ...]]] = []
     for combo in itertools.product(*opts):
         printed = dict(known)
         for seg, rd in zip(open_, combo, strict=True):
             printed.update(_printed(rd, seg.addresses))
-        full, v = propagate(printed, identities)
-        scored.append((v, _trusted(full, identities, printed), combo))
+        full, v = system.propagate(printed)
+        scored.append((v, _trusted(full, system, printed), combo))
     best = min(v for v, _, _ in scored)
     winners = [(sol, combo) for v, sol, combo in scored if v == best]
     if len(winners) == 1:
@@ -349,7 +386,7 @@ def _diagonal(opts: list[list[Reading]]) -> list[tuple[Reading, ...]]:
     return [tuple(o[i % len(o)] for o in opts) for i in range(width)]
 
 
-def _trusted(full: dict[str, Value], identities: Sequence[Identity], printed: dict[str, Value]) -> dict[str, Value]:
+def _trusted(full: dict[str, Value], system: System, printed: dict[str, Value]) -> dict[str, Value]:
     """Drop values that were forced (not printed) by an identity that is violated."""
-    bad = {a for i in violated(full, identities) for a in i.addresses}
+    bad = {a for i in system.violated(full) for a in i.addresses}
     return {a: v for a, v in full.items() if a in printed or a not in bad}
