@@ -16,12 +16,21 @@ _REPORT_SUFFIX = re.compile(r"(?:关于)?(?:本?年度)?(?:政府)?信息公开(
 _PLACE = re.compile(r"^((?:[\u4e00-\u9fff]{2,8}?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|地区|县|区|旗))+)")
 
 
+_AGENCY_END = re.compile(r"(?:局|办公室|政府|委员会|委|厅|院|署|办|中心|所|站|队|部|会|处|镇|乡|街道|公司)$")
+
+
 def find_title(lines: list[str]) -> tuple[str | None, int | None]:
-    """The report's title: an early short line that says it is a yearly report."""
+    """The report's title: an early short line that says it is a yearly report. A title printed
+    over two lines (the agency on the first) is joined."""
+    previous = ""
     for i, raw in enumerate(lines[:15], start=1):
         t = re.sub(r"^\s*#+\s*", "", normalize_line(raw)).strip()
         if t and len(t) <= 80 and any(w in t for w in _TITLE_WORDS) and "信息公开" in t:
+            if previous and re.match(r"^(?:20\d{2}|[二〇零一三四五六七八九]{4})\s*年", t):
+                return previous + t, i
             return t, i
+        if t:
+            previous = t if len(t) <= 30 and _AGENCY_END.search(t) and not re.search(r"\d", t) else ""
     return None, None
 
 

@@ -153,18 +153,14 @@ def _hits(k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, 
     return hits
 
 
+_VOTES_2021 = ("本年制发", "本年废止", "现行有效")
+_VOTES_2019 = ("本年新制作", "本年新公开", "对外公开总数", "集中采购", "对外管理服务", "上一年项目")
+
+
 def edition_votes(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
-    """(votes for 2021, votes for 2019) from the active-disclosure table's wording."""
-    v21 = v19 = 0
-    for t in tokens[start:end]:
-        if t.kind != "text":
-            continue
-        k = label_key(t.text)
-        if any(s in k for s in ("本年制发", "本年废止", "现行有效")):
-            v21 += 1
-        if any(s in k for s in ("本年新制作", "本年新公开", "对外公开总数", "集中采购", "对外管理服务", "上一年项目")):
-            v19 += 1
-    return v21, v19
+    """How many of each edition's distinctive active-disclosure words appear: (2021, 2019)."""
+    text = "".join(label_key(t.text) for t in tokens[start:end] if t.kind == "text")
+    return sum(w in text for w in _VOTES_2021), sum(w in text for w in _VOTES_2019)
 
 
 def request_segments(rows: Rows, edition_key: str) -> tuple[list[Segment], list[Identity], list[str]]:

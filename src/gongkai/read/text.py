@@ -97,14 +97,20 @@ def _only(results: dict[str, Result], keep: list[str]) -> dict[str, Result]:
 
 
 def _edition(tokens: list[Token], start: int, end: int, requests: Rows, year: int | None) -> EditionKey:
-    """The edition by the tables' shape; the year decides only when the shape does not."""
+    """The edition by the tables' shape; the year decides only when the shape does not.
+
+    The active-disclosure table's columns differ wholly between editions and weigh most; a
+    single (六)其他处理 row is weak evidence (2021 reports printed in a hurry keep it).
+    """
     v21, v19 = edition_votes(tokens, start, end)
-    rows21 = any(requests.numbers.get(r) for r in ("other_overdue_correction", "other_overdue_fee"))
-    row19 = bool(requests.numbers.get("other_handling"))
-    if rows21:
+    v21, v19 = 3 * v21, 3 * v19
+    if any(requests.numbers.get(r) for r in ("other_overdue_correction", "other_overdue_fee")):
         v21 += 2
-    elif row19:
-        v19 += 2
+    elif requests.numbers.get("other_handling"):
+        v19 += 1
+    if year is not None:
+        v21 += year >= 2021
+        v19 += year <= 2020
     if v21 != v19:
         return "2021" if v21 > v19 else "2019"
     return edition_for_year(year)

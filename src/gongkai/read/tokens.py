@@ -19,10 +19,18 @@ TokenKind = Literal["text", "num", "blank"]
 _CELL_SEP = re.compile(r"[\t|｜¦]")
 _WORD_SEP = re.compile(r"\s+")
 _NUM = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_NUM_UNIT = re.compile(r"^([+-]?\d+(?:\.\d+)?)(?:件|个|条|项|起|人次|次)$")
+_NUM_UNIT = re.compile(r"^([+-]?\d+(?:\.\d+)?)(?:件|个|条|项|起|人次|次|万元|元)$")
+# A number followed on its line by one of these is part of a phrase ("保留 4 位小数", "2021 年").
+_UNIT_NEXT = ("位", "个", "件", "元", "万", "年", "月", "日", "项", "%", "条", "次", "人")
 # A label with a number glued to its end: "…申请数量230". The label must end in a CJK
 # character or a closing bracket/quote so that "2021年" or "12345" stay whole.
 _GLUED = re.compile(r"^(.*[\u4e00-\u9fff)”\"])([0-9０-９]+)$")
+# Page furniture printed inside tables by PDF copies: "- 4 -", "第 4 页", "第4页 共6页", "4/6".
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$",
+    re.IGNORECASE,
+)
 BLANKS = frozenset({"/", "\\", "-", "--", "—", "——", "–", "―", "――", "-—", "无", "空", "×", "x", "X"})
 
 
@@ -60,8 +68,33 @@ def tokenize(lines: list[str]) -> list[Token]:
 
 
 def tokenize_line(raw_line: str, line_no: int, out: list[Token]) -> None:
-    if not raw_line.strip():
+    if not raw_line.strip() or _PAGE_NUMBER.match(raw_line):
         return
+    first = len(out)
+    _tokenize_cells(raw_line, line_no, out)
+    _rejoin_phrases(out, first)
+
+
+def _rejoin_phrases(out: list[Token], first: int) -> None:
+    """Fold "text NUM text" on one line back into one text token when the number reads as part of
+    a phrase: "(单位：万元，保留 4 位小数)" split by spaces."""
+    i = first + 1
+    while i < len(out) - 1:
+        prev, t, nxt = out[i - 1], out[i], out[i + 1]
+        if (
+            t.kind == "num"
+            and prev.kind == "text"
+            and nxt.kind == "text"
+            and not t.glued
+            and nxt.text.startswith(_UNIT_NEXT)
+        ):
+            merged = Token("text", f"{prev.text} {t.text} {nxt.text}", f"{prev.raw} {t.raw} {nxt.raw}", t.line)
+            out[i - 1 : i + 2] = [merged]
+            continue
+        i += 1
+
+
+def _tokenize_cells(raw_line: str, line_no: int, out: list[Token]) -> None:
     depth = 0  # parenthesis depth: numbers inside "(保留4位小数)" belong to the label
     for raw_cell in _CELL_SEP.split(raw_line):
         pending: list[str] = []  # raw words of the current text run

@@ -1,0 +1,173 @@
+"""Unit tests of the text reader's parts: decoding, tokens, readings and the solver."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gongkai.errors import InputError
+from gongkai.model.identities import Identity
+from gongkai.model.report import Status
+from gongkai.read.decode import decode_text
+from gongkai.read.normalize import chinese_number, label_key
+from gongkai.read.readings import readings_for, splits
+from gongkai.read.solve import Obs, Segment, solve
+from gongkai.read.tokens import Token, tokenize
+
+# -- decoding -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
+def test_decode_encodings(encoding: str) -> None:
+    text = "一、本年新收政府信息公开申请数量\t15"
+    got, _ = decode_text(text.encode(encoding))
+    assert got.lstrip("\ufeff") == text
+
+
+def test_decode_refuses_binary() -> None:
+    with pytest.raises(InputError, match="二进制"):
+        decode_text(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+
+
+def test_decode_refuses_undecodable() -> None:
+    with pytest.raises(InputError):
+        decode_text(bytes([0x81, 0x30, 0xFF, 0xFE, 0x80]) * 50)
+
+
+# -- normalisation and tokens ---------------------------------------------------------------------
+
+
+def test_label_key_ignores_width_spaces_and_brackets() -> None:
+    assert label_key("（二）部分公开（区分处理的，只计这一情形）") == label_key("(二) 部分公开(区分处理的,只计这一情形)")
+    assert label_key("商业 企业") == "商业企业"
+    assert label_key("国办公开办函〔2021〕30号") == label_key("国办公开办函﹝2021﹞30号")
+
+
+@pytest.mark.parametrize(("text", "value"), [("十五", 15), ("二百零三", 203), ("两", 2), ("7", 7), ("十", 10)])
+def test_chinese_number(text: str, value: int) -> None:
+    assert chinese_number(text) == value
+
+
+def _kinds(tokens: list[Token]) -> list[tuple[str, str]]:
+    return [(t.kind, t.text) for t in tokens]
+
+
+def test_tokens_split_glued_label_and_keep_digit_runs() -> None:
+    toks = tokenize(["一、本年新收政府信息公开申请数量230 000023"])
+    assert _kinds(toks) == [("text", "一、本年新收政府信息公开申请数量"), ("num", "230"), ("num", "000023")]
+    assert toks[1].glued
+
+
+def test_tokens_full_width_and_blanks() -> None:
+    toks = tokenize(["规章｜１２，１７２｜／｜—"])
+    assert [(t.kind, t.value) for t in toks] == [("text", None), ("num", 12172), ("blank", None), ("blank", None)]
+    assert toks[1].raw == "１２，１７２"
+
+
+def test_tokens_keep_numbers_inside_header_phrases() -> None:
+    toks = tokenize(["本年收费金额(单位:万元, 保留 4 位小数)", "信息内容 2021 年度 数量"])
+    assert all(t.kind == "text" for t in toks)
+
+
+# -- readings -------------------------------------------------------------------------------------
+
+
+def test_splits_respect_leading_zeros() -> None:
+    assert splits("000023", 5) == (("0", "0", "0", "0", "23"),)
+    assert set(splits("230", 2)) == {("2", "30"), ("23", "0")}
+    assert splits("05", 1) == ()
+
+
+def _nums(*texts: str) -> list[Token]:
+    return [t for t in tokenize([" ".join(texts)]) if t.kind != "text"]
+
+
+def test_readings_exact_when_counts_match() -> None:
+    rds, exact = readings_for(_nums("1", "2", "3"), 3)
+    assert exact and len(rds) == 1
+
+
+def test_readings_include_the_true_split() -> None:
+    rds, exact = readings_for(_nums("230", "000023"), 7)
+    assert not exact
+    values = {tuple(o.value if o else None for o in rd) for rd in rds}
+    assert (23, 0, 0, 0, 0, 0, 23) in values
+
+
+def test_readings_for_a_lost_column_place_every_gap() -> None:
+    rds, _ = readings_for(_nums("13", "0", "0", "0", "0", "13"), 7)
+    gaps = {next(i for i, o in enumerate(rd) if o is None) for rd in rds if None in rd}
+    assert gaps == set(range(7))
+
+
+# -- solver ---------------------------------------------------------------------------------------
+
+ROW = ("r.a", "r.b", "r.total")
+ROW_ID = Identity("t.row_total", 1, "r", "r.total", ("r.a", "r.b"))
+
+
+def _seg(addresses: tuple[str, ...], *values: int | None) -> Segment:
+    toks = _nums(*("/" if v is None else str(v) for v in values))
+    rds, exact = readings_for(toks, len(addresses))
+    return Segment(addresses, rds, exact)
+
+
+def test_solver_infers_a_single_unknown() -> None:
+    res = solve([_seg(ROW, 3, None, 5)], [ROW_ID], ROW)
+    assert res["r.b"].value == 2 and res["r.b"].status is Status.INFERRED
+    assert res["r.a"].status is Status.READ and res["r.b"].obs == Obs(None, "/", 1)
+
+
+def test_solver_zero_total_forces_parts() -> None:
+    seg = Segment(ROW, [(None, None, Obs(0, "0", 1))], exact=False)
+    res = solve([seg], [ROW_ID], ROW)
+    assert [res[a].value for a in ROW] == [0, 0, 0]
+    assert {res[a].status for a in ROW} == {Status.INFERRED}
+
+
+def test_solver_marks_genuine_ambiguity() -> None:
+    # two numbers for three cells: (2, ·, 2) and (·, 2, 2) and (2, 2, ·) → b, a differ
+    res = solve([_seg(ROW, 2, 2)], [ROW_ID], ROW)
+    assert res["r.total"].value is None or res["r.total"].status is not Status.READ
+    known = {a: r.value for a, r in res.items() if r.status in (Status.READ, Status.INFERRED)}
+    for a, v in known.items():  # whatever is stated must hold in every fitting reading
+        assert v == {"r.a": 0, "r.b": 2, "r.total": 2}.get(a) or v == {"r.a": 2, "r.b": 0, "r.total": 2}.get(a)
+    assert res["r.a"].status is Status.AMBIGUOUS and res["r.a"].candidates == [0, 2]
+
+
+def test_solver_unbalanced_report_keeps_what_was_read() -> None:
+    res = solve([_seg(ROW, 1, 1, 5)], [ROW_ID], ROW)
+    assert [res[a].value for a in ROW] == [1, 1, 5]
+    assert {res[a].status for a in ROW} == {Status.READ}
+
+
+def test_solver_does_not_infer_through_a_broken_identity() -> None:
+    # total printed, a blank, and a second identity that contradicts: nothing is inferred wrongly
+    col = Identity("t.col", 2, "c", "r.b", ("x.b",))
+    segs = [_seg(ROW, 1, None, 5), _seg(("x.b",), 7)]
+    res = solve(segs, [ROW_ID, col], (*ROW, "x.b"))
+    assert res["r.b"].status is Status.MISSING and res["r.b"].value is None
+    assert res["x.b"].value == 7 and res["x.b"].status is Status.READ
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    parts=st.lists(st.integers(0, 60), min_size=2, max_size=2),
+    drop=st.integers(0, 2),
+)
+def test_solver_never_states_a_wrong_value_for_a_lost_cell(parts: list[int], drop: int) -> None:
+    truth = [*parts, sum(parts)]
+    printed = [str(v) for i, v in enumerate(truth) if i != drop]
+    rds, exact = readings_for(_nums(*printed), 3)
+    res = solve([Segment(ROW, rds, exact)], [ROW_ID], ROW)
+    for a, v in zip(ROW, truth, strict=True):
+        if res[a].status in (Status.READ, Status.INFERRED):
+            assert res[a].value == v
+
+
+def test_amount_values_are_decimals() -> None:
+    toks = tokenize(["行政事业性收费 539.16"])
+    assert toks[1].value == Decimal("539.16")
