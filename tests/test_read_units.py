@@ -171,3 +171,8 @@ def test_solver_never_states_a_wrong_value_for_a_lost_cell(parts: list[int], dro
 def test_amount_values_are_decimals() -> None:
     toks = tokenize(["行政事业性收费 539.16"])
     assert toks[1].value == Decimal("539.16")
+
+
+def test_page_numbers_are_dropped_but_data_with_blanks_kept() -> None:
+    toks = tokenize(["- 4 -", "第 5 页 共 6 页", "3 / 5"])
+    assert [(t.kind, t.value) for t in toks] == [("num", 3), ("blank", None), ("num", 5)]

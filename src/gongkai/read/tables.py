@@ -70,6 +70,16 @@ _REQUEST_ORDER += [
 ]
 
 
+def _ordinal(label: str) -> str | None:
+    m = _LEADING_ORDINAL_LABEL.match(label_key(label))
+    return m.group(1) if m else None
+
+
+_LEADING_ORDINAL_LABEL = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})")
+ROW_ORDINALS: dict[str, str] = {
+    r.key: o for r in (*REQUESTS_2021.rows, *REQUESTS_2019.rows) if (o := _ordinal(r.label)) is not None
+}
+
 # Labels too plain to be trusted anywhere: accepted only within two rows of the last found.
 _WEAK: dict[str, Matcher] = {
     "other_reasons": lambda k, toks, i: k == "其他",
@@ -121,6 +131,8 @@ def scan_rows(tokens: list[Token], start: int, end: int, order: list[tuple[str, 
                 break  # prose after the last row
             continue
         hits = _hits(k, tokens, i, pos, order)
+        if not hits and _ordinal_fits(k, tokens, i, pos, order):
+            hits = [pos + 1]  # a garbled label with the next row's ordinal, followed by numbers
         if not hits:
             if current == order[-1][0] and rows.numbers.get(current):
                 break  # text after the last row's numbers ends the table
@@ -139,6 +151,17 @@ def scan_rows(tokens: list[Token], start: int, end: int, order: list[tuple[str, 
             pos = j
             current = key
     return rows
+
+
+_LEADING_ORDINAL = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})")
+
+
+def _ordinal_fits(k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, Matcher]]) -> bool:
+    if pos < 0 or pos + 1 >= len(order) or not _next_is_number(tokens, i):
+        return False
+    expected = ROW_ORDINALS.get(order[pos + 1][0])
+    m = _LEADING_ORDINAL.match(k)
+    return expected is not None and m is not None and m.group(1) == expected and len(k) > len(expected) + 1
 
 
 def _hits(k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, Matcher]]) -> list[int]:

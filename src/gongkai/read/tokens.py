@@ -25,10 +25,11 @@ _UNIT_NEXT = ("位", "个", "件", "元", "万", "年", "月", "日", "项", "%"
 # A label with a number glued to its end: "…申请数量230". The label must end in a CJK
 # character or a closing bracket/quote so that "2021年" or "12345" stay whole.
 _GLUED = re.compile(r"^(.*[\u4e00-\u9fff)”\"])([0-9０-９]+)$")
-# Page furniture printed inside tables by PDF copies: "- 4 -", "第 4 页", "第4页 共6页", "4/6".
+# Page furniture printed inside tables by PDF copies: "- 4 -", "第 4 页", "第4页 共6页". ("4/6" is not
+# taken: "3 / 5" is a row with a printed blank.)
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$",
+    r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$",
     re.IGNORECASE,
 )
 BLANKS = frozenset({"/", "\\", "-", "--", "—", "——", "–", "―", "――", "-—", "无", "空", "×", "x", "X"})
