@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -141,6 +141,25 @@ class Report(BaseModel):
             if isinstance(cell.value, str):
                 cell.value = Decimal(cell.value)
         return report
+
+
+def trusted(cls: type[_M], fields: dict[str, Any]) -> _M:
+    """Build a model from values the caller has already validated (the readers' hot path).
+
+    Like ``model_construct`` with every field given, at a third of its cost; ``fields`` must
+    name every field of ``cls``.
+    """
+    obj = cls.__new__(cls)
+    set_ = object.__setattr__
+    set_(obj, "__dict__", fields)
+    set_(obj, "__pydantic_fields_set__", _FIELD_SETS[cls])
+    set_(obj, "__pydantic_extra__", None)
+    set_(obj, "__pydantic_private__", None)
+    return obj
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_FIELD_SETS: dict[type, set[str]] = {m: set(m.model_fields) for m in (Cell, TextAt, PdfAt, TableAt)}
 
 
 def empty_tables(edition_key: str) -> Tables:

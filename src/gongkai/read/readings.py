@@ -7,7 +7,8 @@ A row of ``n`` cells printed as ``m`` numbers:
 * ``m < n``: numbers may hold the digits of several adjacent cells (``230`` = ``23``, ``0``),
   and cells may have been lost in extraction: every split of the digits into ``k <= n`` values,
   placed in order into every choice of ``k`` of the ``n`` cells;
-* ``m > n``: stray numbers: every window of ``n`` consecutive numbers.
+* ``n < m <= 2n``: stray numbers: every window of ``n`` consecutive numbers;
+* ``m > 2n``: a layout not understood (say, a table copied column by column): no reading.
 
 The identities choose among them (:mod:`gongkai.read.solve`). A row with more readings than
 :data:`MAX_READINGS` is not guessed at: it gets no reading and its cells stay unknown.
@@ -84,6 +85,8 @@ def readings_for(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
         return [], False
     if m == n and all(_digits(t) is None or _valid(t.text) for t in tokens):
         return [tuple(_obs(t) for t in tokens)], True
+    if m > 2 * n:
+        return [], False
     if m > n:
         seen: dict[tuple, Reading] = {}
         for i in range(m - n + 1):

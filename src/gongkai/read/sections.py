@@ -23,7 +23,7 @@ def find_headings(lines: list[str]) -> list[Heading]:
     """Section headings in reading order (the first line that names each section)."""
     found: dict[str, Heading] = {}
     for i, raw in enumerate(lines, start=1):
-        if not raw.strip() or "\t" in raw.strip() or "|" in raw:
+        if len(raw) > 3 * MAX_HEADING or not raw.strip() or "\t" in raw.strip() or "|" in raw:
             continue
         text = normalize_line(raw)
         k = label_key(text)

@@ -147,6 +147,21 @@ def _violates(terms: tuple[tuple[str, int], ...], values: dict[str, Value]) -> b
     return False
 
 
+_SYSTEMS: dict[tuple[int, ...], tuple[tuple[Identity, ...], System]] = {}
+
+
+def _system(identities: tuple[Identity, ...]) -> System:
+    """A compiled system, kept for identity tuples seen before (the editions' own)."""
+    key = tuple(map(id, identities))
+    hit = _SYSTEMS.get(key)
+    if hit is not None and hit[0] == identities:
+        return hit[1]
+    system = System(identities)
+    if len(_SYSTEMS) < 64:
+        _SYSTEMS[key] = (identities, system)
+    return system
+
+
 def propagate(values: dict[str, Value], identities: Sequence[Identity]) -> tuple[dict[str, Value], int]:
     """Fill what the identities force; return the values and the number of violated identities."""
     return System(identities).propagate(values)
@@ -202,7 +217,7 @@ def solve(segments: list[Segment], identities: Sequence[Identity], addresses: It
                 chosen[a] = o
     exact_cells = {a for s in fixed if s.exact for a in s.addresses if a in known}
 
-    system = System(identities)
+    system = _system(tuple(identities))
     base, base_violations = system.propagate(known)
     solutions: list[dict[str, Value]] | None = None
     if base_violations == 0:
@@ -241,10 +256,15 @@ def _distinct_readings(
 ) -> list[tuple[dict[str, Value], Reading]]:
     """Readings consistent with ``known``, merged when they give the same cells."""
     out: dict[tuple[Value | None, ...], tuple[dict[str, Value], Reading]] = {}
+    overlays: set[tuple[Value | None, ...]] = set()
     for rd in seg.readings:
         if not _compatible(rd, seg.addresses, known):
             continue
         printed = _printed(rd, seg.addresses)
+        overlay = tuple(printed.get(a, known.get(a)) for a in seg.addresses)
+        if overlay in overlays:  # same cells as a reading already tried: same outcome
+            continue
+        overlays.add(overlay)
         merged, v = system.propagate({**known, **printed}, dirty=printed)
         if v:
             continue

@@ -114,7 +114,25 @@ def _active_order(table: Table) -> list[tuple[str, Matcher]]:
 _ACTIVE_ORDER = {"2021": _active_order(ACTIVE_2021), "2019": _active_order(ACTIVE_2019)}
 
 
-def scan_rows(tokens: list[Token], start: int, end: int, order: list[tuple[str, Matcher]]) -> Rows:
+def _needles(*words: str) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+# Every row matcher needs one of these in the label key: a cheap test before the matchers run.
+_REQUEST_NEEDLES = _needles(
+    *(sig for r in REQUESTS_2021.rows for sig in r.signatures),
+    "其他处理", "逾期不补正", "无正当理由逾期", "收费通知", "缴纳费用", "逾期未按", "3其他", "七总计", "七合计",
+    "结转下年度", "下年度继续", "其他法律", "法规禁止",
+)  # fmt: skip
+_ACTIVE_NEEDLES = _needles(
+    "规章", "规范性文件", "行政许可", "对外管理服务", "行政处罚", "行政强制", "事业性收费", "集中采购"
+)
+_WEAK_WORDS = frozenset({"其他", "总计", "合计"})
+
+
+def scan_rows(
+    tokens: list[Token], start: int, end: int, order: list[tuple[str, Matcher]], needles: re.Pattern[str]
+) -> Rows:
     rows = Rows()
     pos = -1  # index in ``order`` of the last row found
     current: str | None = None
@@ -130,7 +148,7 @@ def scan_rows(tokens: list[Token], start: int, end: int, order: list[tuple[str, 
             if current is not None and rows.numbers[current] and current == order[-1][0]:
                 break  # prose after the last row
             continue
-        hits = _hits(k, tokens, i, pos, order)
+        hits = _hits(k, tokens, i, pos, order) if k in _WEAK_WORDS or needles.search(k) else []
         if not hits and _ordinal_fits(k, tokens, i, pos, order):
             hits = [pos + 1]  # a garbled label with the next row's ordinal, followed by numbers
         if not hits:
@@ -244,11 +262,11 @@ def _sum_identities(total_row: str, part_rows: tuple[str, ...]) -> list[Identity
 
 
 def scan_requests(tokens: list[Token], start: int, end: int) -> Rows:
-    return scan_rows(tokens, start, end, _REQUEST_ORDER)
+    return scan_rows(tokens, start, end, _REQUEST_ORDER, _REQUEST_NEEDLES)
 
 
 def scan_active(tokens: list[Token], start: int, end: int, edition_key: str) -> Rows:
-    return scan_rows(tokens, start, end, _ACTIVE_ORDER[edition_key])
+    return scan_rows(tokens, start, end, _ACTIVE_ORDER[edition_key], _ACTIVE_NEEDLES)
 
 
 def active_segments(rows: Rows, edition_key: str) -> list[Segment]:
@@ -267,21 +285,40 @@ def active_segments(rows: Rows, edition_key: str) -> list[Segment]:
 APPEAL_ADDRESSES = tuple(f"appeals.{r.key}.{c.key}" for r in APPEALS.rows for c in r.columns)
 
 
-def appeal_segment(tokens: list[Token], start: int, end: int) -> tuple[Segment | None, int | None]:
-    """The appeals numbers: every printed number of the table, in reading order (15 in all)."""
-    nums: list[Token] = []
-    first_line = None
+_APPEAL_COLUMN_KEYS = {label_key(c.label): c.key for c in APPEALS.rows[0].columns} | {"总计": "total"}
+
+
+def appeal_segments(tokens: list[Token], start: int, end: int) -> list[Segment]:
+    """The appeals numbers. As printed officially: one row of 15 numbers after the two-level
+    header, in reading order. Printed transposed (each result column followed by its three
+    numbers), the runs are read column by column."""
+    runs: list[tuple[str, list[Token]]] = []  # (label before the run, numbers)
+    started = new_run = False
+    label = ""
     for t in tokens[start:end]:
         if t.kind == "text":
             k = label_key(t.text)
-            if len(k) > MAX_LABEL and nums:
+            if len(k) > MAX_LABEL and runs:
                 break
-            if first_line is None and ("行政复议" in k or "结果维持" in k):
-                first_line = t.line
+            started = started or "行政复议" in k or "结果维持" in k
+            label, new_run = k, True
             continue
-        if first_line is not None:
-            nums.append(t)
-    if not nums:
-        return None, first_line
+        if not started:
+            continue
+        if new_run or not runs:
+            runs.append((label, []))
+            new_run = False
+        runs[-1][1].append(t)
+    if not runs:
+        return []
+    if len(runs) >= 4 and all(lbl in _APPEAL_COLUMN_KEYS and len(nums) <= 3 for lbl, nums in runs):
+        out = []
+        for lbl, nums in runs:
+            col = _APPEAL_COLUMN_KEYS[lbl]
+            addresses = tuple(f"appeals.{r.key}.{col}" for r in APPEALS.rows)
+            rds, exact = readings_for(nums, len(addresses))
+            out.append(Segment(addresses, rds, exact))
+        return out
+    nums = [t for _, run in runs for t in run]
     rds, exact = readings_for(nums, len(APPEAL_ADDRESSES))
-    return Segment(APPEAL_ADDRESSES, rds, exact), first_line
+    return [Segment(APPEAL_ADDRESSES, rds, exact)]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from gongkai.errors import NotAReportError
 from gongkai.model.identities import identities
 from gongkai.model.keys import EditionKey, edition, edition_for_year
-from gongkai.model.report import Cell, Meta, Report, Source, TextAt
+from gongkai.model.report import Cell, Meta, Report, Source, TextAt, trusted
 from gongkai.read.meta import agency_from_prose, agency_from_title, find_title, region_of, year_of
 from gongkai.read.sections import find_headings, section_texts
 from gongkai.read.solve import Result, Segment, solve
@@ -15,7 +15,7 @@ from gongkai.read.tables import (
     APPEAL_ADDRESSES,
     Rows,
     active_segments,
-    appeal_segment,
+    appeal_segments,
     edition_votes,
     request_segments,
     scan_active,
@@ -30,9 +30,13 @@ def read_text(text: str, source: Source | None = None) -> Report:
     """Read a report given as text. Raises :class:`NotAReportError` when there is none in it."""
     source = source or Source(name="-", sha256="", format="text")
     lines = text.lstrip("\ufeff").splitlines()
-    tokens = tokenize(lines)
     headings = find_headings(lines)
     at_line = {h.key: h.line for h in headings}
+    after_tables = min((at_line[k] for k in ("problems", "other_matters") if k in at_line), default=None)
+    # only the lines that can hold the tables are tokenised: prose sections are skipped
+    first = at_line.get("active_disclosure") or at_line.get("requests") or 1
+    last = after_tables if after_tables is not None and after_tables > first else len(lines)
+    tokens = tokenize(lines, first, last)
     title, _ = find_title(lines)
     year = year_of(title, text)
 
@@ -45,9 +49,6 @@ def read_text(text: str, source: Source | None = None) -> Report:
         return len(tokens)
 
     n = len(tokens)
-    after_tables = min(
-        (at_line[k] for k in ("problems", "other_matters") if k in at_line), default=None
-    )
     req_start = index_of(at_line.get("requests") or at_line.get("active_disclosure"), 0)
     req_end = index_of(at_line.get("appeals") or after_tables, n)
     requests = scan_requests(tokens, req_start, req_end)
@@ -61,9 +62,9 @@ def read_text(text: str, source: Source | None = None) -> Report:
 
     app_start = index_of(at_line.get("appeals"), requests.end if requests.found else req_end)
     app_end = index_of(after_tables, n)
-    appeal_seg, _ = appeal_segment(tokens, app_start, app_end)
+    appeal_segs = appeal_segments(tokens, app_start, app_end)
 
-    if not headings and not requests.found and not active.found and appeal_seg is None:
+    if not headings and not requests.found and not active.found and not appeal_segs:
         raise NotAReportError(
             "未在文件中找到政府信息公开工作年度报告的章节标题或统计表格，它可能不是一份年度报告。",
             source=source.name,
@@ -77,7 +78,7 @@ def read_text(text: str, source: Source | None = None) -> Report:
         _only(solve(req_segs, [*identities(ed), *extra], [*req_addresses, *virtual]), req_addresses)
     )
     app_ids = [i for i in identities(ed) if i.rule.startswith("appeals.")]
-    results.update(solve([appeal_seg] if appeal_seg else [], app_ids, APPEAL_ADDRESSES))
+    results.update(solve(appeal_segs, app_ids, APPEAL_ADDRESSES))
     act_addresses = [a for a in spec.addresses if a.startswith("active_disclosure.")]
     results.update(solve(active_segments(active, ed), [], act_addresses))
 
@@ -126,12 +127,16 @@ def _tables(ed: EditionKey, results: dict[str, Result]) -> dict[str, dict[str, d
             for c in r.columns:
                 res = results.get(f"{t.key}.{r.key}.{c.key}") or Result()
                 amount = c.kind == "amount"
-                cols[c.key] = Cell.model_construct(
-                    value=_as(res.value, amount),
-                    status=res.status,
-                    raw=res.obs.raw if res.obs else "",
-                    at=TextAt.model_construct(line=res.obs.line) if res.obs and res.obs.line else None,
-                    candidates=[_as(v, amount) for v in res.candidates] if res.candidates else None,
+                obs = res.obs
+                cols[c.key] = trusted(
+                    Cell,
+                    {
+                        "value": _as(res.value, amount),
+                        "status": res.status,
+                        "raw": obs.raw if obs else "",
+                        "at": trusted(TextAt, {"line": obs.line}) if obs and obs.line else None,
+                        "candidates": [_as(v, amount) for v in res.candidates] if res.candidates else None,
+                    },
                 )
             rows[r.key] = cols
         tables[t.key] = rows

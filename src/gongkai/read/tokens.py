@@ -61,10 +61,12 @@ def parse_number(text: str) -> int | Decimal | None:
     return int(text)
 
 
-def tokenize(lines: list[str]) -> list[Token]:
+def tokenize(lines: list[str], first: int = 1, last: int | None = None) -> list[Token]:
+    """Tokens of lines ``first`` to ``last`` (1-based, inclusive; default all)."""
     out: list[Token] = []
-    for i, raw_line in enumerate(lines, start=1):
-        tokenize_line(raw_line, i, out)
+    last = len(lines) if last is None else last
+    for i in range(first, last + 1):
+        tokenize_line(lines[i - 1], i, out)
     return out
 
 
@@ -95,36 +97,67 @@ def _rejoin_phrases(out: list[Token], first: int) -> None:
         i += 1
 
 
+_WORD = re.compile(r"[^\s|¦]+")
+_NUM_START = frozenset("+-0123456789")
+
+
+def _words(raw_line: str) -> list[tuple[str, str, bool]]:
+    """``(normalised word, raw word, starts a new cell)`` for every word of a line."""
+    norm = normalize_line(raw_line)
+    if len(norm) != len(raw_line):  # rare: a character whose normal form is longer or shorter
+        out = []
+        for raw_cell in _CELL_SEP.split(raw_line):
+            first = True
+            for raw_word in _WORD_SEP.split(raw_cell.strip()):
+                if raw_word:
+                    out.append((normalize_line(raw_word), raw_word, first))
+                    first = False
+        return out
+    out = []
+    prev = 0
+    for m in _WORD.finditer(norm):
+        a, b = m.span()
+        gap = norm[prev:a]
+        out.append((m.group(), raw_line[a:b], prev == 0 or "\t" in gap or "|" in gap or "¦" in gap))
+        prev = b
+    return out
+
+
 def _tokenize_cells(raw_line: str, line_no: int, out: list[Token]) -> None:
     depth = 0  # parenthesis depth: numbers inside "(保留4位小数)" belong to the label
-    for raw_cell in _CELL_SEP.split(raw_line):
-        pending: list[str] = []  # raw words of the current text run
-        pending_norm: list[str] = []
-        for raw_word in _WORD_SEP.split(raw_cell.strip()):
-            if not raw_word:
-                continue
-            word = normalize_line(raw_word)
-            value = parse_number(word) if depth == 0 else None
-            if value is not None or (word in BLANKS and depth == 0):
+    pending: list[str] = []  # raw words of the current text run
+    pending_norm: list[str] = []
+    for word, raw_word, new_cell in _words(raw_line):
+        if new_cell:
+            _flush(pending, pending_norm, line_no, out)
+        if depth == 0:
+            value = parse_number(word) if word[0] in _NUM_START else None
+            if value is not None or word in BLANKS:
                 _flush(pending, pending_norm, line_no, out)
                 if value is None:
                     out.append(Token("blank", word, raw_word, line_no))
                 else:
                     out.append(Token("num", word, raw_word, line_no, value))
                 continue
-            m = _GLUED.match(raw_word) if depth == 0 else None
+            m = _GLUED.match(raw_word) if raw_word[-1] in _DIGITS else None
+        else:
+            m = None
+        if "(" in word or ")" in word:
             depth = max(0, depth + word.count("(") - word.count(")"))
-            if m and depth == 0:
-                head, digits = m.group(1), m.group(2)
-                pending.append(head)
-                pending_norm.append(normalize_line(head))
-                _flush(pending, pending_norm, line_no, out)
-                norm = normalize_line(digits)
-                out.append(Token("num", norm, digits, line_no, int(norm), glued=True))
-                continue
-            pending.append(raw_word)
-            pending_norm.append(word)
-        _flush(pending, pending_norm, line_no, out)
+        if m and depth == 0:
+            head, digits = m.group(1), m.group(2)
+            pending.append(head)
+            pending_norm.append(normalize_line(head))
+            _flush(pending, pending_norm, line_no, out)
+            norm = normalize_line(digits)
+            out.append(Token("num", norm, digits, line_no, int(norm), glued=True))
+            continue
+        pending.append(raw_word)
+        pending_norm.append(word)
+    _flush(pending, pending_norm, line_no, out)
+
+
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
 def _flush(pending: list[str], pending_norm: list[str], line_no: int, out: list[Token]) -> None:
