@@ -27,7 +27,7 @@ MAX_READINGS = 5000
 
 
 def _obs(t: Token) -> Obs:
-    return Obs(t.value if t.kind == "num" else None, t.raw, t.line)
+    return Obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell)
 
 
 def _digits(t: Token) -> str | None:
@@ -64,7 +64,7 @@ def _token_options(t: Token, most: int) -> list[list[Obs]]:
     out: list[list[Obs]] = []
     for p in range(1, min(len(d), most) + 1):
         for parts in splits(d, p):
-            out.append([Obs(int(x), x, t.line) for x in parts])
+            out.append([Obs(int(x), x, t.line, t.cell) for x in parts])
     return out
 
 

@@ -35,13 +35,13 @@ Value = int | Decimal
 
 @dataclass(frozen=True, slots=True)
 class Obs:
-    """One printed cell: its value (None for a printed blank such as "/"), text and line."""
+    """One printed cell: its value (None for a printed blank such as "/"), text, line and cell
+    index on that line (the source's locator turns these into page and box, or table cell)."""
 
     value: Value | None
     raw: str
     line: int | None = None
-    page: int | None = None
-    bbox: tuple[float, float, float, float] | None = None
+    cell: int = 0
 
 
 Reading = tuple[Obs | None, ...]  # aligned with Segment.addresses; None = nothing printed there

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from gongkai.errors import NotAReportError
 from gongkai.model.identities import identities
 from gongkai.model.keys import EditionKey, edition, edition_for_year
-from gongkai.model.report import Cell, Meta, Report, Source, TextAt, trusted
+from gongkai.model.report import At, Cell, Meta, Report, Source, TextAt, trusted
 from gongkai.read.meta import agency_from_prose, agency_from_title, find_title, region_of, year_of
 from gongkai.read.sections import find_headings, section_texts
 from gongkai.read.solve import Result, Segment, solve
@@ -26,8 +27,17 @@ from gongkai.read.tokens import Token, tokenize
 TABLE_SECTIONS = {"active_disclosure", "requests", "appeals"}
 
 
-def read_text(text: str, source: Source | None = None) -> Report:
-    """Read a report given as text. Raises :class:`NotAReportError` when there is none in it."""
+Locate = Callable[[int, int], At | None]
+"""Where a printed cell was, from its line and cell index (cells are tab-separated)."""
+
+
+def read_text(text: str, source: Source | None = None, *, locate: Locate | None = None) -> Report:
+    """Read a report given as text. Raises :class:`NotAReportError` when there is none in it.
+
+    Other formats (HTML, PDF, DOCX, XLSX) turn their tables into lines of tab-separated cells
+    and pass ``locate`` so that every cell's ``at`` names the page and box, or table cell, it
+    came from; without it ``at`` is ``{"line": N}``.
+    """
     source = source or Source(name="-", sha256="", format="text")
     lines = text.lstrip("\ufeff").splitlines()
     headings = find_headings(lines)
@@ -82,7 +92,7 @@ def read_text(text: str, source: Source | None = None) -> Report:
     act_addresses = [a for a in spec.addresses if a.startswith("active_disclosure.")]
     results.update(solve(active_segments(active, ed), [], act_addresses))
 
-    tables = _tables(ed, results)
+    tables = _tables(ed, results, locate or _line_at)
     agency = agency_from_title(title) if title else None
     agency = agency or agency_from_prose(text)
     texts = section_texts(lines, headings, TABLE_SECTIONS)
@@ -117,7 +127,11 @@ def _edition(tokens: list[Token], start: int, end: int, requests: Rows, year: in
     return edition_for_year(year)
 
 
-def _tables(ed: EditionKey, results: dict[str, Result]) -> dict[str, dict[str, dict[str, Cell]]]:
+def _line_at(line: int, cell: int) -> At:
+    return trusted(TextAt, {"line": line})
+
+
+def _tables(ed: EditionKey, results: dict[str, Result], locate: Locate) -> dict[str, dict[str, dict[str, Cell]]]:
     spec = edition(ed)
     tables: dict[str, dict[str, dict[str, Cell]]] = {}
     for t in spec.tables:
@@ -134,7 +148,7 @@ def _tables(ed: EditionKey, results: dict[str, Result]) -> dict[str, dict[str, d
                         "value": _as(res.value, amount),
                         "status": res.status,
                         "raw": obs.raw if obs else "",
-                        "at": trusted(TextAt, {"line": obs.line}) if obs and obs.line else None,
+                        "at": locate(obs.line, obs.cell) if obs and obs.line else None,
                         "candidates": [_as(v, amount) for v in res.candidates] if res.candidates else None,
                     },
                 )

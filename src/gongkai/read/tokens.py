@@ -43,6 +43,7 @@ class Token:
     line: int  # 1-based
     value: int | Decimal | None = None
     glued: bool = False  # a number that followed its label with no separator
+    cell: int = 0  # how many cell separators (tab, |) precede it on its line
 
 
 def parse_number(text: str) -> int | Decimal | None:
@@ -91,7 +92,9 @@ def _rejoin_phrases(out: list[Token], first: int) -> None:
             and not t.glued
             and nxt.text.startswith(_UNIT_NEXT)
         ):
-            merged = Token("text", f"{prev.text} {t.text} {nxt.text}", f"{prev.raw} {t.raw} {nxt.raw}", t.line)
+            merged = Token(
+                "text", f"{prev.text} {t.text} {nxt.text}", f"{prev.raw} {t.raw} {nxt.raw}", t.line, cell=prev.cell
+            )
             out[i - 1 : i + 2] = [merged]
             continue
         i += 1
@@ -101,24 +104,26 @@ _WORD = re.compile(r"[^\s|¦]+")
 _NUM_START = frozenset("+-0123456789")
 
 
-def _words(raw_line: str) -> list[tuple[str, str, bool]]:
-    """``(normalised word, raw word, starts a new cell)`` for every word of a line."""
+def _words(raw_line: str) -> list[tuple[str, str, bool, int]]:
+    """``(normalised word, raw word, starts a new cell, cell index)`` for every word of a line."""
     norm = normalize_line(raw_line)
+    out = []
     if len(norm) != len(raw_line):  # rare: a character whose normal form is longer or shorter
-        out = []
-        for raw_cell in _CELL_SEP.split(raw_line):
+        for cell, raw_cell in enumerate(_CELL_SEP.split(raw_line)):
             first = True
             for raw_word in _WORD_SEP.split(raw_cell.strip()):
                 if raw_word:
-                    out.append((normalize_line(raw_word), raw_word, first))
+                    out.append((normalize_line(raw_word), raw_word, first, cell))
                     first = False
         return out
-    out = []
     prev = 0
+    cell = 0
     for m in _WORD.finditer(norm):
         a, b = m.span()
         gap = norm[prev:a]
-        out.append((m.group(), raw_line[a:b], prev == 0 or "\t" in gap or "|" in gap or "¦" in gap))
+        seps = gap.count("\t") + gap.count("|") + gap.count("¦")
+        cell += seps
+        out.append((m.group(), raw_line[a:b], prev == 0 or seps > 0, cell))
         prev = b
     return out
 
@@ -127,17 +132,20 @@ def _tokenize_cells(raw_line: str, line_no: int, out: list[Token]) -> None:
     depth = 0  # parenthesis depth: numbers inside "(保留4位小数)" belong to the label
     pending: list[str] = []  # raw words of the current text run
     pending_norm: list[str] = []
-    for word, raw_word, new_cell in _words(raw_line):
+    start_cell = 0
+    for word, raw_word, new_cell, cell in _words(raw_line):
         if new_cell:
-            _flush(pending, pending_norm, line_no, out)
+            _flush(pending, pending_norm, line_no, out, start_cell)
+        if not pending:
+            start_cell = cell
         if depth == 0:
             value = parse_number(word) if word[0] in _NUM_START else None
             if value is not None or word in BLANKS:
-                _flush(pending, pending_norm, line_no, out)
+                _flush(pending, pending_norm, line_no, out, start_cell)
                 if value is None:
-                    out.append(Token("blank", word, raw_word, line_no))
+                    out.append(Token("blank", word, raw_word, line_no, cell=cell))
                 else:
-                    out.append(Token("num", word, raw_word, line_no, value))
+                    out.append(Token("num", word, raw_word, line_no, value, cell=cell))
                 continue
             m = _GLUED.match(raw_word) if raw_word[-1] in _DIGITS else None
         else:
@@ -148,20 +156,20 @@ def _tokenize_cells(raw_line: str, line_no: int, out: list[Token]) -> None:
             head, digits = m.group(1), m.group(2)
             pending.append(head)
             pending_norm.append(normalize_line(head))
-            _flush(pending, pending_norm, line_no, out)
+            _flush(pending, pending_norm, line_no, out, start_cell)
             norm = normalize_line(digits)
-            out.append(Token("num", norm, digits, line_no, int(norm), glued=True))
+            out.append(Token("num", norm, digits, line_no, int(norm), glued=True, cell=cell))
             continue
         pending.append(raw_word)
         pending_norm.append(word)
-    _flush(pending, pending_norm, line_no, out)
+    _flush(pending, pending_norm, line_no, out, start_cell)
 
 
 _DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
-def _flush(pending: list[str], pending_norm: list[str], line_no: int, out: list[Token]) -> None:
+def _flush(pending: list[str], pending_norm: list[str], line_no: int, out: list[Token], cell: int) -> None:
     if pending:
-        out.append(Token("text", " ".join(pending_norm), " ".join(pending), line_no))
+        out.append(Token("text", " ".join(pending_norm), " ".join(pending), line_no, cell=cell))
         pending.clear()
         pending_norm.clear()
