@@ -65,5 +65,27 @@ def section_texts(lines: list[str], headings: list[Heading], table_sections: set
             if h.key in table_sections and not is_prose(raw):
                 continue
             body.append(line)
-        out[h.key] = "\n".join(body)
+        out[h.key] = "\n".join(reflow(body))
     return out
+
+
+_SENTENCE_END = tuple("。！？；：!?;:」”’)）】") + ("…",)
+
+
+def reflow(lines: list[str]) -> list[str]:
+    """Join lines that a PDF wrapped mid-sentence: a long line not ending a sentence continues
+    on the next line."""
+    out: list[str] = []
+    for line in lines:
+        if out and len(out[-1]) >= 20 and not out[-1].endswith(_SENTENCE_END) and not _starts_item(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+
+
+def _starts_item(line: str) -> bool:
+    return bool(_ITEM.match(line))
