@@ -136,39 +136,65 @@ def scan_rows(
     rows = Rows()
     pos = -1  # index in ``order`` of the last row found
     current: str | None = None
-    for i in range(start, end):
+    i = start
+    while i < end:
         t = tokens[i]
+        i += 1
         if t.kind != "text":
             if current is not None:
                 rows.numbers[current].append(t)
-                rows.end = i + 1
+                rows.end = i
             continue
         k = label_key(t.text)
         if not k or len(k) > MAX_LABEL:
             if current is not None and rows.numbers[current] and current == order[-1][0]:
                 break  # prose after the last row
             continue
-        hits = _hits(k, tokens, i, pos, order) if k in _WEAK_WORDS or needles.search(k) else []
-        if not hits and _ordinal_fits(k, tokens, i, pos, order):
-            hits = [pos + 1]  # a garbled label with the next row's ordinal, followed by numbers
+        hits, used = _match(k, tokens, i - 1, end, pos, order, needles)
         if not hits:
             if current == order[-1][0] and rows.numbers.get(current):
                 break  # text after the last row's numbers ends the table
             continue
-        # A merged label ("(三)不予公开 1.属于国家秘密 2.其他…") may name several rows; the
-        # numbers after it belong to the last, the others were printed without numbers.
-        chain = [hits[0]]
-        for j in hits[1:]:
-            if j != chain[-1] + 1:
-                break
-            chain.append(j)
-        for j in chain:
+        i += used  # continuation lines of a wrapped label
+        for j in hits:
             key = order[j][0]
             rows.numbers[key] = []
             rows.label_line[key] = t.line
             pos = j
             current = key
     return rows
+
+
+def _match(
+    k: str, tokens: list[Token], i: int, end: int, pos: int, order: list[tuple[str, Matcher]], needles: re.Pattern[str]
+) -> tuple[list[int], int]:
+    """The rows the label at ``i`` names, and how many following text tokens it took.
+
+    A label wrapped over lines may carry its signature across the break ("5.属于三类内部事" /
+    "务信息"): when a token names no row, it is tried joined with the next one or two.
+    A merged label ("(三)不予公开 1.属于国家秘密 2.其他…") may name several adjacent rows; the
+    numbers after it belong to the last, the others were printed without numbers.
+    """
+    for used in range(3):
+        if used:
+            nxt = i + used
+            if nxt >= end or tokens[nxt].kind != "text":
+                break
+            k += label_key(tokens[nxt].text)
+            if len(k) > MAX_LABEL:
+                break
+        at = i + used
+        hits = _hits(k, tokens, at, pos, order) if k in _WEAK_WORDS or needles.search(k) else []
+        if not hits and _ordinal_fits(k, tokens, at, pos, order):
+            hits = [pos + 1]  # a garbled label with the next row's ordinal, followed by numbers
+        if hits:
+            chain = [hits[0]]
+            for j in hits[1:]:
+                if j != chain[-1] + 1:
+                    break
+                chain.append(j)
+            return chain, used
+    return [], 0
 
 
 _LEADING_ORDINAL = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})")
