@@ -41,12 +41,16 @@ def test_decode_refuses_undecodable() -> None:
 
 
 def test_label_key_ignores_width_spaces_and_brackets() -> None:
-    assert label_key("（二）部分公开（区分处理的，只计这一情形）") == label_key("(二) 部分公开(区分处理的,只计这一情形)")
+    assert label_key("（二）部分公开（区分处理的，只计这一情形）") == label_key(
+        "(二) 部分公开(区分处理的,只计这一情形)"
+    )
     assert label_key("商业 企业") == "商业企业"
     assert label_key("国办公开办函〔2021〕30号") == label_key("国办公开办函﹝2021﹞30号")
 
 
-@pytest.mark.parametrize(("text", "value"), [("十五", 15), ("二百零三", 203), ("两", 2), ("7", 7), ("十", 10)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("十五", 15), ("二百零三", 203), ("两", 2), ("7", 7), ("十", 10)]
+)
 def test_chinese_number(text: str, value: int) -> None:
     assert chinese_number(text) == value
 
@@ -63,7 +67,12 @@ def test_tokens_split_glued_label_and_keep_digit_runs() -> None:
 
 def test_tokens_full_width_and_blanks() -> None:
     toks = tokenize(["规章｜１２，１７２｜／｜—"])
-    assert [(t.kind, t.value) for t in toks] == [("text", None), ("num", 12172), ("blank", None), ("blank", None)]
+    assert [(t.kind, t.value) for t in toks] == [
+        ("text", None),
+        ("num", 12172),
+        ("blank", None),
+        ("blank", None),
+    ]
     assert toks[1].raw == "１２，１７２"
 
 
@@ -134,7 +143,9 @@ def test_solver_marks_genuine_ambiguity() -> None:
     assert res["r.total"].value is None or res["r.total"].status is not Status.READ
     known = {a: r.value for a, r in res.items() if r.status in (Status.READ, Status.INFERRED)}
     for a, v in known.items():  # whatever is stated must hold in every fitting reading
-        assert v == {"r.a": 0, "r.b": 2, "r.total": 2}.get(a) or v == {"r.a": 2, "r.b": 0, "r.total": 2}.get(a)
+        assert v == {"r.a": 0, "r.b": 2, "r.total": 2}.get(a) or v == {"r.a": 2, "r.b": 0, "r.total": 2}.get(
+            a
+        )
     assert res["r.a"].status is Status.AMBIGUOUS and res["r.a"].candidates == [0, 2]
 
 

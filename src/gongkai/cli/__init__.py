@@ -1,0 +1,1 @@
+"""The ``gongkai`` command line: ``parse``, ``check`` and ``schema`` (see docs/cli.md)."""

@@ -96,7 +96,9 @@ SECTIONS: tuple[Section, ...] = (
         "四、政府信息公开行政复议、行政诉讼情况",
         ("行政复议行政诉讼情况", "行政复议行政诉讼", "行政复议和行政诉讼", "被申请行政复议"),
     ),
-    Section("problems", "五、存在的主要问题及改进情况", ("存在的主要问题", "主要问题及改进", "存在问题及改进")),
+    Section(
+        "problems", "五、存在的主要问题及改进情况", ("存在的主要问题", "主要问题及改进", "存在问题及改进")
+    ),
     Section("other_matters", "六、其他需要报告的事项", ("其他需要报告的事项", "其他需要报告")),
 )
 SECTION_KEYS = tuple(s.key for s in SECTIONS)
@@ -124,7 +126,12 @@ _REQ_HEAD = (
     _rq("new_received", "一、本年新收政府信息公开申请数量", ("本年新收",)),
     _rq("carried_over", "二、上年结转政府信息公开申请数量", ("上年结转",)),
     _rq("granted", "（一）予以公开", ("予以公开",), "三、本年度办理结果"),
-    _rq("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开",), "三、本年度办理结果"),
+    _rq(
+        "partially_granted",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        ("部分公开",),
+        "三、本年度办理结果",
+    ),
     _rq("withheld_state_secret", "1.属于国家秘密", ("国家秘密",), "（三）不予公开"),
     _rq(
         "withheld_prohibited_by_law",
@@ -133,14 +140,26 @@ _REQ_HEAD = (
         "（三）不予公开",
         ("2.其他法律法规禁止公开",),
     ),
-    _rq("withheld_security_stability", "3.危及“三安全一稳定”", ("三安全一稳定", "危及三安全", "三安全"), "（三）不予公开"),
-    _rq("withheld_third_party_rights", "4.保护第三方合法权益", ("第三方合法权益", "保护第三方"), "（三）不予公开"),
+    _rq(
+        "withheld_security_stability",
+        "3.危及“三安全一稳定”",
+        ("三安全一稳定", "危及三安全", "三安全"),
+        "（三）不予公开",
+    ),
+    _rq(
+        "withheld_third_party_rights",
+        "4.保护第三方合法权益",
+        ("第三方合法权益", "保护第三方"),
+        "（三）不予公开",
+    ),
     _rq("withheld_internal_affairs", "5.属于三类内部事务信息", ("内部事务",), "（三）不予公开"),
     _rq("withheld_process_information", "6.属于四类过程性信息", ("过程性信息", "四类过程"), "（三）不予公开"),
     _rq("withheld_enforcement_file", "7.属于行政执法案卷", ("执法案卷",), "（三）不予公开"),
     _rq("withheld_administrative_query", "8.属于行政查询事项", ("行政查询",), "（三）不予公开"),
     _rq("unavailable_not_held", "1.本机关不掌握相关政府信息", ("不掌握",), "（四）无法提供"),
-    _rq("unavailable_needs_creation", "2.没有现成信息需要另行制作", ("另行制作", "没有现成"), "（四）无法提供"),
+    _rq(
+        "unavailable_needs_creation", "2.没有现成信息需要另行制作", ("另行制作", "没有现成"), "（四）无法提供"
+    ),
     _rq("unavailable_unclear", "3.补正后申请内容仍不明确", ("仍不明确", "补正后申请"), "（四）无法提供"),
     _rq("rejected_petition", "1.信访举报投诉类申请", ("信访举报", "举报投诉"), "（五）不予处理"),
     _rq("rejected_duplicate", "2.重复申请", ("重复申请",), "（五）不予处理"),
@@ -171,7 +190,11 @@ _REQ_OTHER_2021 = (
 _REQ_OTHER_2019 = (_rq("other_handling", "（六）其他处理", ("其他处理",)),)
 _REQ_TAIL = (
     _rq("total_processed", "（七）总计", ("七总计",), variants=("总计",)),
-    _rq("carried_forward", "四、结转下年度继续办理", ("结转下年度", "下年度继续"),),
+    _rq(
+        "carried_forward",
+        "四、结转下年度继续办理",
+        ("结转下年度", "下年度继续"),
+    ),
 )
 
 REQUESTS_2021 = Table("requests", "收到和处理政府信息公开申请情况", _REQ_HEAD + _REQ_OTHER_2021 + _REQ_TAIL)
@@ -195,8 +218,20 @@ APPEALS = Table(
     "行政复议、行政诉讼",
     (
         Row("reconsideration", "行政复议", APPEAL_COLUMNS, ("行政复议",)),
-        Row("litigation_direct", "未经复议直接起诉", APPEAL_COLUMNS, ("未经复议", "直接起诉"), group="行政诉讼"),
-        Row("litigation_after_reconsideration", "复议后起诉", APPEAL_COLUMNS, ("复议后起诉",), group="行政诉讼"),
+        Row(
+            "litigation_direct",
+            "未经复议直接起诉",
+            APPEAL_COLUMNS,
+            ("未经复议", "直接起诉"),
+            group="行政诉讼",
+        ),
+        Row(
+            "litigation_after_reconsideration",
+            "复议后起诉",
+            APPEAL_COLUMNS,
+            ("复议后起诉",),
+            group="行政诉讼",
+        ),
     ),
 )
 
@@ -245,7 +280,13 @@ ACTIVE_2019 = Table(
         Row("rules", "规章", _DOCS_2019, ("规章",), group="第二十条第（一）项"),
         Row("normative_documents", "规范性文件", _DOCS_2019, ("规范性文件",), group="第二十条第（一）项"),
         Row("licensing", "行政许可", _ITEMS_2019, ("行政许可",), group="第二十条第（五）项"),
-        Row("other_services", "其他对外管理服务事项", _ITEMS_2019, ("对外管理服务",), group="第二十条第（五）项"),
+        Row(
+            "other_services",
+            "其他对外管理服务事项",
+            _ITEMS_2019,
+            ("对外管理服务",),
+            group="第二十条第（五）项",
+        ),
         Row("penalty", "行政处罚", _ITEMS_2019, ("行政处罚",), group="第二十条第（六）项"),
         Row("coercion", "行政强制", _ITEMS_2019, ("行政强制",), group="第二十条第（六）项"),
         Row("fees", "行政事业性收费", _ITEMS_2019[:2], ("事业性收费",), group="第二十条第（八）项"),

@@ -28,7 +28,9 @@ class Severity(StrEnum):
 
 
 # Amounts are decimals and travel as strings ("539.16"); counts are plain integers.
-Number = int | Annotated[Decimal, PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json")]
+Number = (
+    int | Annotated[Decimal, PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json")]
+)
 
 
 class _Strict(BaseModel):

@@ -25,16 +25,21 @@ def decode_text(data: bytes, name: str = "-") -> tuple[str, str]:
     """
     if len(data) > MAX_TEXT_BYTES:
         raise InputError(
-            f"文件过大（{len(data) // (1024 * 1024)} MB），不像是一份年度报告的文本；上限为 20 MB。", source=name
+            f"文件过大（{len(data) // (1024 * 1024)} MB），不像是一份年度报告的文本；上限为 20 MB。",
+            source=name,
         )
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError as e:
-                raise InputError(f"文件以 {enc} 标记开头，但内容无法按该编码解码（第 {e.start} 字节）。", source=name) from e
+                raise InputError(
+                    f"文件以 {enc} 标记开头，但内容无法按该编码解码（第 {e.start} 字节）。", source=name
+                ) from e
     if b"\x00" in data[:65536]:
-        raise InputError("文件含有二进制数据，不是文本文件；请提供报告的文本、HTML、PDF 或 Word 文件。", source=name)
+        raise InputError(
+            "文件含有二进制数据，不是文本文件；请提供报告的文本、HTML、PDF 或 Word 文件。", source=name
+        )
     for enc in ("utf-8", "gb18030"):
         try:
             text = data.decode(enc)
@@ -43,7 +48,9 @@ def decode_text(data: bytes, name: str = "-") -> tuple[str, str]:
         if _looks_binary(text):
             break
         return text, enc
-    raise InputError("无法识别文件编码：既不是 UTF-8，也不是 GB18030/GBK。请另存为 UTF-8 文本后重试。", source=name)
+    raise InputError(
+        "无法识别文件编码：既不是 UTF-8，也不是 GB18030/GBK。请另存为 UTF-8 文本后重试。", source=name
+    )
 
 
 def _looks_binary(text: str) -> bool:

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from gongkai.model.keys import SECTIONS
 from gongkai.read.normalize import label_key, normalize_line
 
-_HEADING_PREFIX = re.compile(r"^\s*(?:#+\s*)?(?:第?[一二三四五六七八九十]+[、.．,，:：\s]|第[一二三四五六七八九十]+部分)")
+_HEADING_PREFIX = re.compile(
+    r"^\s*(?:#+\s*)?(?:第?[一二三四五六七八九十]+[、.．,，:：\s]|第[一二三四五六七八九十]+部分)"
+)
 _MARKDOWN = re.compile(r"^\s*#+\s*")
 MAX_HEADING = 36  # label-key characters
 
@@ -69,7 +71,7 @@ def section_texts(lines: list[str], headings: list[Heading], table_sections: set
     return out
 
 
-_SENTENCE_END = tuple("。！？；：!?;:」”’)）】") + ("…",)
+_SENTENCE_END = (*"。！？；：!?;:」”’)）】", "…")
 
 
 def reflow(lines: list[str]) -> list[str]:

@@ -168,7 +168,9 @@ def propagate(values: dict[str, Value], identities: Sequence[Identity]) -> tuple
 
 
 def _printed(reading: Reading, addresses: tuple[str, ...]) -> dict[str, Value]:
-    return {a: o.value for a, o in zip(addresses, reading, strict=True) if o is not None and o.value is not None}
+    return {
+        a: o.value for a, o in zip(addresses, reading, strict=True) if o is not None and o.value is not None
+    }
 
 
 def _compatible(reading: Reading, addresses: tuple[str, ...], known: dict[str, Value]) -> bool:
@@ -202,7 +204,9 @@ def _components(segments: list[Segment], identities: Sequence[Identity]) -> list
     return list(groups.values())
 
 
-def solve(segments: list[Segment], identities: Sequence[Identity], addresses: Iterable[str]) -> dict[str, Result]:
+def solve(
+    segments: list[Segment], identities: Sequence[Identity], addresses: Iterable[str]
+) -> dict[str, Result]:
     """Decide every address: its value, status, what was printed and, if ambiguous, candidates."""
     results = {a: Result() for a in addresses}
     segments = [s for s in segments if s.readings]
@@ -232,11 +236,11 @@ def solve(segments: list[Segment], identities: Sequence[Identity], addresses: It
         if vals and first is not None and all(v == first for v in vals):
             r.value = first
             r.status = Status.READ if a in exact_cells else Status.INFERRED
-        elif any(v is not None for v in vals):
+        elif len(distinct := {v for v in vals if v is not None}) >= 2:
             r.status = Status.AMBIGUOUS
-            r.candidates = sorted({v for v in vals if v is not None})
+            r.candidates = sorted(distinct)
             r.obs = r.obs or _any_obs(open_, a)
-        else:
+        else:  # one value in some readings and unknown in others is no reading at all
             r.obs = r.obs or _any_obs(open_, a)
     return results
 
@@ -382,7 +386,14 @@ def _least_violating(
         total *= len(o)
     if total > COMBINATION_LIMIT:
         trials = [
-            {**known, **{a: p for s, o in zip(open_, pick, strict=True) for a, p in _printed(o, s.addresses).items()}}
+            {
+                **known,
+                **{
+                    a: p
+                    for s, o in zip(open_, pick, strict=True)
+                    for a, p in _printed(o, s.addresses).items()
+                },
+            }
             for pick in _diagonal(opts)
         ]
         return [_trusted(t, system, t) for t in trials]

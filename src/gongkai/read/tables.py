@@ -166,7 +166,13 @@ def scan_rows(
 
 
 def _match(
-    k: str, tokens: list[Token], i: int, end: int, pos: int, order: list[tuple[str, Matcher]], needles: re.Pattern[str]
+    k: str,
+    tokens: list[Token],
+    i: int,
+    end: int,
+    pos: int,
+    order: list[tuple[str, Matcher]],
+    needles: re.Pattern[str],
 ) -> tuple[list[int], int]:
     """The rows the label at ``i`` names, and how many following text tokens it took.
 
@@ -250,7 +256,9 @@ def request_segments(rows: Rows, edition_key: str) -> tuple[list[Segment], list[
         extra += _sum_identities("other_handling", OTHER_ROWS_2021)
     if edition_key == "2019" and has_2021_rows:
         extra += _sum_identities("other_handling", OTHER_ROWS_2021)
-        virtual += [f"requests.{r}.{c}" for r in OTHER_ROWS_2021 for c in REQUEST_COLUMN_KEYS if r not in rows.numbers]
+        virtual += [
+            f"requests.{r}.{c}" for r in OTHER_ROWS_2021 for c in REQUEST_COLUMN_KEYS if r not in rows.numbers
+        ]
     return segments, extra, virtual
 
 

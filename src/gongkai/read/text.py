@@ -7,8 +7,7 @@ from decimal import Decimal
 
 from gongkai.errors import NotAReportError
 from gongkai.model.identities import identities
-from gongkai.model.keys import EditionKey, edition, edition_for_year
-from gongkai.model.keys import OTHER_ROWS_2021, REQUEST_COLUMN_KEYS
+from gongkai.model.keys import OTHER_ROWS_2021, REQUEST_COLUMN_KEYS, EditionKey, edition, edition_for_year
 from gongkai.model.report import At, Cell, Finding, Meta, Report, Severity, Source, TextAt, trusted
 from gongkai.read.meta import agency_from_prose, agency_from_title, find_title, region_of, year_of
 from gongkai.read.sections import find_headings, section_texts
@@ -114,18 +113,29 @@ def _shape_findings(requests: Rows, ed: EditionKey) -> list[Finding]:
             f"（第{requests.label_line[row]}行）。合计为0的列已推定三项均为0，其余各项无法拆分，请按三项分别填报。"
         )
     elif ed == "2019" and any(requests.numbers.get(r) for r in OTHER_ROWS_2021):
-        rule, row = "requests.other_handling_split", next(r for r in OTHER_ROWS_2021 if requests.numbers.get(r))
+        rule, row = (
+            "requests.other_handling_split",
+            next(r for r in OTHER_ROWS_2021 if requests.numbers.get(r)),
+        )
         msg = (
             "本报告按2019年版格式填报，但「（六）其他处理」分成了2021年版的三项"
             f"（第{requests.label_line[row]}行起），已按三项之和读作「（六）其他处理」。"
         )
     else:
         return []
-    cells = [f"requests.{r}.{c}" for r in ((row,) if ed == "2019" else OTHER_ROWS_2021) for c in REQUEST_COLUMN_KEYS]
+    cells = [
+        f"requests.{r}.{c}"
+        for r in ((row,) if ed == "2019" else OTHER_ROWS_2021)
+        for c in REQUEST_COLUMN_KEYS
+    ]
     if ed == "2019":
         cells = [f"requests.other_handling.{c}" for c in REQUEST_COLUMN_KEYS]
     severity = Severity.WARNING
-    return [Finding(rule=rule, severity=severity, cells=cells, message=msg, at=TextAt(line=requests.label_line[row]))]
+    return [
+        Finding(
+            rule=rule, severity=severity, cells=cells, message=msg, at=TextAt(line=requests.label_line[row])
+        )
+    ]
 
 
 def _only(results: dict[str, Result], keep: list[str]) -> dict[str, Result]:
@@ -156,7 +166,9 @@ def _line_at(line: int, cell: int) -> At:
     return trusted(TextAt, {"line": line})
 
 
-def _tables(ed: EditionKey, results: dict[str, Result], locate: Locate) -> dict[str, dict[str, dict[str, Cell]]]:
+def _tables(
+    ed: EditionKey, results: dict[str, Result], locate: Locate
+) -> dict[str, dict[str, dict[str, Cell]]]:
     spec = edition(ed)
     tables: dict[str, dict[str, dict[str, Cell]]] = {}
     for t in spec.tables:

@@ -93,7 +93,11 @@ def _rejoin_phrases(out: list[Token], first: int) -> None:
             and nxt.text.startswith(_UNIT_NEXT)
         ):
             merged = Token(
-                "text", f"{prev.text} {t.text} {nxt.text}", f"{prev.raw} {t.raw} {nxt.raw}", t.line, cell=prev.cell
+                "text",
+                f"{prev.text} {t.text} {nxt.text}",
+                f"{prev.raw} {t.raw} {nxt.raw}",
+                t.line,
+                cell=prev.cell,
             )
             out[i - 1 : i + 2] = [merged]
             continue
