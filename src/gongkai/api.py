@@ -13,29 +13,82 @@ from gongkai.read.text import read_text
 
 
 def sniff_format(data: bytes) -> str:
-    """The format of a document by its content: ``pdf``, ``zip`` (DOCX/XLSX), ``ole`` (DOC/XLS), ``html`` or ``text``."""
+    """The format of a document by its content, not its name.
+
+    ``pdf``, ``docx``, ``xlsx``, ``zip`` (another zip), ``ole`` (DOC/XLS/WPS), ``html`` or ``text``.
+    """
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "zip"
+        return _zip_kind(data)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "ole"
-    low = head[:512].lower()
-    if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low or b"<table" in low:
+    low = head[:1024].lower()
+    if (
+        low.startswith((b"<!doctype html", b"<html", b"<?xml"))
+        or b"<html" in low
+        or b"<table" in low
+        or b"<body" in low
+    ):
         return "html"
     return "text"
 
 
+def _zip_kind(data: bytes) -> str:
+    import io
+    import zipfile
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "zip"
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return "zip"
+
+
+FORMAT_NAMES = {
+    "pdf": "PDF",
+    "docx": "DOCX",
+    "xlsx": "XLSX",
+    "zip": "ZIP",
+    "ole": "DOC/XLS",
+    "html": "HTML",
+    "text": "文本",
+}
+
+
 def read_bytes(data: bytes, name: str = "-") -> Report:
-    """Read one report from its bytes, without checking it."""
+    """Read one report from its bytes, by its format, without checking it."""
     fmt = sniff_format(data)
-    if fmt != "text":
-        names = {"pdf": "PDF", "zip": "DOCX/XLSX", "ole": "DOC/XLS", "html": "HTML"}
-        raise InputError(f"这是 {names[fmt]} 文件；当前版本只读取文本格式的报告（.txt）。", source=name)
-    text, _ = decode_text(data, name)
     source = Source(name=name, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
-    return read_text(text, source=source)
+    if fmt == "text":
+        text, _ = decode_text(data, name)
+        return read_text(text, source=source)
+    if fmt == "html":
+        from gongkai.read.html import read_html
+
+        return read_html(data, source)
+    if fmt == "pdf":
+        from gongkai.read.pdf import read_pdf
+
+        return read_pdf(data, source)
+    if fmt == "docx":
+        from gongkai.read.docx import read_docx
+
+        return read_docx(data, source)
+    if fmt == "xlsx":
+        from gongkai.read.xlsx import read_xlsx
+
+        return read_xlsx(data, source)
+    if fmt == "ole":
+        from gongkai.read.doc import read_doc
+
+        return read_doc(data, source)
+    raise InputError("这是一个 ZIP 压缩包，但不是 Word（DOCX）或 Excel（XLSX）文件，无法读取。", source=name)
 
 
 def parse_bytes(data: bytes, name: str = "-") -> Report:

@@ -36,6 +36,7 @@ class Damage:
 LOSSY_KINDS = (
     "drop_number",
     "blank_cells",
+    "zeros_blank",
     "total_only",
     "empty_rows",
     "glued_digits",
@@ -104,6 +105,25 @@ def blank_cells(doc: Document, rng: random.Random) -> list[Damage]:
         row.cells[i] = mark
         out.append(Damage("blank_cells", row.addresses[i], f"{row.key}: cell {i} printed {mark!r}"))
     return out
+
+
+def zeros_blank(doc: Document, rng: random.Random) -> list[Damage]:
+    """Every zero of the requests table (and, now and then, of the appeals row) printed blank,
+    as many agencies fill their tables: "/", "—", "-" or nothing at all."""
+    mark = rng.choice(("/", "—", "-", "", "", "／"))
+    tables = ("requests", "appeals") if rng.random() < 0.5 else ("requests",)
+    lost: list[str] = []
+    for t in tables:
+        for r in doc.data_rows(t):
+            for i, c in enumerate(r.cells):
+                if c == "0" and len(r.addresses[i]) == 1:
+                    r.cells[i] = mark
+                    lost.append(r.addresses[i][0])
+    return (
+        [Damage("zeros_blank", tuple(lost), f"zeros of {' and '.join(tables)} printed {mark!r}")]
+        if lost
+        else []
+    )
 
 
 def total_only(doc: Document, rng: random.Random) -> list[Damage]:
@@ -293,6 +313,7 @@ def thousands(doc: Document, rng: random.Random) -> list[Damage]:
 DOC_DAMAGE: dict[str, Callable[[Document, random.Random], list[Damage]]] = {
     "drop_number": drop_number,
     "blank_cells": blank_cells,
+    "zeros_blank": zeros_blank,
     "total_only": total_only,
     "empty_rows": empty_rows,
     "extra_zeros": extra_zeros,
