@@ -191,6 +191,15 @@ _RULES: tuple[Rule, ...] = (
         by_reader=True,
     ),
     Rule(
+        "table.scrambled",
+        W,
+        "表格文字顺序错乱，未读取",
+        "输入文字中某张统计表的行标题和数字没有按表格的阅读顺序排列（常见于用某些工具从 PDF 直接提取的文字），"
+        "无法可靠地把数字对应到单元格，为避免读错，该表未读取。",
+        "改用原始 PDF、Word 或网页文件，或复制文字时保留版面后重试。",
+        by_reader=True,
+    ),
+    Rule(
         "requests.other_handling_split",
         W,
         "2019年版格式中「（六）其他处理」被分项填报",

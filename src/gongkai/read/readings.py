@@ -78,8 +78,51 @@ def _value_lists(tokens: list[Token], extra: int) -> Iterator[list[Obs]]:
             yield opt + rest
 
 
+def _strays(tokens: list[Token]) -> list[int]:
+    """Indices of numbers that may not belong to the row: alone on their line while most of the
+    row's numbers share another line (a page number, a footnote mark), or after the row's end
+    marker in a one-cell-per-line copy."""
+    for i, t in enumerate(tokens):
+        if i and t.after_rule:
+            return list(range(i, len(tokens)))
+    per_line: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        per_line.setdefault(t.line, []).append(i)
+    if len(per_line) < 2 or max(len(v) for v in per_line.values()) < 2:
+        return []
+    return [v[0] for v in per_line.values() if len(v) == 1]
+
+
+def _halves(tokens: list[Token], n: int) -> list[Token] | None:
+    """The first half of a run printed twice over ("5 1 5 1": a row duplicated in extraction),
+    when the run does not fit the row as it is. A half of one number, or of equal numbers
+    ("0 0"), is no evidence of a duplicate."""
+    m = len(tokens)
+    if m == n or m < 4 or m % 2:
+        return None
+    first, second = [t.text for t in tokens[: m // 2]], [t.text for t in tokens[m // 2 :]]
+    return tokens[: m // 2] if first == second and len(set(first)) >= 2 else None
+
+
 def readings_for(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
     """Readings of ``tokens`` into ``n`` cells, and whether the single reading is exact."""
+    strays = _strays(tokens)
+    half = _halves(tokens, n)
+    if strays or half:
+        variants = [tokens]
+        if strays:
+            variants.append([t for i, t in enumerate(tokens) if i not in strays])
+        if half:
+            variants.append(half)
+        seen: dict[tuple, Reading] = {}
+        for rd in (rd for v in variants for rd in _readings(v, n)[0]):
+            seen.setdefault(tuple(None if o is None else (o.value, o.raw, o.line) for o in rd), rd)
+        out = list(seen.values())
+        return (out, False) if len(out) <= MAX_READINGS else ([], False)
+    return _readings(tokens, n)
+
+
+def _readings(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
     m = len(tokens)
     if m == 0:
         return [], False

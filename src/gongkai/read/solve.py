@@ -378,38 +378,20 @@ def _choose(chosen: dict[str, Obs], seg: Segment, rd: Reading) -> None:
 def _least_violating(
     open_: list[Segment], system: System, known: dict[str, Value], chosen: dict[str, Obs]
 ) -> list[dict[str, Value]]:
-    """The report does not balance. Take the combinations with the fewest violations, and do not
-    trust any value that was only forced by an identity that is violated."""
+    """No combination of readings satisfies the identities: the report does not balance, or the
+    right reading is not among those offered. The identities cannot choose, so they don't: a
+    cell of an open segment is known only where every reading of its segment agrees, and a value
+    forced (not printed) by an identity that is violated is not trusted."""
     opts = [s.readings for s in open_]
-    total = 1
-    for o in opts:
-        total *= len(o)
-    if total > COMBINATION_LIMIT:
-        trials = [
-            {
-                **known,
-                **{
-                    a: p
-                    for s, o in zip(open_, pick, strict=True)
-                    for a, p in _printed(o, s.addresses).items()
-                },
-            }
-            for pick in _diagonal(opts)
-        ]
-        return [_trusted(t, system, t) for t in trials]
-    scored: list[tuple[int, dict[str, Value], tuple[Reading, ...]]] = []
-    for combo in itertools.product(*opts):
+    width = max((len(o) for o in opts), default=1)
+    trials = []
+    for i in range(width):
         printed = dict(known)
-        for seg, rd in zip(open_, combo, strict=True):
-            printed.update(_printed(rd, seg.addresses))
-        full, v = system.propagate(printed)
-        scored.append((v, _trusted(full, system, printed), combo))
-    best = min(v for v, _, _ in scored)
-    winners = [(sol, combo) for v, sol, combo in scored if v == best]
-    if len(winners) == 1:
-        for seg, rd in zip(open_, winners[0][1], strict=True):
-            _choose(chosen, seg, rd)
-    return [sol for sol, _ in winners]
+        for seg, o in zip(open_, opts, strict=True):
+            printed.update(_printed(o[i % len(o)], seg.addresses))
+        full, _ = system.propagate(printed)
+        trials.append(_trusted(full, system, printed))
+    return trials
 
 
 def _diagonal(opts: list[list[Reading]]) -> list[tuple[Reading, ...]]:

@@ -41,6 +41,13 @@ class Rows:
     numbers: dict[str, list[Token]] = field(default_factory=dict)
     label_line: dict[str, int] = field(default_factory=dict)
     end: int = 0  # token index after the last number taken
+    late: set[str] = field(default_factory=set)  # rows whose label came again after later rows
+
+    def scrambled(self, columns: int = 7) -> bool:
+        """The text is not in reading order (pdftotext's raw mode, some copy tools): row labels
+        out of the official order, or one row holding the numbers of many."""
+        flooded = sum(len(v) > 2 * columns for v in self.numbers.values())
+        return len(self.late) >= 2 or (len(self.late) >= 1 and flooded >= 1)
 
     @property
     def found(self) -> bool:
@@ -61,8 +68,9 @@ _REQUEST_ORDER: list[tuple[str, Matcher]] = []
 for _row in REQUESTS_2021.rows[:-5]:
     _REQUEST_ORDER.append((_row.key, _sig(*_row.signatures)))
 _REQUEST_ORDER += [
-    ("other_handling", _sig("其他处理")),
-    ("other_overdue_correction", _sig("逾期不补正", "无正当理由逾期")),
+    # "(六)其他处理 1.申请人无正当…" is the 2021 group label with its first sub-row, not the 2019 row
+    ("other_handling", lambda k, toks, i: "其他处理" in k and not re.search("其他处理1|申请人", k)),
+    ("other_overdue_correction", _sig("逾期不补正", "无正当理由逾期", "其他处理1", "1申请人无正当")),
     ("other_overdue_fee", _sig("收费通知", "缴纳费用", "逾期未按")),
     ("other_reasons", lambda k, toks, i: k.endswith("3其他")),
     ("total_processed", lambda k, toks, i: "七总计" in k or "七合计" in k),
@@ -121,7 +129,7 @@ def _needles(*words: str) -> re.Pattern[str]:
 # Every row matcher needs one of these in the label key: a cheap test before the matchers run.
 _REQUEST_NEEDLES = _needles(
     *(sig for r in REQUESTS_2021.rows for sig in r.signatures),
-    "其他处理", "逾期不补正", "无正当理由逾期", "收费通知", "缴纳费用", "逾期未按", "3其他", "七总计", "七合计",
+    "其他处理", "逾期不补正", "无正当理由逾期", "1申请人无正当", "收费通知", "缴纳费用", "逾期未按", "3其他", "七总计", "七合计",
     "结转下年度", "下年度继续", "其他法律", "法规禁止",
 )  # fmt: skip
 _ACTIVE_NEEDLES = _needles(
@@ -151,6 +159,8 @@ def scan_rows(
                 break  # prose after the last row
             continue
         hits, used = _match(k, tokens, i - 1, end, pos, order, needles)
+        if not hits and pos > 0 and needles.search(k):
+            rows.late.update(_late_rows(k, tokens, i - 1, pos, order))
         if not hits:
             if current == order[-1][0] and rows.numbers.get(current):
                 break  # text after the last row's numbers ends the table
@@ -163,6 +173,17 @@ def scan_rows(
             pos = j
             current = key
     return rows
+
+
+# A group label doubling as a row (2019's （六）其他处理) may be printed after its first sub-row.
+_GROUP_ROWS = frozenset({"other_handling"})
+
+
+def _late_rows(k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, Matcher]]) -> list[str]:
+    """Rows before the last one found whose (strong) label ``k`` names: a sign of scrambled text."""
+    return [
+        key for j, (key, strong) in enumerate(order[:pos]) if key not in _GROUP_ROWS and strong(k, tokens, i)
+    ]
 
 
 def _match(
@@ -322,10 +343,24 @@ APPEAL_ADDRESSES = tuple(f"appeals.{r.key}.{c.key}" for r in APPEALS.rows for c 
 _APPEAL_COLUMN_KEYS = {label_key(c.label): c.key for c in APPEALS.rows[0].columns} | {"总计": "total"}
 
 
-def appeal_segments(tokens: list[Token], start: int, end: int) -> list[Segment]:
+def _appeal_row(k: str) -> str | None:
+    if "复议后起诉" in k:
+        return "litigation_after_reconsideration"
+    if "未经复议" in k or "直接起诉" in k:
+        return "litigation_direct"
+    if k.endswith("行政复议"):
+        return "reconsideration"
+    return None
+
+
+_HEADER_WORDS = re.compile("结果|维持|纠正|审结|尚未|总计|复议|诉讼|起诉")
+
+
+def appeal_segments(tokens: list[Token], start: int, end: int) -> list[Segment] | None:
     """The appeals numbers. As printed officially: one row of 15 numbers after the two-level
-    header, in reading order. Printed transposed (each result column followed by its three
-    numbers), the runs are read column by column."""
+    header, in reading order. Printed row by row (行政复议 …, 未经复议直接起诉 …, 复议后起诉 …) or
+    transposed (each result column followed by its three numbers), the runs are read so.
+    None when numbers and header words are interleaved: the text is not in reading order."""
     runs: list[tuple[str, list[Token]]] = []  # (label before the run, numbers)
     started = new_run = False
     label = ""
@@ -345,6 +380,16 @@ def appeal_segments(tokens: list[Token], start: int, end: int) -> list[Segment]:
         runs[-1][1].append(t)
     if not runs:
         return []
+    if len(runs) > 1 and all(_appeal_row(lbl) for lbl, _ in runs[1:]):
+        out = []
+        for lbl, nums in runs:  # printed row by row: 行政复议 … / 未经复议直接起诉 … / 复议后起诉 …
+            row = _appeal_row(lbl)
+            if row is None:
+                return None
+            addresses = tuple(f"appeals.{row}.{c.key}" for c in APPEALS.rows[0].columns)
+            rds, exact = readings_for(nums, len(addresses))
+            out.append(Segment(addresses, rds, exact))
+        return out
     if len(runs) >= 4 and all(lbl in _APPEAL_COLUMN_KEYS and len(nums) <= 3 for lbl, nums in runs):
         out = []
         for lbl, nums in runs:
@@ -353,6 +398,8 @@ def appeal_segments(tokens: list[Token], start: int, end: int) -> list[Segment]:
             rds, exact = readings_for(nums, len(addresses))
             out.append(Segment(addresses, rds, exact))
         return out
+    if any(_HEADER_WORDS.search(lbl) for lbl, _ in runs[1:]):
+        return None  # numbers interleaved with header words: the text is not in reading order
     nums = [t for _, run in runs for t in run]
     rds, exact = readings_for(nums, len(APPEAL_ADDRESSES))
     return [Segment(APPEAL_ADDRESSES, rds, exact)]

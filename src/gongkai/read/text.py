@@ -7,7 +7,14 @@ from decimal import Decimal
 
 from gongkai.errors import NotAReportError
 from gongkai.model.identities import identities
-from gongkai.model.keys import OTHER_ROWS_2021, REQUEST_COLUMN_KEYS, EditionKey, edition, edition_for_year
+from gongkai.model.keys import (
+    OTHER_ROWS_2021,
+    REQUEST_COLUMN_KEYS,
+    Edition,
+    EditionKey,
+    edition,
+    edition_for_year,
+)
 from gongkai.model.report import At, Cell, Finding, Meta, Report, Severity, Source, TextAt, trusted
 from gongkai.read.meta import agency_from_prose, agency_from_title, find_title, region_of, year_of
 from gongkai.read.sections import find_headings, section_texts
@@ -74,7 +81,13 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
     app_end = index_of(after_tables, n)
     appeal_segs = appeal_segments(tokens, app_start, app_end)
 
-    if not headings and not requests.found and not active.found and not appeal_segs:
+    if (
+        not headings
+        and not requests.found
+        and not active.found
+        and appeal_segs is not None
+        and not appeal_segs
+    ):
         raise NotAReportError(
             "未在文件中找到政府信息公开工作年度报告的章节标题或统计表格，它可能不是一份年度报告。",
             source=source.name,
@@ -82,15 +95,23 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
 
     spec = edition(ed)
     results: dict[str, Result] = {}
+    scrambled = [
+        t
+        for t, bad in (("active_disclosure", active.scrambled(3)), ("requests", requests.scrambled()))
+        if bad
+    ] + (["appeals"] if appeal_segs is None else [])
     req_segs, extra, virtual = request_segments(requests, ed)
+    if "requests" in scrambled:
+        req_segs, extra, virtual = [], [], []
     req_addresses = [a for a in spec.addresses if a.startswith("requests.")]
     results.update(
         _only(solve(req_segs, [*identities(ed), *extra], [*req_addresses, *virtual]), req_addresses)
     )
     app_ids = [i for i in identities(ed) if i.rule.startswith("appeals.")]
-    results.update(solve(appeal_segs, app_ids, APPEAL_ADDRESSES))
+    results.update(solve(appeal_segs or [], app_ids, APPEAL_ADDRESSES))
     act_addresses = [a for a in spec.addresses if a.startswith("active_disclosure.")]
-    results.update(solve(active_segments(active, ed), [], act_addresses))
+    act_segs = [] if "active_disclosure" in scrambled else active_segments(active, ed)
+    results.update(solve(act_segs, [], act_addresses))
 
     tables = _tables(ed, results, locate or _line_at)
     agency = agency_from_title(title) if title else None
@@ -100,8 +121,28 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
     for s in spec.sections:
         sections.setdefault(s.key, None)
     meta = Meta(title=title, agency=agency, region=region_of(agency), year=year, edition=ed)
-    findings = _shape_findings(requests, ed)
+    findings = _shape_findings(requests, ed) + [_scrambled_finding(spec, t) for t in scrambled]
     return Report(source=source, meta=meta, sections=sections, tables=tables, findings=findings)
+
+
+_TABLE_NAMES = {
+    "active_disclosure": "主动公开政府信息情况",
+    "requests": "收到和处理政府信息公开申请情况",
+    "appeals": "行政复议、行政诉讼情况",
+}
+
+
+def _scrambled_finding(spec: Edition, table: str) -> Finding:
+    return Finding(
+        rule="table.scrambled",
+        severity=Severity.WARNING,
+        cells=[a for a in spec.addresses if a.startswith(table + ".")],
+        message=(
+            f"「{_TABLE_NAMES[table]}」表的文字顺序是乱的（行标题与数字没有按表格的阅读顺序排列，"
+            "常见于用某些工具从 PDF 直接提取的文字），无法可靠地对应数字和单元格，本表未读取。"
+            "请改用原始 PDF、Word 或网页文件，或复制时保留版面（如 pdftotext -layout）。"
+        ),
+    )
 
 
 def _shape_findings(requests: Rows, ed: EditionKey) -> list[Finding]:

@@ -44,6 +44,7 @@ class Token:
     value: int | Decimal | None = None
     glued: bool = False  # a number that followed its label with no separator
     cell: int = 0  # how many cell separators (tab, |) precede it on its line
+    after_rule: bool = False  # first token after a line of bare separators ("|||": a row's end)
 
 
 def parse_number(text: str) -> int | Decimal | None:
@@ -66,8 +67,17 @@ def tokenize(lines: list[str], first: int = 1, last: int | None = None) -> list[
     """Tokens of lines ``first`` to ``last`` (1-based, inclusive; default all)."""
     out: list[Token] = []
     last = len(lines) if last is None else last
+    rule = False
     for i in range(first, last + 1):
-        tokenize_line(lines[i - 1], i, out)
+        line = lines[i - 1]
+        if line.strip() and not line.strip(" \t|¦｜"):
+            rule = True  # a line of separators only: the end of a row in one-cell-per-line copies
+            continue
+        n = len(out)
+        tokenize_line(line, i, out)
+        if rule and len(out) > n:
+            out[n].after_rule = True
+            rule = False
     return out
 
 
@@ -75,7 +85,11 @@ def tokenize_line(raw_line: str, line_no: int, out: list[Token]) -> None:
     if not raw_line.strip() or _PAGE_NUMBER.match(raw_line):
         return
     first = len(out)
-    _tokenize_cells(raw_line, line_no, out)
+    if _tokenize_cells(raw_line, line_no, out, parens=True):
+        # a bracket left open at the end of the line (a label wrapping onto the next line):
+        # numbers after it are the row's, not part of a bracketed phrase
+        del out[first:]
+        _tokenize_cells(raw_line, line_no, out, parens=False)
     _rejoin_phrases(out, first)
 
 
@@ -132,7 +146,8 @@ def _words(raw_line: str) -> list[tuple[str, str, bool, int]]:
     return out
 
 
-def _tokenize_cells(raw_line: str, line_no: int, out: list[Token]) -> None:
+def _tokenize_cells(raw_line: str, line_no: int, out: list[Token], *, parens: bool) -> bool:
+    """Tokens of one line; returns True when a bracket is still open at its end."""
     depth = 0  # parenthesis depth: numbers inside "(保留4位小数)" belong to the label
     pending: list[str] = []  # raw words of the current text run
     pending_norm: list[str] = []
@@ -154,7 +169,7 @@ def _tokenize_cells(raw_line: str, line_no: int, out: list[Token]) -> None:
             m = _GLUED.match(raw_word) if raw_word[-1] in _DIGITS else None
         else:
             m = None
-        if "(" in word or ")" in word:
+        if parens and ("(" in word or ")" in word):
             depth = max(0, depth + word.count("(") - word.count(")"))
         if m and depth == 0:
             head, digits = m.group(1), m.group(2)
@@ -167,6 +182,7 @@ def _tokenize_cells(raw_line: str, line_no: int, out: list[Token]) -> None:
         pending.append(raw_word)
         pending_norm.append(word)
     _flush(pending, pending_norm, line_no, out, start_cell)
+    return depth > 0
 
 
 _DIGITS = frozenset("0123456789０１２３４５６７８９")

@@ -1,0 +1,182 @@
+"""Tables as grids, and the text a structured format hands to the text reader.
+
+A structured reader (HTML, DOCX, PDF tables…) turns its source into :class:`Lines`: prose
+paragraphs as lines, and every table as a grid whose rows become lines of tab-separated cells.
+A merged cell's text is printed once, at the merge's top-left position; the other positions it
+covers are empty strings, so that a token's cell index (the number of tabs before it) is its
+grid column. :meth:`Lines.locate` maps a line and cell back to ``TableAt(table, row, col)``.
+
+Two ways to build a grid:
+
+- :func:`expand_spans`: rows of :class:`SpanCell` with ``rowspan``/``colspan`` (HTML), each cell
+  placed in the next free column of its row;
+- :class:`GridBuilder`: cells put at explicit grid positions (DOCX ``w:gridSpan``/``w:vMerge``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gongkai.errors import InputError
+from gongkai.model.report import At, TableAt, trusted
+
+MAX_TABLE_CELLS = 200_000  # grid positions of one table (a report's largest has ~300)
+MAX_DOCUMENT_CELLS = 1_000_000  # grid positions of all tables of one document
+MAX_SPAN = 1000  # the HTML limit for colspan; rowspans are cut at the table's last row
+
+# Characters that end a line for str.splitlines: they must not occur inside one line.
+_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Characters the tokenizer takes as cell separators (｜ becomes | under NFKC).
+_CELL_SEPS = re.compile("[\t|｜¦]")
+_SPACES = re.compile(r"[ \t\xa0\u3000\u200b\ufeff]+")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
+
+
+def clean_cell(text: str) -> str:
+    """Cell text on one line, with no tab or ``|`` (they would shift the cell index)."""
+    text = _CELL_SEPS.sub(" ", _LINE_BREAKS.sub(" ", _CONTROL.sub("", text)))
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_line(text: str) -> str:
+    """Prose on one line: line breaks and tabs become spaces, runs of spaces one space."""
+    text = _LINE_BREAKS.sub(" ", _CONTROL.sub("", text)).replace("\t", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass(slots=True)
+class SpanCell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+def _too_big(name: str) -> InputError:
+    return InputError(
+        f"文件中的表格过大（超过 {MAX_TABLE_CELLS} 个单元格），不像是一份年度报告，已拒绝读取。",
+        source=name,
+    )
+
+
+def expand_spans(rows: Sequence[Sequence[SpanCell]], name: str = "-") -> list[list[str]]:
+    """The grid of an HTML-style table: each cell in the next free column of its row.
+
+    A cell's text is at its top-left position; the other positions it covers hold ``""``.
+    Rowspans are cut at the last row; cells that would overlap an occupied position leave it be.
+    """
+    n = len(rows)
+    grid: list[list[str | None]] = [[] for _ in range(n)]
+    filled = 0
+    for r, row in enumerate(rows):
+        c = 0
+        line = grid[r]
+        for cell in row:
+            while c < len(line) and line[c] is not None:
+                c += 1
+            rs = max(1, min(cell.rowspan, n - r))
+            cs = max(1, min(cell.colspan, MAX_SPAN))
+            filled += rs * cs
+            if filled > MAX_TABLE_CELLS:
+                raise _too_big(name)
+            for dr in range(rs):
+                target = grid[r + dr]
+                if len(target) < c + cs:
+                    target.extend([None] * (c + cs - len(target)))
+                for dc in range(cs):
+                    if dr == 0 and dc == 0:
+                        target[c] = cell.text
+                    elif target[c + dc] is None:
+                        target[c + dc] = ""
+            c += cs
+    return [[x if x is not None else "" for x in line] for line in grid]
+
+
+class GridBuilder:
+    """A grid filled at explicit positions; unfilled positions are empty strings."""
+
+    def __init__(self, name: str = "-") -> None:
+        self.rows: list[list[str]] = []
+        self._name = name
+        self._filled = 0
+
+    def put(self, row: int, col: int, text: str, colspan: int = 1) -> None:
+        colspan = max(1, min(colspan, MAX_SPAN))
+        self._filled += colspan
+        if self._filled > MAX_TABLE_CELLS or col + colspan > MAX_SPAN * 4:
+            raise _too_big(self._name)
+        while len(self.rows) <= row:
+            self.rows.append([])
+        line = self.rows[row]
+        if len(line) < col + colspan:
+            line.extend([""] * (col + colspan - len(line)))
+        line[col] = text
+        for dc in range(1, colspan):
+            line[col + dc] = ""
+
+    def grid(self) -> list[list[str]]:
+        return self.rows
+
+
+class Lines:
+    """The text handed to :func:`gongkai.read.text.read_text`, and where each line came from."""
+
+    def __init__(self, name: str = "-") -> None:
+        self._lines: list[str] = []
+        self._where: list[At | tuple[int, int] | None] = []  # per line: prose At, (table, row) or None
+        self._name = name
+        self._cells = 0
+        self.tables = 0  # tables added
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def prose(self, text: str, at: At | None = None) -> None:
+        """A paragraph: one line (line breaks inside become spaces); empty text adds nothing."""
+        line = clean_line(text)
+        if line:
+            self._lines.append(line)
+            self._where.append(at)
+
+    def insert_first(self, text: str) -> None:
+        """A line before all others (a title found outside the body)."""
+        line = clean_line(text)
+        if line:
+            self._lines.insert(0, line)
+            self._where.insert(0, None)
+
+    def table(self, index: int, grid: Sequence[Sequence[str]]) -> None:
+        """A table's rows as tab-separated lines; ``index`` is the table's number in the source."""
+        self.tables += 1
+        for r, row in enumerate(grid):
+            self._cells += len(row)
+            if self._cells > MAX_DOCUMENT_CELLS:
+                raise InputError(
+                    f"文件中的表格过多过大（超过 {MAX_DOCUMENT_CELLS} 个单元格），不像是一份年度报告，已拒绝读取。",
+                    source=self._name,
+                )
+            cells = [clean_cell(c) for c in row]
+            while cells and not cells[-1]:
+                cells.pop()
+            if not cells:
+                continue
+            self._lines.append("\t".join(cells))
+            self._where.append((index, r))
+
+    @property
+    def lines(self) -> list[str]:
+        return list(self._lines)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self._lines) + "\n"
+
+    def locate(self, line: int, cell: int) -> At | None:
+        """Where cell ``cell`` (0-based) of line ``line`` (1-based) is in the source."""
+        if not 1 <= line <= len(self._where):
+            return None
+        where = self._where[line - 1]
+        if isinstance(where, tuple):
+            return trusted(TableAt, {"table": where[0], "row": where[1], "col": cell})
+        return where
