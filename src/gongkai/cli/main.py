@@ -205,6 +205,16 @@ def schema_cmd(_help_: HelpOption = False) -> None:
     typer.echo(schema_text(), nl=False)
 
 
+# Commands of the later stages, each in its own module: analyse (export, stats, chart).
+def _register_stages() -> None:
+    from gongkai.cli import analyse
+
+    analyse.register(app)
+
+
+_register_stages()
+
+
 def main() -> None:
     """Entry point of the ``gongkai`` command."""
     try:

@@ -1,0 +1,352 @@
+"""Statistics over many reports, by region, year or agency.
+
+Each report is first reduced to a few *figures* (requests received, processed, granted, …; see
+:data:`FIGURE_ADDRESSES`), each the sum of some ``total`` cells of its edition. A figure is
+unknown (``None``) when any of its cells is unknown. Then, per group:
+
+* **totals**: the sum of a figure over the group's reports that know it (``None`` if none do);
+* **shares** (weighted): Σ numerator / Σ denominator over the reports that know both, ``None``
+  when that denominator is 0 (no requests processed, no appeal concluded) or no report knows both;
+* **medians**: the median, over the reports whose denominator is known and positive, of the
+  report's own share (``None`` when there is no such report).
+
+The definitions are in docs/analyse.md, the numbers a test checks by hand.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from gongkai.analyse.frame import all_findings, sort_key
+from gongkai.model.keys import EDITIONS, edition
+from gongkai.model.report import Severity, Status
+from gongkai.store.records import ReportRecord
+
+Dimension = Literal["region", "year", "agency"]
+DIMENSIONS: tuple[Dimension, ...] = ("region", "year", "agency")
+DIMENSION_NAMES = {"region": "地区", "year": "年度", "agency": "机关"}
+STATS_SCHEMA_ID = "gongkai.stats/1"
+UNKNOWN_REGION = "（地区不明）"
+OWN_LEVEL = "（本级）"
+MAX_LEVEL = 3
+
+FIGURES: tuple[str, ...] = (
+    "received",
+    "carried_over",
+    "processed",
+    "granted",
+    "partially_granted",
+    "withheld",
+    "unavailable",
+    "rejected",
+    "other",
+    "carried_forward",
+    "reconsideration",
+    "litigation",
+    "appeals_upheld",
+    "appeals_corrected",
+    "appeals_other",
+    "appeals_pending",
+    "appeals_concluded",
+)
+FIGURE_NAMES = {
+    "received": "本年新收申请",
+    "carried_over": "上年结转",
+    "processed": "本年办结（办理结果总计）",
+    "granted": "予以公开",
+    "partially_granted": "部分公开",
+    "withheld": "不予公开",
+    "unavailable": "无法提供",
+    "rejected": "不予处理",
+    "other": "其他处理",
+    "carried_forward": "结转下年度",
+    "reconsideration": "行政复议",
+    "litigation": "行政诉讼",
+    "appeals_upheld": "复议诉讼·结果维持",
+    "appeals_corrected": "复议诉讼·结果纠正",
+    "appeals_other": "复议诉讼·其他结果",
+    "appeals_pending": "复议诉讼·尚未审结",
+    "appeals_concluded": "复议诉讼·已审结",
+}
+# share → (numerator figures, denominator figure)
+SHARES: dict[str, tuple[tuple[str, ...], str]] = {
+    "granted": (("granted", "partially_granted"), "processed"),
+    "granted_only": (("granted",), "processed"),
+    "partially_granted": (("partially_granted",), "processed"),
+    "withheld": (("withheld",), "processed"),
+    "unavailable": (("unavailable",), "processed"),
+    "rejected": (("rejected",), "processed"),
+    "other": (("other",), "processed"),
+    "corrected": (("appeals_corrected",), "appeals_concluded"),
+}
+SHARE_NAMES = {
+    "granted": "公开率（予以公开＋部分公开）",
+    "granted_only": "予以公开",
+    "partially_granted": "部分公开",
+    "withheld": "不予公开",
+    "unavailable": "无法提供",
+    "rejected": "不予处理",
+    "other": "其他处理",
+    "corrected": "纠错率（复议诉讼结果纠正／已审结）",
+}
+MEDIAN_SHARES = ("granted", "withheld", "unavailable", "corrected")
+
+_APPEAL_ROWS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+
+
+def _requests(edition_key: str, prefix: str) -> tuple[str, ...]:
+    rows = edition(edition_key).table("requests").row_keys
+    return tuple(f"requests.{r}.total" for r in rows if r.startswith(prefix))
+
+
+def figure_addresses(edition_key: str) -> dict[str, tuple[str, ...]]:
+    """For each figure, the cells whose sum it is, in ``edition_key``."""
+    return {
+        "received": ("requests.new_received.total",),
+        "carried_over": ("requests.carried_over.total",),
+        "processed": ("requests.total_processed.total",),
+        "granted": ("requests.granted.total",),
+        "partially_granted": ("requests.partially_granted.total",),
+        "withheld": _requests(edition_key, "withheld_"),
+        "unavailable": _requests(edition_key, "unavailable_"),
+        "rejected": _requests(edition_key, "rejected_"),
+        "other": _requests(edition_key, "other_"),  # 2019: other_handling; 2021: other_* (3)
+        "carried_forward": ("requests.carried_forward.total",),
+        "reconsideration": ("appeals.reconsideration.total",),
+        "litigation": ("appeals.litigation_direct.total", "appeals.litigation_after_reconsideration.total"),
+        "appeals_upheld": tuple(f"appeals.{r}.upheld" for r in _APPEAL_ROWS),
+        "appeals_corrected": tuple(f"appeals.{r}.corrected" for r in _APPEAL_ROWS),
+        "appeals_other": tuple(f"appeals.{r}.other" for r in _APPEAL_ROWS),
+        "appeals_pending": tuple(f"appeals.{r}.pending" for r in _APPEAL_ROWS),
+        "appeals_concluded": tuple(
+            f"appeals.{r}.{c}" for r in _APPEAL_ROWS for c in ("upheld", "corrected", "other")
+        ),
+    }
+
+
+FIGURE_ADDRESSES: dict[str, dict[str, tuple[str, ...]]] = {k: figure_addresses(k) for k in EDITIONS}
+
+
+def _split(address: str) -> tuple[str, str, str]:
+    t, r, c = address.split(".")
+    return t, r, c
+
+
+_PLAN: dict[str, list[list[tuple[str, str, str]]]] = {
+    k: [[_split(a) for a in FIGURE_ADDRESSES[k][f]] for f in FIGURES] for k in EDITIONS
+}
+_INDEX = {f: i for i, f in enumerate(FIGURES)}
+_KNOWN = frozenset((Status.READ, Status.INFERRED))
+
+
+Figures = tuple[int | None, ...]  # in the order of FIGURES
+
+
+def report_figures(rec: ReportRecord) -> Figures:
+    """The figures of one report; ``None`` where a cell is unknown or absent."""
+    tables = rec.report.tables
+    plan = _PLAN.get(rec.edition) or _PLAN["2021"]
+    known = _KNOWN
+    out: list[int | None] = []
+    for cells in plan:
+        total: int | None = 0
+        for t, r, c in cells:
+            try:
+                cell = tables[t][r][c]
+            except KeyError:
+                total = None
+                break
+            v = cell.value
+            if v is None or cell.status not in known:
+                total = None
+                break
+            total += v  # type: ignore[operator]  # figure cells are counts: ints
+        out.append(total)
+    return tuple(out)
+
+
+def has_errors(rec: ReportRecord) -> bool:
+    return any(Severity(f.severity) == Severity.ERROR for f in all_findings(rec))
+
+
+# --- groups --------------------------------------------------------------------------------
+
+
+def region_key(rec: ReportRecord, level: int) -> tuple[str, ...]:
+    """The region path cut at ``level``; a shorter path stays as it is (its own level)."""
+    if rec.region_path:
+        return tuple(rec.region_path[:level])
+    return (rec.region,) if rec.region else ()
+
+
+def region_label(path: Sequence[str], level: int, own_level: bool) -> str:
+    if not path:
+        return UNKNOWN_REGION
+    return "".join(path) + (OWN_LEVEL if own_level else "")
+
+
+def parse_by(text: str | None) -> tuple[Dimension, ...]:
+    """``"region,year"`` → ``("region", "year")``; empty → one group of everything."""
+    if not text:
+        return ()
+    dims: list[Dimension] = []
+    for part in text.replace("，", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if part not in DIMENSIONS:
+            from gongkai.errors import InputError
+
+            raise InputError(
+                f"不能按 {part!r} 分组；可用 region（地区）、year（年度）、agency（机关），用逗号组合。"
+            )
+        if part in dims:
+            continue
+        dims.append(part)  # type: ignore[arg-type]
+    return tuple(dims)
+
+
+@dataclass
+class GroupStats:
+    key: dict[str, Any]
+    label: str
+    reports: int = 0
+    reports_with_errors: int = 0
+    reports_incomplete: int = 0
+    totals: dict[str, int | None] = field(default_factory=dict)
+    shares: dict[str, float | None] = field(default_factory=dict)
+    medians: dict[str, float | None] = field(default_factory=dict)
+    sort: tuple[Any, ...] = ()
+
+    def to_json(self, digits: int = 6) -> dict[str, Any]:
+        def r(x: float | None) -> float | None:
+            return None if x is None else round(x, digits)
+
+        return {
+            "group": self.key,
+            "label": self.label,
+            "reports": self.reports,
+            "reports_with_errors": self.reports_with_errors,
+            "reports_incomplete": self.reports_incomplete,
+            "totals": self.totals,
+            "shares": {k: r(v) for k, v in self.shares.items()},
+            "medians": {k: r(v) for k, v in self.medians.items()},
+        }
+
+
+@dataclass
+class StatsResult:
+    by: tuple[Dimension, ...]
+    level: int
+    groups: list[GroupStats]
+    overall: GroupStats
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": STATS_SCHEMA_ID,
+            "by": list(self.by),
+            "level": self.level if "region" in self.by else None,
+            "filters": self.filters,
+            "definitions": {
+                "totals": {k: FIGURE_NAMES[k] for k in FIGURES},
+                "shares": {
+                    k: {"numerator": list(num), "denominator": den, "name": SHARE_NAMES[k]}
+                    for k, (num, den) in SHARES.items()
+                },
+            },
+            "groups": [g.to_json() for g in self.groups],
+            "overall": self.overall.to_json(),
+        }
+
+
+def aggregate(key: dict[str, Any], label: str, figures: Sequence[Figures], errors: int) -> GroupStats:
+    """Totals, weighted shares and medians of per-report shares for one group."""
+    g = GroupStats(key=key, label=label, reports=len(figures), reports_with_errors=errors)
+    g.reports_incomplete = sum(1 for f in figures if None in f)
+    for name, i in _INDEX.items():
+        known = [f[i] for f in figures if f[i] is not None]
+        g.totals[name] = sum(known) if known else None  # type: ignore[arg-type]
+    for share, (num, den) in SHARES.items():
+        idx = [_INDEX[n] for n in num]
+        d = _INDEX[den]
+        sn = sd = 0
+        any_known = False
+        per_report: list[float] = []
+        for f in figures:
+            dv = f[d]
+            if dv is None:
+                continue
+            parts = [f[i] for i in idx]
+            if None in parts:
+                continue
+            nv = sum(parts)  # type: ignore[arg-type]
+            any_known = True
+            sn += nv
+            sd += dv
+            if dv > 0:
+                per_report.append(nv / dv)
+        g.shares[share] = sn / sd if any_known and sd > 0 else None
+        g.medians[share] = statistics.median(per_report) if per_report else None
+    return g
+
+
+def compute_stats(
+    records: Iterable[ReportRecord],
+    by: Sequence[Dimension] = (),
+    *,
+    level: int = 1,
+    filters: dict[str, Any] | None = None,
+) -> StatsResult:
+    """Group ``records`` by ``by`` (region at ``level`` of the region hierarchy, year, agency)."""
+    if not 1 <= level <= MAX_LEVEL:
+        from gongkai.errors import InputError
+
+        raise InputError(f"地区层级须为 1 至 {MAX_LEVEL}（1 省级，2 市级，3 县级）。")
+    recs = sorted(records, key=sort_key)
+    figures = [report_figures(r) for r in recs]
+    errors = [has_errors(r) for r in recs]
+    buckets: dict[tuple[Any, ...], list[int]] = {}
+    meta: dict[tuple[Any, ...], tuple[dict[str, Any], str, tuple[Any, ...]]] = {}
+    for i, rec in enumerate(recs):
+        key_parts: list[Any] = []
+        out: dict[str, Any] = {}
+        labels: list[str] = []
+        sort: list[Any] = []
+        for dim in by:
+            if dim == "region":
+                path = region_key(rec, level)
+                own = bool(rec.region_path) and len(rec.region_path) < level
+                key_parts.append(("region", path, own))
+                out["region"] = region_label(path, level, own)
+                out["region_path"] = list(path)
+                labels.append(out["region"])
+                sort.append((not path, path, own))
+            elif dim == "year":
+                key_parts.append(("year", rec.year))
+                out["year"] = rec.year
+                labels.append(f"{rec.year}年")
+                sort.append(rec.year)
+            else:
+                key_parts.append(("agency", rec.agency_id))
+                out["agency"] = rec.agency
+                out["agency_id"] = rec.agency_id
+                out["region"] = rec.region
+                labels.append(rec.agency)
+                sort.append(sort_key(rec)[:3])
+        k = tuple(key_parts)
+        buckets.setdefault(k, []).append(i)
+        if k not in meta:
+            meta[k] = (out, " ".join(labels) or "全部", tuple(sort))
+    groups = []
+    for k, idx in buckets.items():
+        out, label, sort = meta[k]
+        g = aggregate(out, label, [figures[i] for i in idx], sum(errors[i] for i in idx))
+        g.sort = sort
+        groups.append(g)
+    groups.sort(key=lambda g: g.sort)
+    overall = aggregate({}, "全部", figures, sum(errors))
+    return StatsResult(tuple(by), level, groups, overall, dict(filters or {}))
