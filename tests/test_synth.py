@@ -13,12 +13,12 @@ from gongkai.model.identities import identities
 from gongkai.model.keys import edition, edition_for_year
 from gongkai.model.report import Report, Status
 from gongkai.read.decode import decode_text
-from gongkai.synth.case import make_case
+from gongkai.synth.case import Case, make_case
 from gongkai.synth.damage import DAMAGE_KINDS, LOSSLESS_KINDS, LOSSY_KINDS, is_lossless
 from gongkai.synth.generate import PROFILES, generate_report
 from gongkai.synth.layouts import LAYOUT_NAMES, render
 from gongkai.synth.make_samples import SAMPLES_DIR, all_files
-from gongkai.synth.printed import print_report
+from gongkai.synth.printed import Document, print_report
 
 SEEDS = range(60)
 
@@ -166,7 +166,14 @@ def test_damage_is_recorded(kind: str) -> None:
         assert all(d.kind == kind for d in case.damage)
         assert case.touched <= spec_addresses
         recorded += len(case.damage)
-        if kind in ("drop_number", "blank_cells", "total_only", "empty_rows", "glued_digits"):
+        if kind in (
+            "drop_number",
+            "blank_cells",
+            "total_only",
+            "empty_rows",
+            "glued_digits",
+            "other_rows_shape",
+        ):
             assert all(d.addresses for d in case.damage)
     assert recorded > 0
 
@@ -195,6 +202,51 @@ def test_zero_row_damage_only_on_zero_rows(kind: str) -> None:
         for d in case.damage:
             row = d.detail.split(":")[0].split(".")[1]
             assert all(c.value == 0 for c in case.truth.tables["requests"][row].values())
+
+
+@pytest.mark.parametrize("kind", ["appeals_rows", "appeals_transposed"])
+def test_appeals_shapes_keep_every_number(kind: str) -> None:
+    for seed in range(10):
+        case = make_case(seed, "spaces", (kind,))
+        printed = [a for r in print_shape(case).data_rows("appeals") for t in r.addresses for a in t]
+        assert sorted(printed) == sorted(a for a, _ in case.truth.cells() if a.startswith("appeals."))
+
+
+def print_shape(case: Case) -> Document:
+    assert case.doc is not None
+    return case.doc
+
+
+@pytest.mark.parametrize("edition_key", ["2021", "2019"])
+def test_other_rows_shape_adds_up(edition_key: str) -> None:
+    for seed in range(10):
+        case = make_case(seed, "tab", ("other_rows_shape",), edition=edition_key)  # type: ignore[arg-type]
+        rows = {r.key.split(".")[1]: r for r in print_shape(case).data_rows("requests")}
+        req = case.truth.tables["requests"]
+        if edition_key == "2021":
+            assert not {"other_overdue_correction", "other_overdue_fee", "other_reasons"} & set(rows)
+            sums = [
+                sum(
+                    req[r][c].value
+                    for r in ("other_overdue_correction", "other_overdue_fee", "other_reasons")
+                )
+                for c in req["granted"]
+            ]
+            assert [int(x) for x in rows["other_handling"].cells] == sums
+        else:
+            assert "other_handling" not in rows
+            parts = [
+                rows[r].cells for r in ("other_overdue_correction", "other_overdue_fee", "other_reasons")
+            ]
+            assert [sum(int(p[i]) for p in parts) for i in range(7)] == [
+                c.value for c in req["other_handling"].values()
+            ]
+
+
+def test_table_notes_around_requests_table() -> None:
+    case = make_case(4, "tab", ("table_notes",))
+    assert re.search(r"^（?单位[:：]件）?$", case.text, re.M)
+    assert "注：" in case.text
 
 
 def test_encodings() -> None:

@@ -25,7 +25,7 @@ localize()
 app = typer.Typer(
     name="gongkai",
     help="读取、检查政府信息公开工作年度报告：按官方样式显示三张统计表，核对勾稽关系。",
-    epilog="退出码：0 正常；1 check 发现“错误”级问题；2 输入无法读取或用法错误；3 程序内部错误；130 被中断。",
+    epilog="退出码：0 正常；1 check 发现“错误”级问题或 write 因数字不平衡拒绝生成；2 输入无法读取或用法错误；3 程序内部错误；130 被中断。",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -205,10 +205,12 @@ def schema_cmd(_help_: HelpOption = False) -> None:
     typer.echo(schema_text(), nl=False)
 
 
-# Commands of the later stages, each in its own module: analyse (export, stats, chart).
+# Commands of the later stages, each in its own module: write (write, template) and
+# analyse (export, stats, chart).
 def _register_stages() -> None:
-    from gongkai.cli import analyse
+    from gongkai.cli import analyse, write
 
+    write.register(app)
     analyse.register(app)
 
 

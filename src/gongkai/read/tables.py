@@ -111,7 +111,7 @@ def _active_order(table: Table) -> list[tuple[str, Matcher]]:
         elif row.key == "fees":
             out.append((row.key, lambda k, t, i: "事业性收费" in k and len(k) <= 14))
         elif row.key == "other_services":
-            out.append((row.key, lambda k, t, i: "对外管理服务" in k and len(k) <= 16))
+            out.append((row.key, lambda k, t, i: "对外管理" in k and len(k) <= 16))
         elif row.key == "procurement":
             out.append((row.key, lambda k, t, i: "集中采购" in k and len(k) <= 12))
         else:
@@ -133,7 +133,7 @@ _REQUEST_NEEDLES = _needles(
     "结转下年度", "下年度继续", "其他法律", "法规禁止",
 )  # fmt: skip
 _ACTIVE_NEEDLES = _needles(
-    "规章", "规范性文件", "行政许可", "对外管理服务", "行政处罚", "行政强制", "事业性收费", "集中采购"
+    "规章", "规范性文件", "行政许可", "对外管理", "行政处罚", "行政强制", "事业性收费", "集中采购"
 )
 _WEAK_WORDS = frozenset({"其他", "总计", "合计"})
 

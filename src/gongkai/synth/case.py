@@ -16,7 +16,7 @@ from gongkai.model.report import Report
 from gongkai.synth.damage import Damage, damage_document, damage_text, encode
 from gongkai.synth.generate import Profile, generate_report
 from gongkai.synth.layouts import LAYOUT_NAMES, render
-from gongkai.synth.printed import Heading, Para, print_report
+from gongkai.synth.printed import Document, Heading, Para, print_report
 
 
 @dataclass
@@ -29,6 +29,7 @@ class Case:
     data: bytes  # what a reader is given
     damage: list[Damage] = field(default_factory=list)
     prose: bool = True
+    doc: Document | None = None  # the printed document, damaged, before rendering
 
     @property
     def name(self) -> str:
@@ -92,4 +93,4 @@ def make_case(
     text = render(doc, layout, _rng(seed, "layout"))
     text, more = damage_text(text, kinds, _rng(seed, "text-damage"))
     data, enc = encode(text, kinds)
-    return Case(seed, layout, kinds, truth, text, data, records + more + enc, prose)
+    return Case(seed, layout, kinds, truth, text, data, records + more + enc, prose, doc)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from gongkai.model.keys import edition
+from gongkai.synth import shapes
 from gongkai.synth.printed import CONT, SPAN, Document, PRow, PTable
 
 # --- records -------------------------------------------------------------------------------
@@ -33,8 +34,11 @@ class Damage:
         return {"kind": self.kind, "addresses": list(self.addresses), "detail": self.detail}
 
 
+SHAPE_KINDS = ("appeals_rows", "appeals_transposed", "other_rows_shape", "table_notes")  # applied first
 LOSSY_KINDS = (
+    "other_rows_shape",
     "drop_number",
+    "drop_column",
     "blank_cells",
     "zeros_blank",
     "total_only",
@@ -43,7 +47,17 @@ LOSSY_KINDS = (
     "duplicate_row",
     "stray_numbers",
 )
-LOSSLESS_DOC_KINDS = ("extra_zeros", "label_spaces", "label_variants", "brackets", "thousands", "page_break")
+LOSSLESS_DOC_KINDS = (
+    "appeals_rows",
+    "appeals_transposed",
+    "table_notes",
+    "extra_zeros",
+    "label_spaces",
+    "label_variants",
+    "brackets",
+    "thousands",
+    "page_break",
+)
 TEXT_KINDS = ("fullwidth",)
 BYTES_KINDS = ("bom", "gb18030", "crlf")
 LOSSLESS_KINDS = LOSSLESS_DOC_KINDS + TEXT_KINDS + BYTES_KINDS
@@ -88,6 +102,17 @@ def drop_number(doc: Document, rng: random.Random) -> list[Damage]:
     row.cells.pop(i)
     lost = row.addresses.pop(i)
     return [Damage("drop_number", lost, f"{row.key}: cell {i} lost")]
+
+
+def drop_column(doc: Document, rng: random.Random) -> list[Damage]:
+    """One column lost from every row of the requests table (seed 004 prints six numbers a row)."""
+    col = rng.randrange(7)
+    lost: list[str] = []
+    for r in doc.data_rows("requests"):
+        if len(r.cells) == 7 and all(len(a) == 1 for a in r.addresses):
+            r.cells.pop(col)
+            lost += r.addresses.pop(col)
+    return [Damage("drop_column", tuple(lost), f"column {col} lost in every row")] if lost else []
 
 
 def blank_cells(doc: Document, rng: random.Random) -> list[Damage]:
@@ -176,11 +201,14 @@ def glued_digits(doc: Document, rng: random.Random) -> list[Damage]:
     if row is None or len(row.cells) < 2:
         return []
     out = []
-    if row.key.startswith("requests") and rng.random() < 0.3 and _is_number(row.cells[0]):
+    if row.key.startswith("requests") and rng.random() < 0.3 and row.cells[0].isdigit():
+        # "…申请数量230 000023": the label runs into the first one or two numbers
         own = max(i for i, s in enumerate(row.labels) if s not in (CONT, SPAN))
-        row.labels[own] += row.cells.pop(0)
-        a = row.addresses.pop(0)
-        out.append(Damage("glued_digits", a, f"{row.key}: first number glued to the label"))
+        n = 2 if rng.random() < 0.5 and len(row.cells) > 2 and row.cells[1].isdigit() else 1
+        glued = tuple(a for t in row.addresses[:n] for a in t)
+        row.labels[own] += "".join(row.cells[:n])
+        del row.cells[:n], row.addresses[:n]
+        out.append(Damage("glued_digits", glued, f"{row.key}: first {n} number(s) glued to the label"))
     for _ in range(rng.randint(1, 3)):
         pairs = [
             i for i in range(len(row.cells) - 1) if row.cells[i].isdigit() and row.cells[i + 1].isdigit()
@@ -215,9 +243,13 @@ def _page_number(rng: random.Random) -> list[str]:
 
 
 def stray_numbers(doc: Document, rng: random.Random) -> list[Damage]:
-    """A stray line of numbers between two rows (a page number copied into the table)."""
-    table = doc.table(rng.choice(("requests", "requests", "active_disclosure")))
-    spots = [i + 1 for i, r in enumerate(table.rows[:-1]) if r.kind == "data"]
+    """A stray line of numbers after a row (a page number copied into the table).
+
+    Only in the requests table: after a row of the active-disclosure table, which no identity
+    checks, a page number following a row that lost its number would be indistinguishable from
+    a number printed on the line after its label (the ``label_line`` layout)."""
+    table = doc.table("requests")
+    spots = [i + 1 for i, r in enumerate(table.rows) if r.kind == "data"]
     if not spots:
         return []
     i = rng.choice(spots)
@@ -239,6 +271,13 @@ def page_break(doc: Document, rng: random.Random) -> list[Damage]:
     cells = [str(rng.randint(1, 12))]
     table.rows[i:i] = [PRow([], cells, [()], kind="stray"), *header]
     return [Damage("page_break", (), f"after {table.rows[i - 1].key}")]
+
+
+def no_header(doc: Document, rng: random.Random) -> list[Damage]:
+    """The requests table copied without its header rows (the copy began below them)."""
+    table = doc.table("requests")
+    table.rows = [r for r in table.rows if r.kind != "header"]
+    return [Damage("no_header", (), "header rows of the requests table left out")]
 
 
 def label_spaces(doc: Document, rng: random.Random) -> list[Damage]:
@@ -310,8 +349,25 @@ def thousands(doc: Document, rng: random.Random) -> list[Damage]:
     return [Damage("thousands", (), f"{n} cells")]
 
 
+def _shape(kind: str) -> Callable[[Document, random.Random], list[Damage]]:
+    def apply(doc: Document, rng: random.Random) -> list[Damage]:
+        if kind == "appeals_rows":
+            return [Damage(kind, (), shapes.appeals_as_rows(doc))]
+        if kind == "appeals_transposed":
+            return [Damage(kind, (), shapes.appeals_transposed(doc))]
+        if kind == "table_notes":
+            return [Damage(kind, (), shapes.table_notes(doc, rng))]
+        detail, lost = shapes.other_rows_shape(doc, rng)
+        return [Damage(kind, lost, detail)]
+
+    return apply
+
+
 DOC_DAMAGE: dict[str, Callable[[Document, random.Random], list[Damage]]] = {
+    **{k: _shape(k) for k in SHAPE_KINDS},
     "drop_number": drop_number,
+    "drop_column": drop_column,
+    "no_header": no_header,
     "blank_cells": blank_cells,
     "zeros_blank": zeros_blank,
     "total_only": total_only,
@@ -362,7 +418,7 @@ def encode(text: str, kinds: list[str] | tuple[str, ...]) -> tuple[bytes, list[D
 
 def damage_document(doc: Document, kinds: list[str] | tuple[str, ...], rng: random.Random) -> list[Damage]:
     out: list[Damage] = []
-    for k in kinds:
+    for k in sorted(kinds, key=lambda k: k not in SHAPE_KINDS):  # reshape first, stable otherwise
         if k in DOC_DAMAGE:
             out += DOC_DAMAGE[k](doc, rng)
         elif k not in TEXT_DAMAGE and k not in BYTES_KINDS:

@@ -163,12 +163,12 @@ def shares(n: int, seed: int, parse: Parser) -> dict[tuple[str, str], tuple[int,
 
 def print_shares(table: dict[tuple[str, str], tuple[int, int, int]]) -> None:
     kinds = ["clean", *DAMAGE_KINDS]
-    print(f"{'':15}" + "".join(f"{lay[:9]:>10}" for lay in LAYOUT_NAMES) + f"{'all':>10}")
+    print(f"{'':19}" + "".join(f"{lay[:9]:>10}" for lay in LAYOUT_NAMES) + f"{'all':>10}")
     for kind in kinds:
         row = [table.get((lay, kind), (0, 0, 0)) for lay in LAYOUT_NAMES]
         cells = [f"{k / c:10.4f}" if c else f"{'-':>10}" for _, k, c in row]
         tk, tc = sum(r[1] for r in row), sum(r[2] for r in row)
-        print(f"{kind:15}" + "".join(cells) + (f"{tk / tc:10.4f}" if tc else ""))
+        print(f"{kind:19}" + "".join(cells) + (f"{tk / tc:10.4f}" if tc else ""))
 
 
 def main(argv: list[str] | None = None) -> int:

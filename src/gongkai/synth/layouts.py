@@ -20,7 +20,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gongkai.synth.printed import CONT, SPAN, Block, Document, Heading, Para, PRow, PTable
+from gongkai.synth.printed import CONT, SPAN, Document, Heading, Para, PRow, PTable
 
 LabelMode = str  # "compact" | "grid" | "cont" | "span"
 TRUNCATED = {"结果纠正": "结果", "其他结果": "其他", "尚未审结": "尚未"}  # header cells cut short
@@ -88,22 +88,49 @@ def _render(
 # --- tab -----------------------------------------------------------------------------------
 
 
-def _tab_table(t: PTable, mode: LabelMode, pad: bool) -> list[str]:
+@dataclass(frozen=True)
+class TabQuirks:
+    """Quirks of web copies seen in the seeds: ``三、本年度办理`` / ``结果`` wrapped into the next
+    row after a blank line (seed 002); the header's ``总计`` on a line of its own after a blank
+    line (seed 004)."""
+
+    split_group: bool = False
+    total_alone: bool = False
+
+
+def _tab_table(t: PTable, mode: LabelMode, pad: bool, quirks: TabQuirks = TabQuirks()) -> list[str]:
     lines = []
+    carry = ""
     for r in t.rows:
-        cells = label_cells(r, mode) + r.cells
+        labels = label_cells(r, mode)
+        if carry and r.kind == "data":
+            labels = [carry, *(x for x in labels if x)]
+            carry = ""
+        if quirks.split_group and labels and labels[0] == "三、本年度办理结果":
+            labels[0], carry = "三、本年度办理", "结果"
+        cells = labels + r.cells
+        if r.kind == "header" and quirks.total_alone and "总计" in cells and "自然人" in cells:
+            i = cells.index("总计")
+            lines.append("\t".join(cells[:i]))
+            lines.append("\t".join([""] * i + cells[i:]))
+            lines.append("")
+            continue
         if r.kind == "header" and mode == "compact":
             cells = _strip_trailing_empty(cells)
         if pad and len(cells) < t.width and r.kind != "stray":
             cells += [""] * (t.width - len(cells))
         lines.append("\t".join(cells))
+        if carry:
+            lines.append("")
     return lines
 
 
 def render_tab(doc: Document, rng: random.Random) -> str:
     mode = rng.choice(LABEL_MODES)
     pad = rng.random() < 0.3
-    return _render(doc, lambda t: _tab_table(t, mode, pad), blank_lines=rng.random() < 0.8, lead="\n\n")
+    blank = rng.random() < 0.8
+    quirks = TabQuirks(rng.random() < 0.25, rng.random() < 0.25)
+    return _render(doc, lambda t: _tab_table(t, mode, pad, quirks), blank_lines=blank, lead="\n\n")
 
 
 def render_markdown_tab(doc: Document, rng: random.Random) -> str:
@@ -346,4 +373,4 @@ def render(doc: Document, layout: str, rng: random.Random) -> str:
     return renderer(doc, rng)
 
 
-__all__ = ["LAYOUTS", "LAYOUT_NAMES", "Block", "label_cells", "render"]
+__all__ = ["LAYOUTS", "LAYOUT_NAMES", "label_cells", "render"]

@@ -68,6 +68,7 @@ Block = Heading | Para | PTable
 class Document:
     blocks: list[Block]
     edition: str
+    year: int | None = None
 
     def tables(self) -> list[PTable]:
         return [b for b in self.blocks if isinstance(b, PTable)]
@@ -257,4 +258,4 @@ def print_report(report: Report, rng: random.Random) -> Document:
             blocks.append(_appeals_table(report))
         else:
             blocks.extend(_prose_blocks(report.sections.get(section.key)))
-    return Document(blocks, report.meta.edition)
+    return Document(blocks, report.meta.edition, report.meta.year)
