@@ -12,7 +12,7 @@ from gongkai.errors import InputError
 from gongkai.model.identities import Identity
 from gongkai.model.report import Status
 from gongkai.read.decode import decode_text
-from gongkai.read.normalize import chinese_number, label_key
+from gongkai.read.normalize import label_key
 from gongkai.read.readings import readings_for, splits
 from gongkai.read.solve import Obs, Segment, solve
 from gongkai.read.tokens import Token, tokenize
@@ -46,13 +46,6 @@ def test_label_key_ignores_width_spaces_and_brackets() -> None:
     )
     assert label_key("商业 企业") == "商业企业"
     assert label_key("国办公开办函〔2021〕30号") == label_key("国办公开办函﹝2021﹞30号")
-
-
-@pytest.mark.parametrize(
-    ("text", "value"), [("十五", 15), ("二百零三", 203), ("两", 2), ("7", 7), ("十", 10)]
-)
-def test_chinese_number(text: str, value: int) -> None:
-    assert chinese_number(text) == value
 
 
 def _kinds(tokens: list[Token]) -> list[tuple[str, str]]:

@@ -98,10 +98,24 @@ def parse_bytes(data: bytes, name: str = "-") -> Report:
     return report
 
 
-def parse_path(path: str | Path) -> Report:
+MAX_INPUT_BYTES = 200 * 1024 * 1024  # a report is at most tens of MB, even as a scanned PDF
+
+
+def read_input(path: str | Path) -> bytes:
+    """The bytes of an input file, refused with a clear message before reading when it is not a
+    readable file or is too large to be a report."""
     p = Path(path)
     try:
-        data = p.read_bytes()
+        if p.is_dir():
+            raise InputError("这是一个目录，不是文件。", source=str(path))
+        size = p.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputError(
+                f"文件过大（{size // (1024 * 1024)} MB），不像是一份年度报告；"
+                f"上限为 {MAX_INPUT_BYTES // (1024 * 1024)} MB。",
+                source=str(path),
+            )
+        return p.read_bytes()
     except FileNotFoundError as e:
         raise InputError("文件不存在。", source=str(path)) from e
     except IsADirectoryError as e:
@@ -110,4 +124,7 @@ def parse_path(path: str | Path) -> Report:
         raise InputError("没有读取该文件的权限。", source=str(path)) from e
     except OSError as e:
         raise InputError(f"无法读取文件：{e.strerror or e}。", source=str(path)) from e
-    return parse_bytes(data, p.name)
+
+
+def parse_path(path: str | Path) -> Report:
+    return parse_bytes(read_input(path), Path(path).name)

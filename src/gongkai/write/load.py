@@ -94,18 +94,9 @@ def load_report(data: bytes, name: str = "-") -> Report:
 
 
 def load_path(path: str | Path) -> Report:
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError as e:
-        raise InputError("文件不存在。", source=str(path)) from e
-    except IsADirectoryError as e:
-        raise InputError("这是一个目录，不是文件。", source=str(path)) from e
-    except PermissionError as e:
-        raise InputError("没有读取该文件的权限。", source=str(path)) from e
-    except OSError as e:
-        raise InputError(f"无法读取文件：{e.strerror or e}。", source=str(path)) from e
-    return load_report(data, p.name)
+    from gongkai.api import read_input
+
+    return load_report(read_input(path), Path(path).name)
 
 
 __all__ = ["load_path", "load_report", "report_from_json"]
