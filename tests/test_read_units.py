@@ -180,3 +180,10 @@ def test_amount_values_are_decimals() -> None:
 def test_page_numbers_are_dropped_but_data_with_blanks_kept() -> None:
     toks = tokenize(["- 4 -", "第 5 页 共 6 页", "3 / 5"])
     assert [(t.kind, t.value) for t in toks] == [("num", 3), ("blank", None), ("num", 5)]
+
+
+def test_agency_from_title_variants() -> None:
+    from gongkai.read.meta import agency_from_title
+
+    assert agency_from_title("武林市人民政府办公室关于2019年度政府信息公开工作的年度报告") == "武林市人民政府办公室"
+    assert agency_from_title("2023年某某县财政局政府信息公开工作年度报告") == "某某县财政局"

@@ -24,6 +24,11 @@ def sniff_format(data: bytes) -> str:
         return _zip_kind(data)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "ole"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: look at the text itself
+        try:
+            head = head.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return "text"
     low = head[:1024].lower()
     if (
         low.startswith((b"<!doctype html", b"<html", b"<?xml"))

@@ -21,10 +21,12 @@ from dataclasses import dataclass
 
 from gongkai.errors import InputError
 from gongkai.model.report import At, TableAt, trusted
+from gongkai.read.meta import find_title
 
 MAX_TABLE_CELLS = 200_000  # grid positions of one table (a report's largest has ~300)
 MAX_DOCUMENT_CELLS = 1_000_000  # grid positions of all tables of one document
 MAX_SPAN = 1000  # the HTML limit for colspan; rowspans are cut at the table's last row
+MAX_LINES = 100_000  # lines handed to the text reader (a report has a few hundred to a few thousand)
 
 # Characters that end a line for str.splitlines: they must not occur inside one line.
 _LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -132,12 +134,31 @@ class Lines:
     def __len__(self) -> int:
         return len(self._lines)
 
+    def _append(self, line: str, where: At | tuple[int, int] | None) -> None:
+        if len(self._lines) >= MAX_LINES:
+            raise InputError(
+                f"文件过长（超过 {MAX_LINES} 行文字），不像是一份年度报告，已拒绝读取。", source=self._name
+            )
+        self._lines.append(line)
+        self._where.append(where)
+
     def prose(self, text: str, at: At | None = None) -> None:
         """A paragraph: one line (line breaks inside become spaces); empty text adds nothing."""
         line = clean_line(text)
         if line:
-            self._lines.append(line)
-            self._where.append(at)
+            self._append(line, at)
+
+    def paragraph(self, parts: Sequence[tuple[str, At | None]]) -> None:
+        """A paragraph whose parts were separated by line breaks: a title broken over lines
+        ("某某局2023年" / "政府信息公开工作年度报告") is one line, anything else one line a part."""
+        texts = [clean_line(t) for t, _ in parts]
+        if len(parts) > 1:
+            joined = "".join(texts)
+            if len(joined) <= 80 and find_title([joined])[0] is not None:
+                self.prose(joined, parts[0][1])
+                return
+        for text, (_, at) in zip(texts, parts, strict=True):
+            self.prose(text, at)
 
     def insert_first(self, text: str) -> None:
         """A line before all others (a title found outside the body)."""
@@ -161,8 +182,7 @@ class Lines:
                 cells.pop()
             if not cells:
                 continue
-            self._lines.append("\t".join(cells))
-            self._where.append((index, r))
+            self._append("\t".join(cells), (index, r))
 
     @property
     def lines(self) -> list[str]:

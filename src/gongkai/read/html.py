@@ -1,7 +1,7 @@
 """HTML reader: a report as published on a government web site.
 
 The page is decoded (BOM, ``<meta charset>``, UTF-8, GB18030), parsed with lxml's forgiving HTML
-parser and walked once, without recursion. Scripts, styles, forms' controls and hidden elements
+parser and walked with ``etree.iterwalk`` (no recursion over the tree's depth). Scripts, styles, forms' controls and hidden elements
 are dropped, and so are navigation, header, footer and aside blocks (by tag, or by an id/class
 that says nav, menu, footer, breadcrumb…) unless they hold a large part of the page's text (a
 ``<form>`` or ``<div class="nav-main">`` that wraps the whole article is kept).
@@ -23,8 +23,8 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
+from itertools import islice
 
-import lxml.html
 from lxml import etree
 
 from gongkai.errors import InputError
@@ -34,6 +34,7 @@ from gongkai.read.meta import find_title
 from gongkai.read.text import read_text
 
 MAX_HTML_BYTES = 20 * 1024 * 1024
+MAX_HTML_ELEMENTS = 200_000  # a report's page has a few thousand, Word's HTML export tens of thousands
 
 # Elements whose content is never report text.
 _NEVER = frozenset(
@@ -125,6 +126,7 @@ _BLOCK = frozenset(
 )
 
 _WS = re.compile(r"[ \t\r\n\f\v]+")
+_VOID = frozenset({"br", "img", "hr", "wbr", "input", "area", "col", "embed", "source", "track"})
 
 
 # --- decoding ------------------------------------------------------------------------------
@@ -139,7 +141,21 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 # Declarations that Chinese pages get wrong so often that they are not believed.
-_UNBELIEVED = frozenset({"latin_1", "iso8859_1", "cp1252", "ascii"})
+# (A page cannot declare UTF-16/32 in itself: browsers read such a declaration as UTF-8.)
+_UNBELIEVED = frozenset(
+    {
+        "latin_1",
+        "iso8859_1",
+        "cp1252",
+        "ascii",
+        "utf_16",
+        "utf_16_le",
+        "utf_16_be",
+        "utf_32",
+        "utf_32_le",
+        "utf_32_be",
+    }
+)
 _CHINESE = frozenset({"gb2312", "gbk", "gb18030", "hz"})
 
 
@@ -200,7 +216,8 @@ def _checked(text: str, name: str) -> str:
 
 
 def parse_html(text: str, name: str = "-") -> etree._Element:
-    parser = lxml.html.HTMLParser(
+    # lxml's plain HTML parser: lxml.html's element classes cost a Python call per element
+    parser = etree.HTMLParser(
         encoding="utf-8", no_network=True, huge_tree=False, remove_comments=True, remove_pis=True
     )
     data = text.encode("utf-8", errors="replace")
@@ -210,6 +227,11 @@ def parse_html(text: str, name: str = "-") -> etree._Element:
         raise InputError("无法解析该网页（HTML）文件。", source=name) from e
     if root is None:
         raise InputError("网页（HTML）文件是空的。", source=name)
+    if sum(1 for _ in islice(root.iter(), MAX_HTML_ELEMENTS + 1)) > MAX_HTML_ELEMENTS:
+        raise InputError(
+            f"网页的元素过多（超过 {MAX_HTML_ELEMENTS} 个），不像是一份年度报告的网页，已拒绝读取。",
+            source=name,
+        )
     return root
 
 
@@ -259,6 +281,7 @@ class _Page:
         self.own_cells, self.nested_cells = self._cell_counts()
         self._buf: list[str] = []
         self._at: At | None = None
+        self._parts: list[tuple[str, At | None]] = []  # lines of the block so far, split by <br>
 
     # -- tables --------------------------------------------------------------------------
     def _cell_counts(self) -> tuple[dict[etree._Element, int], dict[etree._Element, int]]:
@@ -293,7 +316,7 @@ class _Page:
             rows.append(row)
         caption = table.find("caption")
         if caption is not None:
-            self.prose(_inline_text(caption), _line_at(caption))
+            self.out.prose(_inline_text(caption), _line_at(caption))
         self.out.table(self.table_index[table], expand_spans(rows, self.name))
         for inner in nested:  # nested tables after the table that holds them, which stays whole
             self.walk(inner)
@@ -321,20 +344,30 @@ class _Page:
         return clean_line(_WS.sub(" ", "".join(parts)))
 
     # -- blocks --------------------------------------------------------------------------
-    def prose(self, text: str, at: At | None) -> None:
-        self.out.prose(text, at)
-
-    def _emit(self, text: str | None, el: etree._Element) -> None:
+    def _emit(self, text: str | None, el: etree._Element, tail: bool = False) -> None:
         if text:
-            if not self._buf or not "".join(self._buf).strip():
-                self._at = _line_at(el)
+            if self._at is None and text.strip():
+                # the line where the text starts: after its element's start tag (or, for the
+                # tail of an empty element such as <br>, after the element)
+                skip = text[: len(text) - len(text.lstrip())].count("\n")
+                if tail and _tag(el) not in _VOID:
+                    skip = 0
+                self._at = _line_at(el, skip)
             self._buf.append(_WS.sub(" ", text))
 
-    def _flush(self) -> None:
+    def _break(self) -> None:
+        """A <br>: the text so far is one part of the block's paragraph."""
         if self._buf:
-            self.prose("".join(self._buf), self._at)
+            self._parts.append(("".join(self._buf), self._at))
             self._buf.clear()
             self._at = None
+
+    def _flush(self) -> None:
+        """The end of a block: its parts become lines (a title broken by <br> stays one line)."""
+        self._break()
+        if self._parts:
+            self.out.paragraph(self._parts)
+            self._parts.clear()
 
     def walk(self, top: etree._Element) -> None:
         walker = etree.iterwalk(top, events=("start", "end"))
@@ -349,14 +382,16 @@ class _Page:
                     self.add_table(el)
                     walker.skip_subtree()
                     continue
-                if tag == "br" or tag in _BLOCK:
+                if tag == "br":
+                    self._break()
+                elif tag in _BLOCK:
                     self._flush()
                 self._emit(el.text, el)
             else:
                 if tag in _BLOCK:
                     self._flush()
                 if el is not top:
-                    self._emit(el.tail, el)
+                    self._emit(el.tail, el, tail=True)
         self._flush()
 
     def _is_noise(self, el: etree._Element, tag: str) -> bool:
@@ -383,13 +418,14 @@ def _span(value: str | None, row: bool = False) -> int:
     return n
 
 
-def _line_at(el: etree._Element) -> At | None:
+def _line_at(el: etree._Element, skip: int = 0) -> At | None:
     line = getattr(el, "sourceline", None)
-    return trusted(TextAt, {"line": line}) if isinstance(line, int) and line > 0 else None
+    return trusted(TextAt, {"line": line + skip}) if isinstance(line, int) and line > 0 else None
 
 
 def _inline_text(el: etree._Element) -> str:
-    return clean_line(" ".join(t for t in el.itertext() if t))
+    """The text of an element as one line (inline pieces are joined as a browser shows them)."""
+    return clean_line(_WS.sub(" ", "".join(t for t in el.itertext() if t)))
 
 
 # --- title ---------------------------------------------------------------------------------
@@ -427,8 +463,7 @@ def html_lines(data: bytes, name: str = "-") -> Lines:
     title = _title(root)
     if title:
         found, line = find_title(out.lines)
-        first = next((s for s in out.lines if s.strip()), "")
-        if found is None or (line is not None and line > 3 and first != title):
+        if found is None or line != 1:
             out.insert_first(title)
     return out
 

@@ -65,6 +65,7 @@ def agency_from_title(title: str) -> str | None:
     else:
         name = t
     name = _REPORT_SUFFIX.sub("", name).strip("-—_:：,，()（） ")
+    name = re.sub(r"关于$", "", name)  # "××办公室关于2019年度政府信息公开工作的年度报告"
     return name or None
 
 

@@ -13,7 +13,9 @@ Limits (documented in ``docs/formats.md``):
   ``MAX_RATIO`` (200) times its compressed size; both are checked on the declared sizes and again
   while inflating, so that a lying header gains nothing;
 - XML with a DTD or entity declaration is refused (OOXML never has one): no entity is expanded and
-  nothing is fetched; the parser has ``huge_tree`` off, so libxml2 keeps its depth and size limits.
+  nothing is fetched; the parser has ``huge_tree`` off, so libxml2 keeps its depth (256) and size
+  limits and its own entity-amplification check; a part of more than ``MAX_XML_ELEMENTS``
+  (1 000 000) elements is refused, which bounds the time of walking it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from itertools import islice
 
 from lxml import etree
 
@@ -31,6 +34,7 @@ MAX_MEMBERS = 10_000
 MAX_TOTAL_UNCOMPRESSED = 1024 * 1024 * 1024
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_RATIO = 200
+MAX_XML_ELEMENTS = 1_000_000  # a long report's document.xml has tens of thousands
 RATIO_FLOOR = 1024 * 1024  # parts smaller than this are never refused for their ratio
 _CHUNK = 1024 * 1024
 
@@ -149,5 +153,9 @@ def parse_xml(data: bytes, name: str, part: str = "XML") -> etree._Element:
     if info.internalDTD is not None or info.doctype:
         raise InputError(
             f"{part} 含有 DTD 或实体声明（正常的 Office 文档没有），出于安全原因拒绝读取。", source=name
+        )
+    if sum(1 for _ in islice(root.iter(), MAX_XML_ELEMENTS + 1)) > MAX_XML_ELEMENTS:
+        raise InputError(
+            f"{part} 的元素过多（超过 {MAX_XML_ELEMENTS} 个），不像是一份年度报告，已拒绝读取。", source=name
         )
     return root
