@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from gongkai.cli.options import HelpOption
 from gongkai.cli.run import BUG_HINT, EXIT_BUG, EXIT_INPUT, debug_from_env
 from gongkai.errors import GongkaiError, InputError
 
@@ -32,26 +33,6 @@ DEFAULT_DB = "gongkai.db"  # as gongkai.store.DEFAULT_DB and the store commands
 # --- options -------------------------------------------------------------------------------
 
 
-def _help(ctx: typer.Context, value: bool) -> None:
-    if value and not ctx.resilient_parsing:
-        text = ctx.get_help()
-        if text:
-            typer.echo(text)
-        raise typer.Exit()
-
-
-HelpOption = Annotated[
-    bool,
-    typer.Option(
-        "--help",
-        "-h",
-        help="显示本帮助并退出。",
-        metavar="",
-        is_eager=True,
-        expose_value=False,
-        callback=_help,
-    ),
-]
 RegionOption = Annotated[
     str | None,
     typer.Option(

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from gongkai import __version__
+from gongkai.cli.options import HelpOption
 from gongkai.cli.run import EXIT_FINDINGS, Batch, debug_from_env, display_name
 from gongkai.cli.zh import localize
 from gongkai.model.report import Report, Severity
@@ -34,32 +35,6 @@ app = typer.Typer(
 )
 
 
-def _help(ctx: typer.Context, value: bool) -> None:
-    if value and not ctx.resilient_parsing:
-        text = ctx.get_help()  # typer draws rich help itself and returns ""
-        if text:
-            typer.echo(text)
-        raise typer.Exit()
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"gongkai {__version__}")
-        raise typer.Exit()
-
-
-HelpOption = Annotated[
-    bool,
-    typer.Option(
-        "--help",
-        "-h",
-        help="显示本帮助并退出。",
-        metavar="",
-        is_eager=True,
-        expose_value=False,
-        callback=_help,
-    ),
-]
 FilesArgument = Annotated[
     list[str],
     typer.Argument(
@@ -79,6 +54,12 @@ JsonOption = Annotated[
         ),
     ),
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gongkai {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()

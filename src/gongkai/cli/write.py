@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from gongkai.cli.options import HelpOption
 from gongkai.cli.run import BUG_HINT, EXIT_BUG, EXIT_FINDINGS, EXIT_INPUT, STDIN, debug_from_env, display_name
 from gongkai.errors import GongkaiError
 from gongkai.model.report import Finding, Report, Severity
@@ -41,28 +42,6 @@ class TemplateFormat(StrEnum):
 class EditionChoice(StrEnum):
     e2021 = "2021"
     e2019 = "2019"
-
-
-def _help(ctx: typer.Context, value: bool) -> None:
-    if value and not ctx.resilient_parsing:
-        text = ctx.get_help()
-        if text:
-            typer.echo(text)
-        raise typer.Exit()
-
-
-HelpOption = Annotated[
-    bool,
-    typer.Option(
-        "--help",
-        "-h",
-        help="显示本帮助并退出。",
-        metavar="",
-        is_eager=True,
-        expose_value=False,
-        callback=_help,
-    ),
-]
 
 
 def _err() -> Console:
