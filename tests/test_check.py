@@ -434,10 +434,20 @@ def test_sort_keeps_order_within_a_severity() -> None:
     assert [f.message for f in sort_findings([a, b, c])] == ["b", "a", "c"]
 
 
-def test_reserved_rules_cannot_be_reported() -> None:
-    assert RULES["requests.carry_over"].reserved and RULES["requests.carry_over"].identity == 5
+def test_cross_year_rules_are_implemented() -> None:
+    assert not RULES["requests.carry_over"].reserved and RULES["requests.carry_over"].identity == 5
+    assert not RULES["active_disclosure.in_force_trend"].reserved
+    assert RULES["active_disclosure.in_force_trend"].identity == 6
+    assert finding("requests.carry_over", "x").severity == "error"
+
+
+def test_reserved_rules_cannot_be_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    reserved = replace(RULES["requests.carry_over"], id="future.rule", reserved=True)
+    monkeypatch.setitem(RULES, "future.rule", reserved)
     with pytest.raises(ValueError):
-        finding("requests.carry_over", "x")
+        finding("future.rule", "x")
 
 
 def test_every_identity_rule_is_registered() -> None:

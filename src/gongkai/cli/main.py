@@ -186,12 +186,13 @@ def schema_cmd(_help_: HelpOption = False) -> None:
     typer.echo(schema_text(), nl=False)
 
 
-# Commands of the later stages, each in its own module: write (write, template) and
-# analyse (export, stats, chart).
+# Commands of the later stages, each in its own module: write (write, template), store
+# (ingest, correct, show, agencies) and analyse (export, stats, chart).
 def _register_stages() -> None:
-    from gongkai.cli import analyse, write
+    from gongkai.cli import analyse, store, write
 
     write.register(app)
+    store.register(app)
     analyse.register(app)
 
 

@@ -1,0 +1,477 @@
+"""Ingest: files and folders in, one transaction per report out.
+
+Parsing runs in a pool of processes (``jobs``, default the machine's cores); this process is
+the only writer. Each report is written in one transaction (report, original bytes, cells,
+findings, cross-year findings of its neighbours), so a killed ingest leaves either the whole
+report or nothing, and running it again picks up where it stopped: a file whose sha256 is
+already stored is skipped without being parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+import sqlalchemy as sa
+
+from gongkai.errors import GongkaiError
+from gongkai.model.report import Report
+from gongkai.store import crossyear
+from gongkai.store import schema as s
+from gongkai.store.agencies import Directory, now
+from gongkai.store.db import Database, using
+from gongkai.store.values import to_text
+
+# --- outcomes ------------------------------------------------------------------------------
+
+ADDED, VERSION, DUPLICATE, REFUSED, BUG = "added", "version", "duplicate", "refused", "bug"
+
+
+@dataclass
+class Parsed:
+    """What a worker hands the writer for one file (picklable)."""
+
+    path: str
+    sha256: str = ""
+    data: bytes | None = None
+    doc: dict[str, Any] | None = None  # the parse JSON without "tables"
+    cells: list[tuple[Any, ...]] | None = None
+    findings: list[dict[str, Any]] | None = None
+    agency: str | None = None
+    year: int | None = None
+    error: str | None = None
+    bug: bool = False
+    known: bool = False  # the sha256 was already stored: not parsed
+
+
+@dataclass
+class Written:
+    path: str
+    outcome: str
+    report_id: int | None = None
+    message: str | None = None
+
+
+@dataclass
+class IngestSummary:
+    files: int = 0
+    added: list[int] = field(default_factory=list)  # report ids, new versions included
+    versions: int = 0  # of the added, how many are a further version of an agency's year
+    duplicates: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # path, reason (Chinese)
+    bugs: int = 0
+    findings: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """0: every file stored or already present; 2: some refused; 3: an internal error."""
+        if self.bugs:
+            return 3
+        return 2 if self.refused else 0
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def collect(
+    paths: Iterable[str | Path], exclude: Iterable[Path] = ()
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Files to ingest, folders walked recursively (hidden entries skipped), in sorted order
+    within each folder; and the paths refused at once (absent, unreadable)."""
+    skip = {p.resolve() for p in exclude}
+    files: list[str] = []
+    refused: list[tuple[str, str]] = []
+    seen: set[Path] = set()
+
+    def add(p: Path) -> None:
+        r = p.resolve()
+        if r in skip or r in seen:
+            return
+        seen.add(r)
+        files.append(str(p))
+
+    for spec in paths:
+        p = Path(spec)
+        if p.is_dir():
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for n in sorted(names):
+                    if not n.startswith("."):
+                        add(Path(root) / n)
+        elif p.exists():
+            add(p)
+        else:
+            refused.append((str(spec), "文件不存在。"))
+    return files, refused
+
+
+def _db_files(db: Database) -> list[Path]:
+    u = sa.engine.make_url(db.url)
+    if u.get_backend_name() != "sqlite" or not u.database:
+        return []
+    base = Path(u.database)
+    return [base, *(base.with_name(base.name + x) for x in ("-wal", "-shm", "-journal"))]
+
+
+# --- the workers ---------------------------------------------------------------------------
+
+_KNOWN: frozenset[str] = frozenset()
+_AGENCY: str | None = None
+_YEAR: int | None = None
+
+
+def _init_worker(known: frozenset[str], agency: str | None, year: int | None) -> None:
+    global _KNOWN, _AGENCY, _YEAR
+    _KNOWN, _AGENCY, _YEAR = known, agency, year
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise GongkaiError("文件不存在。") from None
+    except IsADirectoryError:
+        raise GongkaiError("这是一个目录，不是文件。") from None
+    except PermissionError:
+        raise GongkaiError("没有读取该文件的权限。") from None
+    except OSError as e:
+        raise GongkaiError(f"无法读取文件：{e.strerror or e}。") from None
+
+
+def parse_file(path: str) -> Parsed:
+    """Read, parse and check one file (in a worker)."""
+    from gongkai.api import read_bytes
+    from gongkai.check import check_report
+
+    try:
+        data = _read(path)
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in _KNOWN:
+            return Parsed(path, sha, known=True)
+        report = read_bytes(data, Path(path).name)
+        if _AGENCY:
+            report.meta.agency = _AGENCY
+        if _YEAR:
+            report.meta.year = _YEAR
+        if not report.meta.agency:
+            raise GongkaiError("未能从标题或正文中确定发布机关，无法按机关归档；可用 --agency 指定机关名称。")
+        if not report.meta.year:
+            raise GongkaiError("未能从标题或正文中确定报告年度，无法按年度归档；可用 --year 指定年度。")
+        report.findings = check_report(report)
+        return prepare(report, path, data)
+    except GongkaiError as e:
+        return Parsed(path, error=e.message)
+    except Exception as e:  # a bug in a reader: reported, the other files go on
+        return Parsed(path, error=f"内部错误（{type(e).__name__}: {e}），请把该文件报告给开发者。", bug=True)
+
+
+def _json_text(obj: Any) -> str | None:
+    return None if obj is None else json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def prepare(report: Report, path: str, data: bytes) -> Parsed:
+    """A checked report as rows for the writer."""
+    doc = report.to_json_dict()
+    tables = doc.pop("tables")
+    rows: list[tuple[Any, ...]] = []
+    for t, trows in tables.items():
+        for r, cols in trows.items():
+            for c, cell in cols.items():
+                v = cell["value"]
+                rows.append(
+                    (
+                        f"{t}.{r}.{c}",
+                        t,
+                        r,
+                        c,
+                        None if v is None else str(v),
+                        cell["status"],
+                        cell["raw"],
+                        _json_text(cell.get("at")),
+                        _json_text(cell.get("candidates")),
+                    )
+                )
+    rows.sort()  # in key order: appended to the cells B-tree, its pages stay full
+    found = [
+        {
+            "rule": f["rule"],
+            "severity": f["severity"],
+            "cells": f["cells"],
+            "message": f["message"],
+            "at": f.get("at"),
+            "origin": "check",
+            "other_report_id": None,
+        }
+        for f in doc["findings"]
+    ]
+    return Parsed(
+        path,
+        report.source.sha256,
+        data,
+        doc,
+        rows,
+        found,
+        agency=report.meta.agency,
+        year=report.meta.year,
+    )
+
+
+# --- the writer ----------------------------------------------------------------------------
+
+
+# The writer's statements, built once (building them per report costs more than running them).
+_r = s.reports.c
+_LAST_VERSION = sa.select(sa.func.max(_r.version)).where(
+    _r.agency_id == sa.bindparam("agency_id"), _r.year == sa.bindparam("year")
+)
+_NOT_CURRENT = (
+    sa.update(s.reports)
+    .where(_r.agency_id == sa.bindparam("b_agency"), _r.year == sa.bindparam("b_year"), _r.is_current)
+    .values(is_current=False)
+)
+_INSERT_REPORT = sa.insert(s.reports).returning(_r.id)
+_INSERT_ORIGINAL = sa.insert(s.originals)
+_INSERT_FINDING = sa.insert(s.findings)
+_NEIGHBOURS = (
+    sa.select(sa.func.count())
+    .select_from(s.reports)
+    .where(
+        _r.agency_id == sa.bindparam("agency_id"),
+        _r.year.in_([sa.bindparam("before"), sa.bindparam("after")]),
+        _r.is_current,
+    )
+)
+
+
+class Writer:
+    """The single writer: one transaction per report."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        with db.engine.connect() as conn:
+            self.directory = Directory.load(conn)
+            self.known: set[str] = set(conn.execute(sa.select(s.reports.c.sha256)).scalars())
+
+    def write(self, p: Parsed) -> Written:
+        if p.error is not None:
+            return Written(p.path, BUG if p.bug else REFUSED, message=p.error)
+        if p.known or p.sha256 in self.known:
+            return Written(p.path, DUPLICATE)
+        assert p.doc is not None and p.cells is not None and p.findings is not None and p.data is not None
+        assert p.agency and p.year
+        try:
+            with self.db.engine.begin() as conn:
+                rid, version = self._insert(conn, p)
+        except sa.exc.IntegrityError:
+            self._reload()
+            with self.db.engine.connect() as conn:  # stored meanwhile by another ingest?
+                hit = conn.execute(sa.select(s.reports.c.id).where(s.reports.c.sha256 == p.sha256)).first()
+            if hit is not None:
+                self.known.add(p.sha256)
+                return Written(p.path, DUPLICATE)
+            raise
+        except BaseException:
+            self._reload()
+            raise
+        self.known.add(p.sha256)
+        return Written(p.path, VERSION if version > 1 else ADDED, rid)
+
+    def _reload(self) -> None:
+        with self.db.engine.connect() as conn:
+            self.directory.reload(conn)
+
+    def _insert(self, conn: sa.Connection, p: Parsed) -> tuple[int, int]:
+        assert p.doc is not None and p.cells is not None and p.findings is not None and p.data is not None
+        assert p.agency and p.year
+        if conn.dialect.name == "postgresql":  # see docs/store.md: a server crash may undo the
+            conn.exec_driver_sql("SET LOCAL synchronous_commit = off")  # last commits, never half of one
+        agency_id = self.directory.resolve(conn, p.agency)
+        key = {"agency_id": agency_id, "year": p.year}
+        last = conn.execute(_LAST_VERSION, key).scalar()
+        version = (last or 0) + 1
+        if last:
+            conn.execute(_NOT_CURRENT, {"b_agency": agency_id, "b_year": p.year})
+        meta, source = p.doc["meta"], p.doc["source"]
+        rid = conn.execute(
+            _INSERT_REPORT,
+            {
+                **key,
+                "edition": meta["edition"],
+                "version": version,
+                "is_current": True,
+                "source_name": source["name"],
+                "source_format": source["format"],
+                "sha256": p.sha256,
+                "size": len(p.data),
+                "title": meta.get("title"),
+                "printed_agency": meta.get("agency"),
+                "parsed": p.doc,
+                "ingested_at": now(),
+            },
+        ).scalar_one()
+        conn.execute(_INSERT_ORIGINAL, {"report_id": rid, "data": p.data})
+        insert_cells(conn, rid, p.cells)
+        if p.findings:
+            conn.execute(_INSERT_FINDING, [{**f, "report_id": rid} for f in p.findings])
+        neighbours = conn.execute(_NEIGHBOURS, {**key, "before": p.year - 1, "after": p.year + 1}).scalar()
+        if neighbours or version > 1:  # else there is nothing to compare with and nothing to clear
+            crossyear.refresh(conn, agency_id, (p.year, p.year + 1))
+        return rid, version
+
+
+CELL_COLUMNS = (
+    "report_id",
+    "address",
+    "table_key",
+    "row_key",
+    "column_key",
+    "value",
+    "status",
+    "raw",
+    "at",
+    "candidates",
+)
+
+
+def insert_cells(conn: sa.Connection, report_id: int, rows: list[tuple[Any, ...]]) -> None:
+    """Cell rows in bulk, below SQLAlchemy's per-row parameter processing: ``executemany`` on
+    SQLite, ``COPY`` on PostgreSQL (every value is text or NULL already)."""
+    data = [(report_id, *row) for row in rows]
+    if conn.dialect.name == "postgresql":
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY cells ({', '.join(CELL_COLUMNS)}) FROM STDIN") as copy:
+            for row in data:
+                copy.write_row(row)
+        return
+    if conn.dialect.name == "sqlite":
+        marks = ", ".join("?" for _ in CELL_COLUMNS)
+        conn.exec_driver_sql(f"INSERT INTO cells ({', '.join(CELL_COLUMNS)}) VALUES ({marks})", data)
+        return
+    conn.execute(sa.insert(s.cells), [dict(zip(CELL_COLUMNS, row, strict=True)) for row in data])
+
+
+# --- the run -------------------------------------------------------------------------------
+
+Progress = Callable[[int, int, Written], None]  # done, total, what happened to the last file
+
+
+def _parsed_stream(
+    files: list[str], jobs: int, known: frozenset[str], agency: str | None, year: int | None
+) -> Iterator[Parsed]:
+    """Parsed files in the order given; ``jobs`` worker processes, or this one when 1."""
+    if jobs <= 1 or len(files) <= 1:
+        _init_worker(known, agency, year)
+        try:
+            for f in files:
+                yield parse_file(f)
+        finally:
+            _init_worker(frozenset(), None, None)
+        return
+    window: deque[tuple[str, Future[Parsed]]] = deque()
+    todo = iter(files)
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(known, agency, year)
+    ) as pool:
+        try:
+            while True:
+                while len(window) < jobs * 4:
+                    f = next(todo, None)
+                    if f is None:
+                        break
+                    window.append((f, pool.submit(parse_file, f)))
+                if not window:
+                    return
+                path, fut = window.popleft()
+                try:
+                    yield fut.result()
+                except BrokenProcessPool:
+                    yield Parsed(
+                        path, error="内部错误（解析进程意外退出），请把该文件报告给开发者。", bug=True
+                    )
+                    rest = [p for p, _ in window] + list(todo)
+                    window.clear()
+                    for other in rest:
+                        yield Parsed(other, error="解析进程意外退出，未处理；请重新运行 ingest。", bug=True)
+                    return
+        finally:
+            for _, fut in window:
+                fut.cancel()
+
+
+def ingest(
+    db: Database | str | Path | None,
+    paths: Iterable[str | Path],
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    agency: str | None = None,
+    year: int | None = None,
+) -> IngestSummary:
+    """Ingest files and folders; see the module docstring. ``agency``/``year`` override what
+    the reader found, for every file."""
+    start = perf_counter()
+    with using(db) as store:
+        summary = _ingest(store, paths, jobs, progress, agency, year)
+    summary.seconds = perf_counter() - start
+    return summary
+
+
+def _ingest(
+    db: Database,
+    paths: Iterable[str | Path],
+    jobs: int | None,
+    progress: Progress | None,
+    agency: str | None,
+    year: int | None,
+) -> IngestSummary:
+    files, refused = collect(paths, exclude=_db_files(db))
+    summary = IngestSummary(files=len(files) + len(refused), refused=list(refused))
+    writer = Writer(db)
+    db.engine.dispose()  # no open connection is inherited by the worker processes
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    stream = _parsed_stream(files, jobs, frozenset(writer.known), agency, year)
+    for done, parsed in enumerate(stream, start=1):
+        w = writer.write(parsed)
+        if w.outcome in (ADDED, VERSION):
+            summary.added.append(w.report_id or 0)
+            summary.versions += w.outcome == VERSION
+        elif w.outcome == DUPLICATE:
+            summary.duplicates.append(w.path)
+        else:
+            summary.refused.append((w.path, w.message or ""))
+            summary.bugs += w.outcome == BUG
+        if progress is not None:
+            progress(done, len(files), w)
+    summary.findings = findings_by_severity(db, summary.added)
+    return summary
+
+
+def findings_by_severity(db: Database, report_ids: list[int]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    f = s.findings.c
+    with db.engine.connect() as conn:
+        for i in range(0, len(report_ids), 500):
+            chunk = report_ids[i : i + 500]
+            q = sa.select(f.severity, sa.func.count()).where(f.report_id.in_(chunk)).group_by(f.severity)
+            for sev, n in conn.execute(q):
+                counts[sev] = counts.get(sev, 0) + n
+    return counts
+
+
+def describe_outcome(w: Written) -> str:
+    return {ADDED: "新增", VERSION: "新版本", DUPLICATE: "已存在", REFUSED: "无法读取", BUG: "内部错误"}[
+        w.outcome
+    ]
+
+
+__all__ = ["IngestSummary", "Parsed", "Writer", "collect", "ingest", "parse_file", "prepare", "to_text"]
