@@ -39,7 +39,7 @@ FilesArgument = Annotated[
     list[str],
     typer.Argument(
         metavar="FILE",
-        help="报告文件（文本格式，UTF-8 或 GBK/GB18030 编码）；可给多个；用 [bold]-[/] 表示从标准输入读取。",
+        help="报告文件（文本、HTML、PDF、Word、Excel，按内容识别）；可给多个；用 [bold]-[/] 表示从标准输入读取。",
         show_default=False,
     ),
 ]
