@@ -35,22 +35,10 @@ import sqlalchemy as sa
 
 from gongkai.store import open_db
 from gongkai.store.db import database_url
+from gongkai.store.ingest import CELL_COLUMNS as COLUMNS  # the raw-insert baseline writes the same rows
 from gongkai.store.ingest import Writer, ingest
 from gongkai.synth.case import make_case
 from gongkai.synth.layouts import LAYOUT_NAMES
-
-COLUMNS = (
-    "report_id",
-    "address",
-    "table_key",
-    "row_key",
-    "column_key",
-    "value",
-    "status",
-    "raw",
-    "at",
-    "candidates",
-)
 
 
 def write_corpus(folder: Path, n: int, seed: int) -> None:
