@@ -1,13 +1,14 @@
-"""Bounds on what a hostile PDF can cost: wall-clock time and decompressed size.
+"""Bounds on what a hostile PDF can cost: wall-clock time, memory and decompressed size.
 
 pdfminer is pure Python and has no limits of its own. Two guards keep a bad file from hanging
 the reader or exhausting memory:
 
-- :func:`deadline`: a watchdog thread raises :class:`Timeout` in the reading thread when time is
-  up (CPython's ``PyThreadState_SetAsyncExc``: it works in any thread, not only the main one,
-  and is delivered at the next Python bytecode, which pdfminer executes all the time).
-  ``Timeout`` derives from ``BaseException`` so that pdfminer's ``except Exception`` blocks
-  cannot swallow it.
+- :func:`watchdog`: a thread watches the reading thread and raises :class:`Timeout` in it when
+  its time is up, or :class:`MemoryLimit` when the process has grown by more than allowed since
+  the start (resident set size, polled every 50 ms). It uses CPython's
+  ``PyThreadState_SetAsyncExc``: it works in any thread, not only the main one, and is delivered
+  at the next Python bytecode, which pdfminer executes all the time. Both exceptions derive
+  from ``BaseException`` so that pdfminer's ``except Exception`` blocks cannot swallow them.
 - :func:`check_streams`: before pdfminer sees the file, every zlib stream in it is inflated in
   bounded chunks and counted, so a "zip bomb" (a few KB that inflate to gigabytes) is refused
   instead of being inflated in one piece by pdfminer.
@@ -16,18 +17,24 @@ the reader or exhausting memory:
 from __future__ import annotations
 
 import ctypes
+import os
 import re
 import threading
+import time
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 
-class Timeout(BaseException):  # noqa: N818 - not an error class: a signal to stop
+class Timeout(BaseException):
     """Raised asynchronously in the reading thread when its time is up."""
 
 
-class TooLarge(Exception):  # noqa: N818
+class MemoryLimit(BaseException):
+    """Raised asynchronously in the reading thread when the process has grown too much."""
+
+
+class TooLarge(Exception):
     """A stream inflates to more than the limit."""
 
     def __init__(self, size: int, limit: int) -> None:
@@ -42,40 +49,71 @@ def _set_async_exc(thread: int, exc: type[BaseException] | None) -> None:
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), arg)
 
 
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def rss() -> int | None:
+    """The process's resident set size in bytes (Linux: /proc), or None where unknown."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+POLL = 0.05  # seconds between two looks at the clock and the memory
+
+
 @contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Raise :class:`Timeout` inside the ``with`` block after ``seconds`` of wall-clock time.
+def watchdog(seconds: float, memory: int | None = None) -> Iterator[None]:
+    """Raise :class:`Timeout` inside the ``with`` block after ``seconds`` of wall-clock time, or
+    :class:`MemoryLimit` once the process's memory has grown by more than ``memory`` bytes
+    (where the resident size can be read; elsewhere only time is watched).
 
     The exception may surface anywhere in the block (or, at worst, in this context manager's
-    exit): callers catch ``Timeout`` around the whole ``with`` statement.
+    exit): callers catch it around the whole ``with`` statement.
     """
     target = threading.get_ident()
     lock = threading.Lock()
-    state = {"active": True, "fired": False}
+    stop = threading.Event()
+    fired: list[type[BaseException]] = []
+    base = rss() if memory is not None else None
+    end = time.monotonic() + seconds
 
-    def fire() -> None:
-        with lock:
-            if state["active"]:
-                state["fired"] = True
-                _set_async_exc(target, Timeout)
+    def watch() -> None:
+        while not stop.wait(min(POLL, max(0.0, end - time.monotonic()))):
+            exc: type[BaseException] | None = None
+            if time.monotonic() >= end:
+                exc = Timeout
+            elif (
+                base is not None and memory is not None and (now := rss()) is not None and now - base > memory
+            ):
+                exc = MemoryLimit
+            if exc is not None:
+                with lock:
+                    if not stop.is_set():
+                        fired.append(exc)
+                        _set_async_exc(target, exc)
+                return
 
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
-    timer.start()
+    thread = threading.Thread(target=watch, name="gongkai-pdf-watchdog", daemon=True)
+    thread.start()
     try:
         yield
     finally:
-        timer.cancel()
         with lock:
-            state["active"] = False
-            if state["fired"]:
+            stop.set()
+            if fired:
                 # Fired but perhaps not yet delivered: clear it so it cannot hit the caller later.
                 _set_async_exc(target, None)
-                fired = True
-            else:
-                fired = False
+        thread.join()
         if fired:
-            raise Timeout
+            raise fired[0]
+
+
+def deadline(seconds: float) -> AbstractContextManager[None]:
+    """:func:`watchdog` for time only."""
+    return watchdog(seconds)
 
 
 _STREAM = re.compile(rb"stream\r?\n")
@@ -108,7 +146,7 @@ def check_streams(data: bytes, per_stream: int, total: int) -> int:
                         raise TooLarge(stream_size, per_stream)
                     if size + stream_size > total:
                         raise TooLarge(size + stream_size, total)
-                    if not d.unconsumed_tail:
+                    if d.eof or not d.unconsumed_tail:
                         break
                     out = d.decompress(d.unconsumed_tail, _CHUNK)
         except zlib.error:
