@@ -187,3 +187,27 @@ def test_agency_from_title_variants() -> None:
 
     assert agency_from_title("武林市人民政府办公室关于2019年度政府信息公开工作的年度报告") == "武林市人民政府办公室"
     assert agency_from_title("2023年某某县财政局政府信息公开工作年度报告") == "某某县财政局"
+
+
+def test_numbers_printed_above_their_label() -> None:
+    """PDF text puts a tall cell's numbers on the line above its vertically centred label: they
+    belong to the next label, not the row before (a shift no identity could see)."""
+    from gongkai.read.text import read_text
+
+    rows = [
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量 13 0 0 0 0 0 13",
+        "8.属于行政查询事项 0 0 0 0 0 0 0",
+        "10 0 0 0 0 0 10",
+        "1.本机关不掌握相关政府信息",
+        "（四）无法提供",
+        "3 0 0 0 0 0 3",
+        "2.没有现成信息需要另行制作",
+        "0 0 0 0 0 0 0",
+        "3.补正后申请内容仍不明确",
+    ]
+    req = read_text("\n".join(rows)).tables["requests"]
+    assert req["withheld_administrative_query"]["total"].value == 0
+    assert req["unavailable_not_held"]["total"].value == 10
+    assert req["unavailable_needs_creation"]["total"].value == 3
+    assert req["unavailable_unclear"]["total"].value == 0

@@ -9,6 +9,7 @@ labels, wrapped label tails, headers repeated on a new page) is passed over.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -139,20 +140,53 @@ _WEAK_WORDS = frozenset({"其他", "总计", "合计"})
 
 
 def scan_rows(
-    tokens: list[Token], start: int, end: int, order: list[tuple[str, Matcher]], needles: re.Pattern[str]
+    tokens: list[Token],
+    start: int,
+    end: int,
+    order: list[tuple[str, Matcher]],
+    needles: re.Pattern[str],
+    width: Callable[[str], int] = lambda key: 7,
 ) -> Rows:
+    """Numbers per row label, found in order.
+
+    A line of (two or more) numbers alone that comes when the current row already holds a full set belongs to
+    the *next* label: PDF text extraction puts the numbers of a row whose label is vertically
+    centred in a tall cell on the line above the label. Taking them for the row before would
+    shift every row by one, which no identity can see.
+    """
     rows = Rows()
+    text_lines = {t.line for t in tokens[start:end] if t.kind == "text"}
+    per_line = Counter(t.line for t in tokens[start:end] if t.kind != "text")
     pos = -1  # index in ``order`` of the last row found
     current: str | None = None
+    pending: list[Token] = []  # numbers printed above the label they belong to
+    below = False  # the current row's numbers came on lines below its label (labels on their own lines)
+    last_line = -1
     i = start
     while i < end:
         t = tokens[i]
         i += 1
         if t.kind != "text":
             if current is not None:
-                rows.numbers[current].append(t)
+                new_line = t.line != last_line
+                if pending and not (new_line and t.line in text_lines):
+                    pending.append(t)
+                elif (
+                    new_line
+                    and not below
+                    and t.line not in text_lines
+                    and per_line[t.line] >= 2  # a row of numbers, not one cell per line
+                    and len(rows.numbers[current]) >= width(current)
+                ):
+                    pending = [t]
+                else:
+                    if not rows.numbers[current] and t.line != rows.label_line[current]:
+                        below = t.line not in text_lines
+                    rows.numbers[current].append(t)
                 rows.end = i
+            last_line = t.line
             continue
+        last_line = t.line
         k = label_key(t.text)
         if not k or len(k) > MAX_LABEL:
             if current is not None and rows.numbers[current] and current == order[-1][0]:
@@ -162,7 +196,7 @@ def scan_rows(
         if not hits and pos > 0 and needles.search(k):
             rows.late.update(_late_rows(k, tokens, i - 1, pos, order))
         if not hits:
-            if current == order[-1][0] and rows.numbers.get(current):
+            if current == order[-1][0] and rows.numbers.get(current) and not pending:
                 break  # text after the last row's numbers ends the table
             continue
         i += used  # continuation lines of a wrapped label
@@ -172,6 +206,10 @@ def scan_rows(
             rows.label_line[key] = t.line
             pos = j
             current = key
+        below = False
+        if current is not None and pending:
+            rows.numbers[current] = pending
+            pending = []
     return rows
 
 
@@ -321,7 +359,9 @@ def scan_requests(tokens: list[Token], start: int, end: int) -> Rows:
 
 
 def scan_active(tokens: list[Token], start: int, end: int, edition_key: str) -> Rows:
-    return scan_rows(tokens, start, end, _ACTIVE_ORDER[edition_key], _ACTIVE_NEEDLES)
+    table = ACTIVE_2021 if edition_key == "2021" else ACTIVE_2019
+    widths = {r.key: len(r.columns) for r in table.rows}
+    return scan_rows(tokens, start, end, _ACTIVE_ORDER[edition_key], _ACTIVE_NEEDLES, widths.__getitem__)
 
 
 def active_segments(rows: Rows, edition_key: str) -> list[Segment]:
