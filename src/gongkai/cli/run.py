@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, InputError
 from gongkai.model.report import Report
 
 STDIN = "-"
@@ -44,7 +44,11 @@ def load(spec: str) -> Report:
     from gongkai import api  # imported late: --help and --version work without the readers
 
     if spec == STDIN:
-        data = typer.get_binary_stream("stdin").read()
+        data = typer.get_binary_stream("stdin").read(api.MAX_INPUT_BYTES + 1)
+        if len(data) > api.MAX_INPUT_BYTES:
+            raise InputError(
+                f"标准输入超过 {api.MAX_INPUT_BYTES // 2**20} MB，不像是一份年度报告。", source=STDIN
+            )
         return api.parse_bytes(data, STDIN)
     return api.parse_path(spec)
 
