@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import random
 import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import lxml.html
 from lxml import etree
@@ -28,6 +30,26 @@ from gongkai.write.layout import grids
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = f"{{{W}}}"
+
+
+def assert_seed_truth(got: Report, truth_path: Path, *, located: bool = False) -> None:
+    """Every cell of a seed's hand-read truth is known and equal, and the meta matches; with
+    ``located``, every cell read as printed also says where it was read."""
+    want = json.loads(truth_path.read_text(encoding="utf-8"))
+    wrong = []
+    for address, value in want["cells"].items():
+        cell = got.cell(address)
+        if not cell.known or str(cell.value) != str(value):
+            wrong.append((address, value, cell.value, cell.status))
+        elif located and cell.status == Status.READ and not isinstance(cell.at, TableAt | TextAt):
+            wrong.append((address, "no at", cell.at))
+    assert not wrong, wrong[:5]
+    meta = want["meta"]
+    assert (got.meta.agency, got.meta.year, got.meta.edition) == (
+        meta["agency"],
+        meta["year"],
+        meta["edition"],
+    )
 
 
 def make_report(seed: int, edition_key: str | None = None, profile: str | None = None) -> Report:
