@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from gongkai import __version__
-from gongkai.cli.options import HelpOption
+from gongkai.cli.options import HelpOption, new_app
 from gongkai.cli.run import EXIT_FINDINGS, Batch, debug_from_env, display_name
 from gongkai.cli.zh import localize
 from gongkai.model.report import Report, Severity
@@ -23,15 +23,10 @@ FINDINGS_SCHEMA_ID = "gongkai.findings/1"
 
 localize()
 
-app = typer.Typer(
-    name="gongkai",
-    help="读取、检查政府信息公开工作年度报告：按官方样式显示三张统计表，核对勾稽关系。",
+app = new_app(
+    "gongkai",
+    "读取、检查政府信息公开工作年度报告：按官方样式显示三张统计表，核对勾稽关系。",
     epilog="退出码：0 正常；1 check 发现“错误”级问题或 write 因数字不平衡拒绝生成；2 输入无法读取或用法错误；3 程序内部错误；130 被中断。",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
-    context_settings={"help_option_names": [], "max_content_width": 100},
-    pretty_exceptions_enable=False,
 )
 
 

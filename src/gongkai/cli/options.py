@@ -27,3 +27,18 @@ HelpOption = Annotated[
         callback=_help,
     ),
 ]
+
+
+def new_app(name: str, help: str, **extra: object) -> typer.Typer:
+    """A command group with the settings every gongkai app shares: help with -h/--help drawn by
+    ``HelpOption`` (not click's), rich markup, no shell completion, no pretty tracebacks."""
+    return typer.Typer(
+        name=name,
+        help=help,
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode="rich",
+        context_settings={"help_option_names": [], "max_content_width": 100},
+        pretty_exceptions_enable=False,
+        **extra,  # type: ignore[arg-type]
+    )

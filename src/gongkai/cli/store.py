@@ -25,7 +25,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from gongkai.cli.options import HelpOption
+from gongkai.cli.options import HelpOption, new_app
 from gongkai.cli.run import BUG_HINT, EXIT_BUG, EXIT_INPUT, debug_from_env
 from gongkai.errors import GongkaiError
 
@@ -332,14 +332,8 @@ def show_cmd(
 
 # --- agencies ------------------------------------------------------------------------------
 
-agencies_app = typer.Typer(
-    name="agencies",
-    help="管理机关：列出机关，设置别名（合并同一机关的不同写法、改名的机关），修改规范名称。",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
-    context_settings={"help_option_names": [], "max_content_width": 100},
-    pretty_exceptions_enable=False,
+agencies_app = new_app(
+    "agencies", "管理机关：列出机关，设置别名（合并同一机关的不同写法、改名的机关），修改规范名称。"
 )
 
 
@@ -479,15 +473,7 @@ def standalone() -> typer.Typer:
     from gongkai.cli.zh import localize
 
     localize()
-    app = typer.Typer(
-        name="gongkai",
-        help="政府信息公开工作年度报告数据库。",
-        no_args_is_help=True,
-        add_completion=False,
-        rich_markup_mode="rich",
-        context_settings={"help_option_names": [], "max_content_width": 100},
-        pretty_exceptions_enable=False,
-    )
+    app = new_app("gongkai", "政府信息公开工作年度报告数据库。")
 
     @app.callback()
     def _root(_help_: HelpOption = False) -> None:
