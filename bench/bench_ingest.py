@@ -26,15 +26,12 @@ import random
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from gongkai.store import open_db
-from gongkai.store.db import database_url
+from gongkai.store.db import scratch_database
 from gongkai.store.ingest import CELL_COLUMNS as COLUMNS  # the raw-insert baseline writes the same rows
 from gongkai.store.ingest import Writer, ingest
 from gongkai.synth.case import make_case
@@ -132,21 +129,6 @@ def size_of(db_spec: str) -> int:
         db.close()
 
 
-@contextmanager
-def fresh_pg(url: str) -> Iterator[str]:
-    base = sa.engine.make_url(database_url(url))
-    name = f"gongkai_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def run(label: str, db_spec: str, folder: Path, n: int, jobs: int | None) -> None:
     added, wall, busy = timed_ingest(db_spec, folder, jobs)
     size = size_of(db_spec)  # before the baseline's table comes and goes
@@ -182,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         run("SQLite", str(Path(tmp) / "bench.db"), folder, args.n, args.jobs)
         if args.postgres:
-            with fresh_pg(args.postgres) as url:
+            with scratch_database(args.postgres, "gongkai_bench") as url:
                 run("PostgreSQL", url, folder, args.n, args.jobs)
         else:
             print("PostgreSQL: skipped (give --postgres URL or set GONGKAI_TEST_POSTGRES_URL)")

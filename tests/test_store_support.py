@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import random
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +20,7 @@ import sqlalchemy as sa
 from gongkai.api import parse_bytes
 from gongkai.model.keys import APPLICANT_COLUMNS, edition, edition_for_year
 from gongkai.model.report import Meta, Report, Source
-from gongkai.store.db import database_url
+from gongkai.store.db import scratch_database
 from gongkai.synth.generate import generate_values, tables_from_values
 from gongkai.synth.layouts import render
 from gongkai.synth.names import Agency
@@ -38,17 +37,8 @@ def pg_database() -> Iterator[str]:
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"{PG_ENV} is not set")
-    url = sa.engine.make_url(database_url(base))
-    name = f"gongkai_store_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(base, "gongkai_store") as url:
+        yield url
 
 
 def empty_pg(url: str) -> str:

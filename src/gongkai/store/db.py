@@ -169,3 +169,23 @@ def using(url_or_path: str | Path | Database | None) -> Iterator[Database]:
         yield db
     finally:
         db.close()
+
+
+@contextmanager
+def scratch_database(server_url: str, prefix: str = "gongkai_scratch") -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of ``server_url`` (its role needs
+    CREATEDB), dropped when the block ends: for tests and benchmarks."""
+    import os
+    import uuid
+
+    base = make_url(database_url(server_url))
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
