@@ -13,9 +13,10 @@ several readings, and the identities decide:
    remaining combinations component by component. Every combination that violates nothing is
    a solution; a cell equal in every solution is known (``inferred``), one that differs is
    ``ambiguous``.
-3. If the printed numbers themselves break an identity (the report does not balance), the
-   combinations with the fewest violated identities are the solutions, and any cell that was
-   only forced by an identity that does not hold is dropped back to unknown.
+3. If no combination violates nothing (the report does not balance, or the right reading is
+   not among those offered), the identities cannot choose and do not: a cell of an open
+   segment is known only where every reading of its segment agrees, and a value forced only by
+   an identity that does not hold is dropped back to unknown.
 
 Nothing here knows about Chinese or layouts; the tests exercise it directly.
 """
@@ -122,9 +123,6 @@ class System:
                         visited.add(m)
         return values, sum(_violates(self.terms[n], values) for n in visited)
 
-    def violations(self, values: dict[str, Value]) -> int:
-        return sum(_violates(t, values) for t in self.terms)
-
     def violated(self, values: dict[str, Value]) -> list[Identity]:
         return [i for i, t in zip(self.identities, self.terms, strict=True) if _violates(t, values)]
 
@@ -160,11 +158,6 @@ def _system(identities: tuple[Identity, ...]) -> System:
     if len(_SYSTEMS) < 64:
         _SYSTEMS[key] = (identities, system)
     return system
-
-
-def propagate(values: dict[str, Value], identities: Sequence[Identity]) -> tuple[dict[str, Value], int]:
-    """Fill what the identities force; return the values and the number of violated identities."""
-    return System(identities).propagate(values)
 
 
 def _printed(reading: Reading, addresses: tuple[str, ...]) -> dict[str, Value]:
@@ -226,8 +219,8 @@ def solve(
     solutions: list[dict[str, Value]] | None = None
     if base_violations == 0:
         solutions = _consistent_solutions(open_, system, base, chosen)
-    if solutions is None:  # the printed numbers do not balance: fewest violations wins
-        solutions = _least_violating(open_, system, known, chosen)
+    if solutions is None:  # nothing balances: the identities cannot choose between readings
+        solutions = _unbalanced(open_, system, known)
 
     for a, r in results.items():
         vals = [sol.get(a) for sol in solutions]
@@ -325,12 +318,12 @@ def _consistent_solutions(
         if len(comp_solutions) == 1:
             for seg, (_, rd) in zip(segs, comp_solutions[0][1], strict=True):
                 _choose(chosen, seg, rd)
-        solutions.append(_merge_component([t for t, _ in comp_solutions], segs))
+        solutions.append(_merge_component([t for t, _ in comp_solutions]))
     # components are independent: combine their per-cell spreads
     return _combine(known, solutions)
 
 
-def _merge_component(trials: list[dict[str, Value]], segs: list[Segment]) -> dict[str, list[Value | None]]:
+def _merge_component(trials: list[dict[str, Value]]) -> dict[str, list[Value | None]]:
     keys = set().union(*trials)
     return {a: [t.get(a) for t in trials] for a in keys}
 
@@ -375,9 +368,7 @@ def _choose(chosen: dict[str, Obs], seg: Segment, rd: Reading) -> None:
             chosen.pop(a, None)
 
 
-def _least_violating(
-    open_: list[Segment], system: System, known: dict[str, Value], chosen: dict[str, Obs]
-) -> list[dict[str, Value]]:
+def _unbalanced(open_: list[Segment], system: System, known: dict[str, Value]) -> list[dict[str, Value]]:
     """No combination of readings satisfies the identities: the report does not balance, or the
     right reading is not among those offered. The identities cannot choose, so they don't: a
     cell of an open segment is known only where every reading of its segment agrees, and a value
@@ -392,11 +383,6 @@ def _least_violating(
         full, _ = system.propagate(printed)
         trials.append(_trusted(full, system, printed))
     return trials
-
-
-def _diagonal(opts: list[list[Reading]]) -> list[tuple[Reading, ...]]:
-    width = max(len(o) for o in opts)
-    return [tuple(o[i % len(o)] for o in opts) for i in range(width)]
 
 
 def _trusted(full: dict[str, Value], system: System, printed: dict[str, Value]) -> dict[str, Value]:

@@ -18,7 +18,7 @@ from gongkai.model.keys import (
 from gongkai.model.report import At, Cell, Finding, Meta, Report, Severity, Source, TextAt, trusted
 from gongkai.read.meta import agency_from_prose, agency_from_title, find_title, region_of, year_of
 from gongkai.read.sections import find_headings, section_texts
-from gongkai.read.solve import Result, Segment, solve
+from gongkai.read.solve import Result, solve
 from gongkai.read.tables import (
     APPEAL_ADDRESSES,
     Rows,
@@ -148,35 +148,23 @@ def _scrambled_finding(spec: Edition, table: str) -> Finding:
 def _shape_findings(requests: Rows, ed: EditionKey) -> list[Finding]:
     """Rows printed in the other edition's shape: the reader alone can see it."""
     if ed == "2021" and requests.numbers.get("other_handling"):
-        rule, row = "requests.other_handling_merged", "other_handling"
+        rule, row, cell_rows = "requests.other_handling_merged", "other_handling", OTHER_ROWS_2021
         msg = (
             "按2021年版格式，「（六）其他处理」应分三项填报，本报告只填了一行合计"
             f"（第{requests.label_line[row]}行）。合计为0的列已推定三项均为0，其余各项无法拆分，请按三项分别填报。"
         )
     elif ed == "2019" and any(requests.numbers.get(r) for r in OTHER_ROWS_2021):
-        rule, row = (
-            "requests.other_handling_split",
-            next(r for r in OTHER_ROWS_2021 if requests.numbers.get(r)),
-        )
+        rule, cell_rows = "requests.other_handling_split", ("other_handling",)
+        row = next(r for r in OTHER_ROWS_2021 if requests.numbers.get(r))
         msg = (
             "本报告按2019年版格式填报，但「（六）其他处理」分成了2021年版的三项"
             f"（第{requests.label_line[row]}行起），已按三项之和读作「（六）其他处理」。"
         )
     else:
         return []
-    cells = [
-        f"requests.{r}.{c}"
-        for r in ((row,) if ed == "2019" else OTHER_ROWS_2021)
-        for c in REQUEST_COLUMN_KEYS
-    ]
-    if ed == "2019":
-        cells = [f"requests.other_handling.{c}" for c in REQUEST_COLUMN_KEYS]
-    severity = Severity.WARNING
-    return [
-        Finding(
-            rule=rule, severity=severity, cells=cells, message=msg, at=TextAt(line=requests.label_line[row])
-        )
-    ]
+    cells = [f"requests.{r}.{c}" for r in cell_rows for c in REQUEST_COLUMN_KEYS]
+    at = TextAt(line=requests.label_line[row])
+    return [Finding(rule=rule, severity=Severity.WARNING, cells=cells, message=msg, at=at)]
 
 
 def _only(results: dict[str, Result], keep: list[str]) -> dict[str, Result]:
@@ -241,4 +229,4 @@ def _as(value: int | Decimal | None, amount: bool) -> int | Decimal | None:
     return Decimal(value)
 
 
-__all__ = ["Segment", "read_text"]
+__all__ = ["Locate", "read_text"]
