@@ -195,3 +195,5 @@ originals: sa.Table = Original.__table__  # type: ignore[assignment]
 cells: sa.Table = StoredCell.__table__  # type: ignore[assignment]
 findings: sa.Table = StoredFinding.__table__  # type: ignore[assignment]
 corrections: sa.Table = Correction.__table__  # type: ignore[assignment]
+
+from gongkai.serve import tables as _serve_tables  # noqa: E402, F401  (web application tables, issue 8)
