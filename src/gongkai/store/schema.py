@@ -46,6 +46,9 @@ class Region(Base):
     parent_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("regions.id", ondelete="SET NULL"), index=True
     )
+    # GB/T 2260 code of an official division (gongkai.model.divisions); NULL for a place known
+    # only from a name that the divisions data could not place.
+    code: Mapped[str | None] = mapped_column(sa.String(12), unique=True)
 
     __table_args__ = (sa.CheckConstraint("level IN ('省', '市', '县区', '乡镇')", name="level"),)
 
@@ -61,6 +64,7 @@ class Agency(Base):
         sa.ForeignKey("regions.id", ondelete="SET NULL"), index=True
     )
     named_by_user: Mapped[bool] = mapped_column(sa.Boolean)  # else a fuller spelling may replace the name
+    placed: Mapped[str | None] = mapped_column(sa.String(8))  # auto / user; NULL: not placed in a division
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
 
 
@@ -185,6 +189,59 @@ class Correction(Base):
     who: Mapped[str] = mapped_column(sa.String(128))
     corrected_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     why: Mapped[str] = mapped_column(sa.Text)
+    # carried forward to a new version of the report from this earlier correction
+    carried_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("corrections.id", ondelete="SET NULL"), index=True
+    )
+
+
+# --- issue 11: concurrent writers, kept corrections, copies of a report ------------------------
+
+
+class DirectoryState(Base):
+    """One row: a counter bumped by every change of agencies, aliases or regions, so that a
+    writer holding them in memory knows when another writer changed them (store/agencies.py)."""
+
+    __tablename__ = "directory_state"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class CorrectionFollowup(Base):
+    """What became of a correction when a new version of its report was ingested: ``carried``
+    (the new version prints the value corrected; the correction was carried forward),
+    ``printed`` (the new version prints the corrected value itself), ``review`` (it prints
+    another value: a person must decide)."""
+
+    __tablename__ = "correction_followups"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    correction_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("corrections.id", ondelete="CASCADE"), index=True
+    )
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    address: Mapped[str] = mapped_column(sa.String(96))
+    printed_value: Mapped[str | None] = mapped_column(sa.String(40))  # in the new version
+    outcome: Mapped[str] = mapped_column(sa.String(8))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+    __table_args__ = (sa.CheckConstraint("outcome IN ('carried', 'printed', 'review')", name="outcome"),)
+
+
+class ReportCopy(Base):
+    """A file holding a report already stored (same agency, year and cell values), e.g. the
+    same report as PDF and as a web page, or re-saved with other line endings."""
+
+    __tablename__ = "report_copies"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    source_name: Mapped[str] = mapped_column(sa.Text)
+    source_format: Mapped[str] = mapped_column(sa.String(16))
+    size: Mapped[int] = mapped_column(sa.Integer)
+    ingested_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
 
 
 regions: sa.Table = Region.__table__  # type: ignore[assignment]
@@ -195,5 +252,8 @@ originals: sa.Table = Original.__table__  # type: ignore[assignment]
 cells: sa.Table = StoredCell.__table__  # type: ignore[assignment]
 findings: sa.Table = StoredFinding.__table__  # type: ignore[assignment]
 corrections: sa.Table = Correction.__table__  # type: ignore[assignment]
+directory_state: sa.Table = DirectoryState.__table__  # type: ignore[assignment]
+correction_followups: sa.Table = CorrectionFollowup.__table__  # type: ignore[assignment]
+report_copies: sa.Table = ReportCopy.__table__  # type: ignore[assignment]
 
 from gongkai.serve import tables as _serve_tables  # noqa: E402, F401  (web application tables, issue 8)
