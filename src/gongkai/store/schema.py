@@ -257,3 +257,49 @@ correction_followups: sa.Table = CorrectionFollowup.__table__  # type: ignore[as
 report_copies: sa.Table = ReportCopy.__table__  # type: ignore[assignment]
 
 from gongkai.serve import tables as _serve_tables  # noqa: E402, F401  (web application tables, issue 8)
+from gongkai.register import schema as _register_tables  # noqa: E402, F401  (request register, issue 9)
+
+
+# --- figures stored for analysis (issue 12; kept up to date by gongkai.store.figures) ---------
+
+
+class ReportFigures(Base):
+    """One row per report: what statistics, charts and exports read, corrections applied.
+
+    The 17 figures are sums of ``total`` cells (``gongkai.store.figures.FIGURES``), NULL when a
+    cell they need is unknown. ``cell_values`` holds every cell of the report's edition in the
+    edition's address order, comma-separated exact decimal text, empty when unknown;
+    ``cell_status`` one letter per cell (r read, i inferred, a ambiguous, m missing; upper case
+    when a correction set the value). ``correction_count``/``last_correction_id`` say which
+    corrections the row reflects, so that a reader can tell a stale row.
+    """
+
+    __tablename__ = "report_figures"
+
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(sa.Integer, index=True)
+    edition: Mapped[str] = mapped_column(sa.String(8))
+    received: Mapped[int | None] = mapped_column(sa.BigInteger)
+    carried_over: Mapped[int | None] = mapped_column(sa.BigInteger)
+    processed: Mapped[int | None] = mapped_column(sa.BigInteger)
+    granted: Mapped[int | None] = mapped_column(sa.BigInteger)
+    partially_granted: Mapped[int | None] = mapped_column(sa.BigInteger)
+    withheld: Mapped[int | None] = mapped_column(sa.BigInteger)
+    unavailable: Mapped[int | None] = mapped_column(sa.BigInteger)
+    rejected: Mapped[int | None] = mapped_column(sa.BigInteger)
+    other: Mapped[int | None] = mapped_column(sa.BigInteger)
+    carried_forward: Mapped[int | None] = mapped_column(sa.BigInteger)
+    reconsideration: Mapped[int | None] = mapped_column(sa.BigInteger)
+    litigation: Mapped[int | None] = mapped_column(sa.BigInteger)
+    appeals_upheld: Mapped[int | None] = mapped_column(sa.BigInteger)
+    appeals_corrected: Mapped[int | None] = mapped_column(sa.BigInteger)
+    appeals_other: Mapped[int | None] = mapped_column(sa.BigInteger)
+    appeals_pending: Mapped[int | None] = mapped_column(sa.BigInteger)
+    appeals_concluded: Mapped[int | None] = mapped_column(sa.BigInteger)
+    cell_values: Mapped[str] = mapped_column(sa.Text)
+    cell_status: Mapped[str] = mapped_column(sa.Text)
+    correction_count: Mapped[int] = mapped_column(sa.Integer)
+    last_correction_id: Mapped[int | None] = mapped_column(sa.Integer)
+
+
+report_figures: sa.Table = ReportFigures.__table__  # type: ignore[assignment]
