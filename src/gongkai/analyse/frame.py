@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
 
+from gongkai.analyse.rows import sort_key
 from gongkai.model.keys import EDITIONS, Edition, edition
 from gongkai.model.report import Finding, Severity
 from gongkai.store.records import ReportRecord
@@ -138,12 +139,6 @@ def union_addresses(edition_keys: Iterable[str]) -> tuple[str, ...]:
 
 
 # --- records -------------------------------------------------------------------------------
-
-
-def sort_key(rec: ReportRecord) -> tuple[Any, ...]:
-    """Region (by its path), agency, year; then version and id, so that the order is total."""
-    region = "/".join(rec.region_path) if rec.region_path else (rec.region or "")
-    return (not region, region, rec.agency, rec.year, rec.version, rec.report_id)
 
 
 def sorted_records(records: Iterable[ReportRecord]) -> list[ReportRecord]:

@@ -18,12 +18,14 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from gongkai.analyse.frame import all_findings, sort_key
-from gongkai.model.keys import EDITIONS, edition
-from gongkai.model.report import Severity, Status
-from gongkai.store.records import ReportRecord
+from gongkai.analyse.rows import sort_key
+from gongkai.model.keys import EDITIONS
+from gongkai.store.figures import FIGURE_ADDRESSES, FIGURES, FigureRow, Figures, figure_addresses  # noqa: F401
+
+if TYPE_CHECKING:
+    from gongkai.store.records import ReportRecord
 
 Dimension = Literal["region", "year", "agency"]
 DIMENSIONS: tuple[Dimension, ...] = ("region", "year", "agency")
@@ -33,25 +35,6 @@ UNKNOWN_REGION = "（地区不明）"
 OWN_LEVEL = "（本级）"
 MAX_LEVEL = 3
 
-FIGURES: tuple[str, ...] = (
-    "received",
-    "carried_over",
-    "processed",
-    "granted",
-    "partially_granted",
-    "withheld",
-    "unavailable",
-    "rejected",
-    "other",
-    "carried_forward",
-    "reconsideration",
-    "litigation",
-    "appeals_upheld",
-    "appeals_corrected",
-    "appeals_other",
-    "appeals_pending",
-    "appeals_concluded",
-)
 FIGURE_NAMES = {
     "received": "本年新收申请",
     "carried_over": "上年结转",
@@ -94,41 +77,6 @@ SHARE_NAMES = {
 }
 MEDIAN_SHARES = ("granted", "withheld", "unavailable", "corrected")
 
-_APPEAL_ROWS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
-
-
-def _requests(edition_key: str, prefix: str) -> tuple[str, ...]:
-    rows = edition(edition_key).table("requests").row_keys
-    return tuple(f"requests.{r}.total" for r in rows if r.startswith(prefix))
-
-
-def figure_addresses(edition_key: str) -> dict[str, tuple[str, ...]]:
-    """For each figure, the cells whose sum it is, in ``edition_key``."""
-    return {
-        "received": ("requests.new_received.total",),
-        "carried_over": ("requests.carried_over.total",),
-        "processed": ("requests.total_processed.total",),
-        "granted": ("requests.granted.total",),
-        "partially_granted": ("requests.partially_granted.total",),
-        "withheld": _requests(edition_key, "withheld_"),
-        "unavailable": _requests(edition_key, "unavailable_"),
-        "rejected": _requests(edition_key, "rejected_"),
-        "other": _requests(edition_key, "other_"),  # 2019: other_handling; 2021: other_* (3)
-        "carried_forward": ("requests.carried_forward.total",),
-        "reconsideration": ("appeals.reconsideration.total",),
-        "litigation": ("appeals.litigation_direct.total", "appeals.litigation_after_reconsideration.total"),
-        "appeals_upheld": tuple(f"appeals.{r}.upheld" for r in _APPEAL_ROWS),
-        "appeals_corrected": tuple(f"appeals.{r}.corrected" for r in _APPEAL_ROWS),
-        "appeals_other": tuple(f"appeals.{r}.other" for r in _APPEAL_ROWS),
-        "appeals_pending": tuple(f"appeals.{r}.pending" for r in _APPEAL_ROWS),
-        "appeals_concluded": tuple(
-            f"appeals.{r}.{c}" for r in _APPEAL_ROWS for c in ("upheld", "corrected", "other")
-        ),
-    }
-
-
-FIGURE_ADDRESSES: dict[str, dict[str, tuple[str, ...]]] = {k: figure_addresses(k) for k in EDITIONS}
-
 
 def _split(address: str) -> tuple[str, str, str]:
     t, r, c = address.split(".")
@@ -139,14 +87,16 @@ _PLAN: dict[str, list[list[tuple[str, str, str]]]] = {
     k: [[_split(a) for a in FIGURE_ADDRESSES[k][f]] for f in FIGURES] for k in EDITIONS
 }
 _INDEX = {f: i for i, f in enumerate(FIGURES)}
-_KNOWN = frozenset((Status.READ, Status.INFERRED))
+_KNOWN = frozenset(("read", "inferred"))
 
 
-Figures = tuple[int | None, ...]  # in the order of FIGURES
+def report_figures(rec: ReportRecord | FigureRow) -> Figures:
+    """The figures of one report; ``None`` where a cell is unknown or absent.
 
-
-def report_figures(rec: ReportRecord) -> Figures:
-    """The figures of one report; ``None`` where a cell is unknown or absent."""
+    A :class:`FigureRow` carries them (stored at ingest and correction); a
+    :class:`ReportRecord` is reduced here, from its cells."""
+    if isinstance(rec, FigureRow):
+        return rec.figures
     tables = rec.report.tables
     plan = _PLAN.get(rec.edition) or _PLAN["2021"]
     known = _KNOWN
@@ -168,14 +118,18 @@ def report_figures(rec: ReportRecord) -> Figures:
     return tuple(out)
 
 
-def has_errors(rec: ReportRecord) -> bool:
-    return any(Severity(f.severity) == Severity.ERROR for f in all_findings(rec))
+def has_errors(rec: ReportRecord | FigureRow) -> bool:
+    if isinstance(rec, FigureRow):
+        return rec.errors > 0
+    from gongkai.analyse.frame import all_findings
+
+    return any(str(f.severity) == "error" for f in all_findings(rec))
 
 
 # --- groups --------------------------------------------------------------------------------
 
 
-def region_key(rec: ReportRecord, level: int) -> tuple[str, ...]:
+def region_key(rec: ReportRecord | FigureRow, level: int) -> tuple[str, ...]:
     """The region path cut at ``level``; a shorter path stays as it is (its own level)."""
     if rec.region_path:
         return tuple(rec.region_path[:level])
@@ -295,7 +249,7 @@ def aggregate(key: dict[str, Any], label: str, figures: Sequence[Figures], error
 
 
 def compute_stats(
-    records: Iterable[ReportRecord],
+    records: Iterable[ReportRecord | FigureRow],
     by: Sequence[Dimension] = (),
     *,
     level: int = 1,

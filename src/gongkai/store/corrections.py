@@ -19,6 +19,7 @@ from gongkai.store import crossyear
 from gongkai.store import schema as s
 from gongkai.store.agencies import now
 from gongkai.store.db import Database, StoreError, using
+from gongkai.store.figures import refresh_figures
 from gongkai.store.query import build_report, find_report
 from gongkai.store.values import latest_corrections, parse_value, to_text
 
@@ -129,6 +130,7 @@ def correct(
             .returning(s.corrections.c.id)
         ).scalar_one()
         recheck(conn, rid)
+        refresh_figures(conn, rid)  # what stats, charts and exports read (gongkai.store.figures)
         f = s.findings.c
         counts = {"error": 0, "warning": 0, "info": 0}
         for sev, n in conn.execute(

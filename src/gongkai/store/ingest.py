@@ -29,6 +29,7 @@ from gongkai.store import crossyear
 from gongkai.store import schema as s
 from gongkai.store.agencies import Directory, now
 from gongkai.store.db import Database, using
+from gongkai.store.figures import figures_row, insert_figures
 from gongkai.store.values import to_text
 
 # --- outcomes ------------------------------------------------------------------------------
@@ -321,6 +322,7 @@ class Writer:
         ).scalar_one()
         conn.execute(_INSERT_ORIGINAL, {"report_id": rid, "data": p.data})
         insert_cells(conn, rid, p.cells)
+        insert_figures(conn, figures_row(rid, p.year, meta["edition"], {c[0]: (c[4], c[5]) for c in p.cells}))
         if p.findings:
             conn.execute(_INSERT_FINDING, [{**f, "report_id": rid} for f in p.findings])
         neighbours = conn.execute(_NEIGHBOURS, {**key, "before": p.year - 1, "after": p.year + 1}).scalar()
