@@ -5,8 +5,12 @@ from __future__ import annotations
 import io
 import random
 import re
+import shutil
+import subprocess
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -19,8 +23,8 @@ from gongkai.synth.compare import compare
 from gongkai.synth.generate import PROFILES, generate_report
 from gongkai.synth.layouts import render
 from gongkai.synth.printed import print_report
-from gongkai.write.layout import parts, title_of, value_of
-from gongkai.write.template import write_template
+from gongkai.write.layout import TEMPLATE_TABLE_SHEETS, grids, parts, title_of, totals, value_of
+from gongkai.write.template import sheet_position, write_template
 
 CASES = [(seed, ed, PROFILES[seed % len(PROFILES)]) for seed in range(8) for ed in ("2021", "2019")]
 
@@ -228,9 +232,12 @@ def test_cached_formula_values_are_used() -> None:
     buf = io.BytesIO()
     wb.save(buf)
     data = _with_cached(buf.getvalue(), {"A5": "6"})
-    text, where = workbook_text(data, openpyxl.load_workbook(io.BytesIO(data)), "w.xlsx")
-    assert text.splitlines()[:5] == ["一、总体情况", "2", "3", "5", "6"]  # computed, cached
+    formulas: dict[tuple[int, int, int], str] = {}
+    text, where = workbook_text(data, openpyxl.load_workbook(io.BytesIO(data)), "w.xlsx", (), formulas)
+    # the cached value as the file holds it; a formula never calculated is blank, never computed
+    assert text.splitlines()[:5] == ["一、总体情况", "2", "3", "", "6"]
     assert where[2] == (0, 1)
+    assert formulas == {(0, 3, 0): "=SUM(A2:A3)", (0, 4, 0): "=A2*A3 → 6"}
 
 
 def _with_cached(data: bytes, values: dict[str, str]) -> bytes:
@@ -300,3 +307,117 @@ def test_broken_and_oversized_files() -> None:
     assert sniff_format(broken.getvalue()) == "xlsx"
     with pytest.raises(InputError, match="无法读取这个 Excel 文件"):
         parse_bytes(broken.getvalue(), "broken.xlsx")
+
+
+# --- formulas: the cached value, or inferred; never recomputed over a published total -----------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+WRONG_TOTAL = "requests.new_received.total"
+
+
+def _cell_ref(address: str, edition_key: str = "2021") -> tuple[int, str]:
+    """(sheet index, A1 reference) of a template cell."""
+    g = next(x for x in grids(edition_key) if x.key == address.split(".")[0])
+    r, c = sheet_position(g, address)
+    return TEMPLATE_TABLE_SHEETS[g.key], f"{openpyxl.utils.get_column_letter(c + 1)}{r + 1}"
+
+
+def _patch_sheet(data: bytes, sheet: int, fn: Callable[[str], str]) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == f"xl/worksheets/sheet{sheet + 1}.xml":
+                body = fn(body.decode()).encode()
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def test_template_without_cached_values_infers_its_totals() -> None:
+    """openpyxl writes formulas without values: the totals are computed from their parts and
+    marked inferred (never read), with the formula in raw."""
+    truth = synth(11, "2021", "medium")
+    got = parse_bytes(write_template(report=truth), "filled.xlsx")
+    cmp = compare(truth, got)
+    assert cmp.ok and cmp.share == 1.0, cmp.wrong[:3]
+    for address in totals("2021"):
+        cell = got.cell(address)
+        assert cell.status == Status.INFERRED, address
+        assert cell.value == truth.cell(address).value and cell.raw.startswith("=SUM("), (address, cell.raw)
+    assert all(c.status == Status.READ for a, c in got.cells() if a not in totals("2021"))
+    assert not [f for f in got.findings if f.severity == "error"]
+
+
+def test_a_wrong_cached_total_is_read_as_saved_and_flagged() -> None:
+    """The number the agency saw is what the file caches: a wrong one stays wrong."""
+    truth = synth(12, "2021", "medium")
+    sheet, ref = _cell_ref(WRONG_TOTAL)
+    wrong = int(truth.cell(WRONG_TOTAL).value) + 7  # type: ignore[arg-type]
+
+    def cache(xml: str) -> str:
+        new, n = re.subn(
+            rf'(<c r="{ref}"[^>]*>)<f>([^<]*)</f><v\s*/?>(</v>)?', rf"\1<f>\2</f><v>{wrong}</v>", xml
+        )
+        assert n == 1
+        return new
+
+    data = _patch_sheet(write_template(report=truth), sheet, cache)
+    got = parse_bytes(data, "filled.xlsx")
+    cell = got.cell(WRONG_TOTAL)
+    assert (cell.status, cell.value) == (Status.READ, wrong)
+    assert re.fullmatch(r"=SUM\(\w+:\w+\) → " + str(wrong), cell.raw), cell.raw
+    assert got.cell("requests.carried_over.total").status == Status.INFERRED  # no cache: inferred
+    flagged = [f for f in got.findings if f.rule == "requests.row_total" and WRONG_TOTAL in f.cells]
+    assert flagged, [f.rule for f in got.findings]
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_cached_values_are_read(tmp_path: Path) -> None:
+    """A filled template saved by a spreadsheet program: every total read from its cache; a
+    total whose formula leaves out a part keeps its wrong value, and the checker reports it."""
+    truth = synth(13, "2021", "large")
+    wb = openpyxl.load_workbook(io.BytesIO(write_template(report=truth)))
+    sheet, ref = _cell_ref(WRONG_TOTAL)
+    formula = wb.worksheets[sheet][ref].value
+    first, *rest = _cols_between(formula.split("(")[1].rstrip(")"))
+    left_out = wb.worksheets[sheet][first].value
+    assert left_out  # the generated report has natural persons' requests
+    wb.worksheets[sheet][ref] = "=" + "+".join(rest)  # a formula that leaves out the first part
+    src = tmp_path / "filled.xlsx"
+    wb.save(src)
+    out = tmp_path / "out"
+    subprocess.run(
+        [
+            str(SOFFICE),
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(src),
+        ],
+        check=False,
+        capture_output=True,
+        timeout=120,
+    )
+    if not (out / "filled.xlsx").exists():  # soffice without Calc: "source file could not be loaded"
+        pytest.skip("LibreOffice Calc (libreoffice-calc-nogui) is not installed")
+    got = parse_bytes((out / "filled.xlsx").read_bytes(), "filled.xlsx")
+    for address in totals("2021"):
+        cell = got.cell(address)
+        assert cell.status == Status.READ and " → " in cell.raw, (address, cell.raw)
+    cell = got.cell(WRONG_TOTAL)
+    assert cell.value == truth.cell(WRONG_TOTAL).value - left_out  # type: ignore[operator]  # as saved
+    assert cell.raw == f"={'+'.join(rest)} → {cell.value}"
+    assert any(f.rule == "requests.row_total" and WRONG_TOTAL in f.cells for f in got.findings)
+
+
+def _cols_between(rng: str) -> list[str]:
+    """``B6:G6`` → ``["B6", "C6", …, "G6"]`` (one row)."""
+    a, b = rng.split(":")
+    row = re.sub(r"[A-Z]+", "", a)
+    c0 = openpyxl.utils.column_index_from_string(re.sub(r"\d+", "", a))
+    c1 = openpyxl.utils.column_index_from_string(re.sub(r"\d+", "", b))
+    return [f"{openpyxl.utils.get_column_letter(c)}{row}" for c in range(c0, c1 + 1)]

@@ -238,10 +238,12 @@ def test_filled_parts_write_a_report_with_the_true_totals(
     got = parse_bytes(filled.read_bytes(), "filled.xlsx")
     cmp = compare(truth, got)
     assert cmp.ok and cmp.share == 1.0, cmp.wrong[:3]
-    assert not got.findings, [f.message for f in got.findings]
+    # openpyxl caches no formula values: the totals are computed from their parts, so inferred
+    assert {f.rule for f in got.findings} <= {"cell.inferred"}, [f.message for f in got.findings]
     for address in totals(edition_key):
         cell = got.cell(address)
-        assert cell.status == Status.READ and cell.value == truth.cell(address).value
+        assert cell.status == Status.INFERRED and cell.value == truth.cell(address).value
+        assert cell.raw.startswith("=SUM(")
         assert isinstance(cell.at, TableAt) and cell.at.table == TEMPLATE_TABLE_SHEETS[address.split(".")[0]]
     assert got.meta.title == f"{truth.meta.agency}{truth.meta.year}年政府信息公开工作年度报告"
     assert got.meta.year == truth.meta.year and got.meta.edition == edition_key

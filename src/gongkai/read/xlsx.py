@@ -3,15 +3,22 @@
 Two ways in:
 
 * **gongkai's 填报 workbook** (``gongkai template``), recognised by its layout: every label of
-  the three tables at the place the template puts it. Cells are read by position; a total that
-  still holds its formula is computed from its parts (openpyxl does not evaluate formulas, and a
-  workbook saved by openpyxl has no cached values), a total the user typed over is read as typed.
-  Blank parts are missing, never 0. ``at`` is ``{"table": sheet, "row": r, "col": c}``, 0-based.
+  the three tables at the place the template puts it. Cells are read by position. Blank parts
+  are missing, never 0. ``at`` is ``{"table": sheet, "row": r, "col": c}``, 0-based.
 * **any other workbook** whose sheets hold the three tables: each sheet's rows become lines of
   tab-separated cells (a merged range gives its text at its origin and empty cells elsewhere),
   read by :func:`gongkai.read.text.read_text` with a locator that maps each printed cell back to
-  its sheet, row and column. Formula cells give their cached value, or the value of a simple
-  formula (``SUM``, ``+``, ``-``) computed here.
+  its sheet, row and column.
+
+**Formulas.** A cell that holds a formula is read as the value the file caches for it (the
+number the agency saw when it last saved the workbook in a spreadsheet program), ``read``, and
+checked against its parts by the checker like any printed total; it is never recomputed, so a
+wrong total stays wrong and is reported. Its ``raw`` keeps the formula and the cached value,
+``"=SUM(B5:G5) → 37"``. A workbook never opened in a spreadsheet program (gongkai's own
+template written by openpyxl) caches no value: the template's totals are then computed from
+their parts and marked ``inferred`` (``raw`` is the formula alone), and in any other workbook
+the cell is read as blank, so the text reader infers it where the identities force it. The
+workbook is opened twice for this, once for the formulas and once for the cached values.
 
 The file is checked before openpyxl opens it (its normal mode, needed for merged cells, holds
 the whole workbook in memory): its size, the zip limits of :mod:`gongkai.read.safety`, the
@@ -369,7 +376,21 @@ def _reading(v: Any, amount: bool) -> tuple[int | Decimal | None, str]:
     return n, format_value(n) if not isinstance(v, str) else raw
 
 
-def read_template(wb: Workbook, match: TemplateMatch, source: Source) -> Report:
+def formula_raw(formula: str, cached: Any) -> str:
+    """``raw`` of a formula cell: the formula, and the value the file caches for it if any."""
+    shown = display_text(cached).strip() if cached is not None else ""
+    return f"{formula} → {shown}" if shown else formula
+
+
+def _has_formulas(wb: Workbook) -> bool:
+    return any(_is_formula(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+
+
+def read_template(
+    wb: Workbook, match: TemplateMatch, source: Source, values: Workbook | None = None
+) -> Report:
+    """The report from the template's cells; ``values`` is the workbook opened for its cached
+    formula values (None when it has no formulas)."""
     ed = edition(match.edition)
     by_key = {g.key: g for g in grids(match.edition)}
     sums = totals(match.edition)
@@ -385,6 +406,27 @@ def read_template(wb: Workbook, match: TemplateMatch, source: Source) -> Report:
     positions = {(s, r, k): a for a, (s, r, k, _) in raw_cells.items()}
     cells: dict[str, Cell] = {}
 
+    def cached_at(sheet: int, r: int, k: int) -> Any:
+        return values.worksheets[sheet].cell(r + 1, k + 1).value if values is not None else None
+
+    def computed(address: str, formula: str, stack: tuple[str, ...]) -> int | Decimal | None:
+        """A formula without a cached value, from its parts (the template's totals) or its terms."""
+        sheet = raw_cells[address][0]
+        if address in sums and address not in stack:
+            parts = [cell_of(p, (*stack, address)) for p in sums[address]]
+            if not all(p.known for p in parts):
+                return None
+            return sum((p.value for p in parts), start=0)  # type: ignore[misc]
+
+        def ref(row: int, col: int) -> int | Decimal | None:
+            a = positions.get((sheet, row, col))
+            if a is None or a in stack or a == address:
+                return None
+            got = cell_of(a, (*stack, address))
+            return got.value if got.known else None
+
+        return Formulas(ref).evaluate(formula)
+
     def cell_of(address: str, stack: tuple[str, ...] = ()) -> Cell:
         if address in cells:
             return cells[address]
@@ -392,26 +434,21 @@ def read_template(wb: Workbook, match: TemplateMatch, source: Source) -> Report:
         at = TableAt(table=sheet, row=r, col=k)
         amount = ed.column(address).kind == "amount"
         value: int | Decimal | None
-        if _is_formula(v) and address in sums and address not in stack:
-            parts = [cell_of(p, (*stack, address)) for p in sums[address]]
-            value = sum((p.value for p in parts), start=0) if all(p.known for p in parts) else None  # type: ignore[misc]
-            raw = format_value(value)
-        elif _is_formula(v):
-
-            def ref(row: int, col: int) -> int | Decimal | None:
-                a = positions.get((sheet, row, col))
-                if a is None or a in stack or a == address:
-                    return None
-                got = cell_of(a, (*stack, address))
-                return got.value if got.known else None
-
-            value = Formulas(ref).evaluate(v)
-            raw = format_value(value) if value is not None else v
+        status = Status.READ
+        if _is_formula(v):
+            cached = cached_at(sheet, r, k)
+            raw = formula_raw(v, cached)
+            if cached is not None:  # the number the agency saw: read, never recomputed
+                value = _number_of(cached)
+            else:  # never calculated by a spreadsheet program: computed from its parts
+                value, status = computed(address, v, stack), Status.INFERRED
         else:
             value, raw = _reading(v, amount)
         if value is not None and amount and not isinstance(value, Decimal):
             value = Decimal(value)
-        cell = Cell(value=value, status=Status.READ if value is not None else Status.MISSING, raw=raw, at=at)
+        if value is None:
+            status = Status.MISSING
+        cell = Cell(value=value, status=status, raw=raw, at=at)
         cells[address] = cell
         return cell
 
@@ -420,7 +457,7 @@ def read_template(wb: Workbook, match: TemplateMatch, source: Source) -> Report:
         tables[t.key] = {
             r.key: {c.key: cell_of(f"{t.key}.{r.key}.{c.key}") for c in r.columns} for r in t.rows
         }
-    meta, sections = template_meta(wb, match.meta, match.edition)
+    meta, sections = template_meta(wb, match.meta, match.edition, values)
     meta.edition = match.edition
     return Report(source=source, meta=meta, sections=sections, tables=tables)
 
@@ -433,7 +470,7 @@ def _text(v: Any) -> str | None:
 
 
 def template_meta(
-    wb: Workbook, spot: tuple[int, int, int] | None, edition_key: EditionKey
+    wb: Workbook, spot: tuple[int, int, int] | None, edition_key: EditionKey, cache: Workbook | None = None
 ) -> tuple[Meta, dict[str, str | None]]:
     """Meta and the six sections' prose from the 基本信息 block at ``spot``."""
     sections: dict[str, str | None] = {s.key: "" for s in edition(edition_key).sections}
@@ -441,6 +478,7 @@ def template_meta(
         return Meta(edition=edition_key), sections
     sheet, top, col = spot
     ws = wb.worksheets[sheet]
+    wb_values = cache.worksheets[sheet] if cache is not None else ws
     values = {
         f: ws.cell(top + row + 1, col + 1 + META_VALUE_COL - META_LABEL_COL).value
         for f, _, row in META_FIELDS
@@ -449,8 +487,12 @@ def template_meta(
     year_number = _number_of(values["year"])
     year = int(year_number) if year_number is not None and 1990 <= year_number <= 2100 else None
     title = _text(values["title"])
-    if title is None and _is_formula(values["title"]) and agency:  # the template's formula
-        title = f"{agency}{f'{year}年' if year else ''}{DEFAULT_TITLE}"
+    if title is None and _is_formula(values["title"]):  # the template's formula
+        shown = wb_values.cell(top + META_FIELDS[2][2] + 1, col + 1 + META_VALUE_COL - META_LABEL_COL).value
+        if isinstance(shown, str) and shown.strip():
+            title = shown.strip()
+        elif agency:
+            title = f"{agency}{f'{year}年' if year else ''}{DEFAULT_TITLE}"
     headings = {label_key(s.heading): s.key for s in edition(edition_key).sections}
     for r in range(top + META_FIELDS[-1][2] + 1, min(ws.max_row, top + SEARCH_ROWS)):
         key = headings.get(_key(ws.cell(r + 1, col + 1).value) or "")
@@ -494,16 +536,22 @@ def _cached(data: bytes, name: str) -> Workbook | None:
 
 
 def workbook_text(
-    data: bytes, wb: Workbook, name: str, skip: Collection[int] = ()
+    data: bytes,
+    wb: Workbook,
+    name: str,
+    skip: Collection[int] = (),
+    formulas: dict[tuple[int, int, int], str] | None = None,
 ) -> tuple[str, dict[int, tuple[int, int]]]:
     """The sheets as lines of tab-separated cells, and line → (sheet, row) for table lines.
 
     Cell ``i`` of a mapped line is column ``i`` of its row. A sheet named like a section heading
-    (三、收到和处理政府信息公开申请情况) opens with that name on a line of its own.
+    (三、收到和处理政府信息公开申请情况) opens with that name on a line of its own. A formula
+    cell gives its cached value, or nothing when the file caches none (it is never computed
+    here); ``formulas``, when given, receives (sheet, row, col) → its ``raw`` (see
+    :func:`formula_raw`).
     """
     sheets = wb.worksheets
-    has_formulas = any(_is_formula(c.value) for ws in sheets for row in ws.iter_rows() for c in row)
-    cached = _cached(data, name) if has_formulas else None
+    cached = _cached(data, name) if _has_formulas(wb) else None
     lines: list[str] = []
     where: dict[int, tuple[int, int]] = {}
     for si, ws in enumerate(sheets):
@@ -513,18 +561,6 @@ def workbook_text(
         if find_headings([title]):
             lines.append(title)
         values = cached.worksheets[si] if cached is not None else None
-
-        def number_at(
-            row: int, col: int, ws: Worksheet = ws, values: Worksheet | None = values
-        ) -> int | Decimal | None:
-            v = values.cell(row + 1, col + 1).value if values is not None else None
-            if v is None:
-                v = ws.cell(row + 1, col + 1).value
-                if _is_formula(v):
-                    return None
-            return _number_of(v)
-
-        formulas = Formulas(number_at)
         for r, row in enumerate(
             ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column)
         ):
@@ -533,9 +569,8 @@ def workbook_text(
                 v = cell.value
                 if _is_formula(v):
                     cv = values.cell(r + 1, c + 1).value if values is not None else None
-                    if cv is None:
-                        n = formulas.evaluate(v)
-                        cv = n if n is not None else None
+                    if formulas is not None:
+                        formulas[(si, r, c)] = formula_raw(v, cv)
                     v = cv
                 texts.append(_one_line(display_text(v)).strip())
             while texts and not texts[-1]:
@@ -557,7 +592,8 @@ def workbook_text(
 
 
 def read_generic(data: bytes, wb: Workbook, source: Source, skip: Collection[int] = ()) -> Report:
-    text, where = workbook_text(data, wb, source.name, skip)
+    formulas: dict[tuple[int, int, int], str] = {}
+    text, where = workbook_text(data, wb, source.name, skip, formulas)
 
     def locate(line: int, cell: int) -> At | None:
         at = where.get(line)
@@ -566,13 +602,18 @@ def read_generic(data: bytes, wb: Workbook, source: Source, skip: Collection[int
         return TableAt(table=at[0], row=at[1], col=cell)
 
     try:
-        return read_text(text, source, locate=locate)
+        report = read_text(text, source, locate=locate)
     except NotAReportError:
         raise NotAReportError(
             "这个 Excel 文件中没有找到年度报告的统计表（主动公开、依申请公开、行政复议和行政诉讼）。"
             "可以用 gongkai template 生成填报表，按表填写后再读取。",
             source=source.name,
         ) from None
+    for _, cell in report.cells():  # a cell read from a formula keeps the formula in raw
+        at = cell.at
+        if isinstance(at, TableAt) and (at.table, at.row, at.col) in formulas:
+            cell.raw = formulas[(at.table, at.row, at.col)]
+    return report
 
 
 def read_xlsx(data: bytes, source: Source) -> Report:
@@ -581,7 +622,8 @@ def read_xlsx(data: bytes, source: Source) -> Report:
     wb = _open(data, source.name)
     match = match_template(wb)
     if match is not None:
-        report = read_template(wb, match, source)
+        values = _cached(data, source.name) if _has_formulas(wb) else None
+        report = read_template(wb, match, source, values)
         if match.meta is None:  # the tables as the template lays them, in someone else's workbook
             try:
                 text = read_generic(data, wb, source)
@@ -596,7 +638,8 @@ def read_xlsx(data: bytes, source: Source) -> Report:
     skip = {i for i in (_instructions_sheet(wb), meta[0] if meta else None) if i is not None}
     report = read_generic(data, wb, source, skip)
     if meta is not None:
-        report.meta, report.sections = template_meta(wb, meta, report.meta.edition)
+        cache = _cached(data, source.name) if _has_formulas(wb) else None
+        report.meta, report.sections = template_meta(wb, meta, report.meta.edition, cache)
     return report
 
 
