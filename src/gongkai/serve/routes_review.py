@@ -1,0 +1,279 @@
+"""审核: the queue of submissions in scope and the review page (tables with each cell's status,
+the source beside, findings to confirm or dismiss, corrections, cross-year view, decisions)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+
+from gongkai.model.keys import REQUEST_COLUMN_KEYS, edition
+from gongkai.serve import workflow as wf
+from gongkai.serve.accounts import User
+from gongkai.serve.auth import NotFound, Scope, csrf_guard, current_scope, get_db, require_role
+from gongkai.serve.grids import labels, tables
+from gongkai.serve.render import STATUS_NAMES, page
+from gongkai.serve.source import page_png, source_view
+from gongkai.store.query import original_bytes, report_detail
+
+router = APIRouter(prefix="/review", dependencies=[Depends(csrf_guard)], include_in_schema=False)
+reader = require_role("reviewer", "admin", "viewer")
+reviewer = require_role("reviewer", "admin")
+QUEUE_STATES = ("submitted", "returned", "approved", "published")
+
+
+@router.get("")
+def queue(
+    request: Request,
+    state: str = "submitted",
+    user: User = Depends(reader),
+    scope: Scope = Depends(current_scope),
+) -> Response:
+    states = (state,) if state in QUEUE_STATES else QUEUE_STATES
+    items = wf.list_filings(get_db(request), scope, states=states)
+    return page(request, "queue.html", items=items, state=state, states=QUEUE_STATES)
+
+
+@dataclass
+class CrossRow:
+    label: str
+    this_year: Any
+    last_year: Any
+    expected: Any
+    ok: bool | None
+
+
+def cross_year(db: Any, info: wf.FilingInfo, values: dict[str, Any]) -> tuple[int | None, list[CrossRow]]:
+    """Last year beside this year: carry-over (identity 5) and documents in force (identity 6)."""
+    from gongkai.store.query import load_reports
+
+    prev = load_reports(db, agency=info.agency_id, year=info.year - 1)
+    if not prev:
+        return None, []
+    pv = {a: v for a, v in prev[0].report.values().items()}
+    names = labels(prev[0].edition)
+    rows: list[CrossRow] = []
+    for c in REQUEST_COLUMN_KEYS:
+        cur, last = values.get(f"requests.carried_over.{c}"), pv.get(f"requests.carried_forward.{c}")
+        ok = None if cur is None or last is None else str(cur) == str(last)
+        label = "上年结转 ＝ 上年报告结转下年度 · " + names.get(f"requests.carried_over.{c}", c).split(" · ")[-1]
+        rows.append(CrossRow(label, cur, last, last, ok))
+    for r in ("rules", "normative_documents"):
+        base = f"active_disclosure.{r}"
+        last = pv.get(f"{base}.in_force")
+        issued, repealed, now_ = (values.get(f"{base}.{k}") for k in ("issued", "repealed", "in_force"))
+        expected = None
+        if None not in (last, issued, repealed):
+            expected = int(last) + int(issued) - int(repealed)  # type: ignore[arg-type]
+        ok = None if expected is None or now_ is None else int(now_) == expected
+        label = f"现行有效件数 · {names.get(f'{base}.in_force', r).split(' · ')[0]}（上年＋制发－废止）"
+        rows.append(CrossRow(label, now_, last, expected, ok))
+    return prev[0].report_id, rows
+
+
+def script_json(obj: Any) -> Markup:
+    """JSON to put inside ``<script type="application/json">``: no ``<``, ``>`` or ``&`` left that
+    could end the element, so a payload in a cell's raw text stays data."""
+    text = json.dumps(obj, ensure_ascii=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def review_context(request: Request, info: wf.FilingInfo) -> dict[str, Any]:
+    db = get_db(request)
+    if info.report_id is None:
+        raise NotFound("该填报尚未提交，没有可审核的内容。")
+    detail = report_detail(db, info.report_id)
+    names = labels(detail.edition)
+    values = wf.effective_values(detail)
+    import sqlalchemy as sa
+
+    from gongkai.store import schema as s
+
+    with db.engine.connect() as conn:
+        ats = dict(
+            conn.execute(
+                sa.select(s.cells.c.address, s.cells.c.at).where(s.cells.c.report_id == info.report_id)
+            ).tuples()
+        )
+    cells: dict[str, dict[str, str]] = {}
+    data: dict[str, Any] = {}
+    for c in detail.cells:
+        shown = c.corrected if c.corrected is not None else (c.parsed or "")
+        title = f"{names.get(c.address, c.address)}；{STATUS_NAMES.get(c.status, c.status)}"
+        if c.raw:
+            title += f"；原文「{c.raw}」"
+        if c.is_corrected:
+            title += f"；已更正（原为 {c.parsed or '空'}）：{c.why}"
+        cells[c.address] = {
+            "value": shown,
+            "status": c.status,
+            "cls": "corrected" if c.is_corrected else "",
+            "title": title,
+        }
+        at = ats.get(c.address)
+        data[c.address] = {
+            "label": names.get(c.address, c.address),
+            "value": shown,
+            "parsed": c.parsed or "",
+            "status_name": STATUS_NAMES.get(c.status, c.status),
+            "raw": c.raw,
+            "corrected": c.is_corrected,
+            "why": c.why or "",
+            "at": json.loads(at) if at else None,
+        }
+    decided = wf.decisions(db, info.agency_id, info.year)
+    findings = []
+    for fl in detail.findings:
+        f = fl.finding
+        fp = wf.fingerprint(f.rule, f.cells, values)
+        d = decided.get(fp)
+        findings.append(
+            {
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "message": f.message,
+                "cells": f.cells,
+                "fingerprint": fp,
+                "decision": d[0] if d else None,
+                "decision_comment": d[1] if d else "",
+                "decision_who": d[2] if d else "",
+                "origin": fl.origin,
+            }
+        )
+    view = source_view(detail.source_format, original_bytes(db, info.report_id))
+    prev_id, cross = cross_year(db, info, values)
+    events = wf.history(db, info.id)
+    reasons: dict[str, str] = {}
+    for e in events:
+        if e.action == "submit" and e.details:
+            reasons.update(e.details.get("warning_reasons", {}))
+    return {
+        "info": info,
+        "detail": detail,
+        "views": tables(detail.edition),
+        "cells": cells,
+        "cell_data": script_json(
+            {"cells": data, "pages": [list(p) for p in view.pages], "page_url": f"/review/{info.id}/page/"}
+        ),
+        "findings": findings,
+        "reasons": reasons,
+        "source": view,
+        "cross": cross,
+        "prev_id": prev_id,
+        "events": events,
+        "sections": edition(detail.edition).sections,
+        "parsed": wf.draft_report(db, info.id),
+    }
+
+
+@router.get("/{filing_id}")
+def review_page(
+    request: Request,
+    filing_id: int,
+    done: str = "",
+    user: User = Depends(reader),
+    scope: Scope = Depends(current_scope),
+) -> Response:
+    info = wf.get_filing(get_db(request), scope, filing_id)
+    return page(request, "review.html", message=DONE.get(done, ""), **review_context(request, info))
+
+
+@router.get("/{filing_id}/page/{number}.png")
+def pdf_page(
+    request: Request,
+    filing_id: int,
+    number: int,
+    user: User = Depends(reader),
+    scope: Scope = Depends(current_scope),
+) -> Response:
+    db = get_db(request)
+    info = wf.get_filing(db, scope, filing_id)
+    if info.report_id is None:
+        raise NotFound("没有原件。")
+    try:
+        png = page_png(original_bytes(db, info.report_id), number)
+    except Exception as e:
+        raise NotFound("该页不存在或无法显示。") from e
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+DONE = {
+    "confirmed": "已确认该问题。",
+    "dismissed": "已排除该问题。",
+    "corrected": "已更正该单元格，并已重新检查。",
+    "returned": "已退回填报单位修改。",
+    "approved": "已审核通过。",
+    "published": "已公开发布。",
+}
+
+
+def _back(filing_id: int, done: str) -> Response:
+    return RedirectResponse(f"/review/{filing_id}?done={done}", status_code=303)
+
+
+@router.post("/{filing_id}/finding")
+def finding(
+    request: Request,
+    filing_id: int,
+    fingerprint: str = Form(...),
+    decision: str = Form(...),
+    comment: str = Form(""),
+    user: User = Depends(reviewer),
+    scope: Scope = Depends(current_scope),
+) -> Response:
+    wf.decide(get_db(request), scope, user, filing_id, fingerprint, decision, comment)
+    return _back(filing_id, decision)
+
+
+@router.post("/{filing_id}/correct")
+def correct(
+    request: Request,
+    filing_id: int,
+    address: str = Form(...),
+    value: str = Form(...),
+    reason: str = Form(""),
+    user: User = Depends(reviewer),
+    scope: Scope = Depends(current_scope),
+) -> Response:
+    wf.correct_cell(get_db(request), scope, user, filing_id, address, value, reason)
+    return _back(filing_id, "corrected")
+
+
+@router.post("/{filing_id}/return")
+def send_back(
+    request: Request,
+    filing_id: int,
+    comment: str = Form(""),
+    user: User = Depends(reviewer),
+    scope: Scope = Depends(current_scope),
+) -> Response:
+    wf.send_back(get_db(request), scope, user, filing_id, comment)
+    return _back(filing_id, "returned")
+
+
+@router.post("/{filing_id}/approve")
+def approve(
+    request: Request,
+    filing_id: int,
+    comment: str = Form(""),
+    user: User = Depends(reviewer),
+    scope: Scope = Depends(current_scope),
+) -> Response:
+    wf.approve(get_db(request), scope, user, filing_id, comment)
+    return _back(filing_id, "approved")
+
+
+@router.post("/{filing_id}/publish")
+def publish(
+    request: Request,
+    filing_id: int,
+    comment: str = Form(""),
+    user: User = Depends(reviewer),
+    scope: Scope = Depends(current_scope),
+) -> Response:
+    wf.publish(get_db(request), scope, user, filing_id, comment)
+    return _back(filing_id, "published")
