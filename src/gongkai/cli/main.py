@@ -185,10 +185,16 @@ def schema_cmd(_help_: HelpOption = False) -> None:
 # (ingest, correct, show, agencies) and analyse (export, stats, chart).
 def _register_stages() -> None:
     from gongkai.cli import analyse, store, write
+    from gongkai.cli import register as register_cli
 
     write.register(app)
     store.register(app)
     analyse.register(app)
+    from gongkai.cli import serve, users
+
+    serve.register(app)
+    users.register(app)
+    register_cli.register(app)
 
 
 _register_stages()

@@ -25,8 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from gongkai.register.calendar import WorkCalendar
+from gongkai.register.calendar import CalendarGapError, WorkCalendar
 from gongkai.register.rules import (
     ANSWER_DAYS,
     CORRECTION_NOTICE_DAYS,
@@ -91,6 +92,19 @@ class Clock:
     suggested_outcome: str | None = None  # when a correction or a fee is overdue
     used: int = 0  # working days counted up to ``as_of``
     extension_days: int = 0
+    gaps: list[str] = field(default_factory=list)  # calendar years missing: deadlines not computed
+
+    as_of: date | None = None
+
+    @property
+    def overdue(self) -> bool:
+        """Open, and the answer deadline passed before ``as_of``."""
+        return (
+            self.closed_on is None
+            and self.due is not None
+            and self.as_of is not None
+            and self.as_of > self.due
+        )
 
     @property
     def remaining(self) -> int:
@@ -165,7 +179,16 @@ def run_clock(
 ) -> Clock:
     """Replay ``events`` (in date order; same-day events in the given order). Raises
     :class:`RegisterError` for a timeline the rules do not allow."""
-    cal.check(received)
+    gaps: list[str] = []
+
+    def g(fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except CalendarGapError as e:
+            if e.message not in gaps:
+                gaps.append(e.message)
+            return None
+
     start = received
     limit = ANSWER_DAYS
     pauses: list[Pause] = []
@@ -176,14 +199,14 @@ def run_clock(
     corrected: date | None = None
     closed: Event | None = None
     late_days = 0
-    notice_by = cal.add_working_days(received, CORRECTION_NOTICE_DAYS)
+    notice_by: date | None = g(cal.add_working_days, received, CORRECTION_NOTICE_DAYS)
 
     def due_now() -> date | None:
         if notice is not None and corrected is None:
             return None
-        return deadline(cal, start, limit, pauses)
+        return g(deadline, cal, start, limit, pauses)  # type: ignore[no-any-return]
 
-    first = deadline(cal, start, limit, pauses)
+    first = due_now()
     head = f"收到申请。{receipt_note}" if receipt_note else "收到申请。"
     steps.append(
         Step(
@@ -202,7 +225,6 @@ def run_clock(
             raise RegisterError(f"{name}的日期 {ev.on} 早于收到申请之日 {received}。")
         if closed is not None and ev.kind != "note":
             raise RegisterError(f"申请已于 {closed.on} 办结，不能再登记“{name}”。")
-        cal.check(ev.on)
         text = ""
         if ev.kind == "correction_notice":
             if notice is not None:
@@ -212,13 +234,13 @@ def run_clock(
             if ev.until is None or ev.until <= ev.on:
                 raise RegisterError("补正通知须写明晚于通知日期的补正期限。")
             notice = ev
-            late = ev.on > notice_by
+            late = notice_by is not None and ev.on > notice_by
             if late:
                 warnings.append(
                     f"补正通知于 {ev.on} 发出，晚于收到申请之日起第 {CORRECTION_NOTICE_DAYS} 个工作日（{notice_by}，条例第三十条）。"
                 )
             text = (
-                f"发出补正通知（应不晚于 {notice_by}{'，已逾期' if late else ''}），补正期限至 {ev.until}。"
+                f"发出补正通知（应不晚于 {_d(notice_by)}{'，已逾期' if late else ''}），补正期限至 {ev.until}。"
                 "答复期限不再按原申请计算，自收到补正后的申请之日起重新计算（条例第三十条）。"
             )
         elif ev.kind == "correction_received":
@@ -237,10 +259,10 @@ def run_clock(
             if any(p.kind == ev.kind and not p.answered for p in pauses):
                 raise RegisterError(f"已有一项{name}尚未答复；请先登记答复。")
             if ev.kind == "third_party":
-                until = cal.add_working_days(ev.on, THIRD_PARTY_DAYS)
+                until = g(cal.add_working_days, ev.on, THIRD_PARTY_DAYS)
                 pauses.append(Pause(ev.kind, ev.on, until, until))
                 text = (
-                    f"书面征求第三方意见，答复期限暂停（条例第三十三条第二款）。第三方应在 {until} 前提出意见"
+                    f"书面征求第三方意见，答复期限暂停（条例第三十三条第二款）。第三方应在 {_d(until)} 前提出意见"
                     f"（自收到征求意见书之日起 {THIRD_PARTY_DAYS} 个工作日，条例第三十二条）；逾期未提出的，自次日起恢复计算"
                 )
             else:
@@ -265,13 +287,13 @@ def run_clock(
             now_due = due_now()
             if now_due is not None and ev.on > now_due:
                 warnings.append(f"收费通知于 {ev.on} 发出，晚于答复期限 {now_due}（应在答复期限内发出）。")
-            pay_by = cal.add_working_days(ev.on, FEE_PAYMENT_DAYS)
-            if ev.until is not None and ev.until > pay_by:
+            pay_by = g(cal.add_working_days, ev.on, FEE_PAYMENT_DAYS)
+            if ev.until is not None and (pay_by is None or ev.until > pay_by):
                 pay_by = ev.until  # the notice reached the applicant later than it was sent
             pauses.append(Pause("fee_notice", ev.on, None, pay_by))
             amount = f"金额 {ev.amount} 元，" if ev.amount is not None else ""
             text = (
-                f"发出收费通知，{amount}申请人应在 {pay_by} 前缴费（收到通知次日起 {FEE_PAYMENT_DAYS} 个工作日，"
+                f"发出收费通知，{amount}申请人应在 {_d(pay_by)} 前缴费（收到通知次日起 {FEE_PAYMENT_DAYS} 个工作日，"
                 "国办函〔2020〕109号）；自通知送出之日至缴费之日，答复期限暂停"
             )
         elif ev.kind == "fee_paid":
@@ -307,8 +329,10 @@ def run_clock(
             closed = ev
             if ev.outcome in ("other_overdue_correction", "other_overdue_fee"):
                 text = f"办结：{OUTCOMES[ev.outcome]}"
-            elif now_due is not None and ev.on > now_due:
-                late_days = cal.working_days_between(now_due, ev.on)
+            elif now_due is None:
+                text = f"答复办结：{OUTCOMES[ev.outcome]}（答复期限未能计算）"
+            elif ev.on > now_due:
+                late_days = g(cal.working_days_between, now_due, ev.on) or 0
                 text = f"答复办结：{OUTCOMES[ev.outcome]}。晚于答复期限 {now_due}，逾期 {late_days} 个工作日"
             else:
                 text = f"答复办结：{OUTCOMES[ev.outcome]}（期限内）"
@@ -323,7 +347,7 @@ def run_clock(
         if ev.kind == "correction_notice":
             steps.append(Step(ev.on, ev.kind, text, None))
         elif d is None:
-            used = counted(cal, start, ev.on, pauses)
+            used = g(counted, cal, start, ev.on, pauses) or 0
             text += f"；已计 {used} 个工作日，尚余 {max(limit - used, 0)} 个，恢复计算后确定答复期限。"
             steps.append(Step(ev.on, ev.kind, text, None))
         else:
@@ -350,8 +374,10 @@ def run_clock(
         if p.kind == "fee_notice" and p.end is None:
             clock.fee_until = p.limit
     awaiting_correction = notice is not None and corrected is None
-    clock.due = None if awaiting_correction else deadline(cal, start, limit, pauses)
+    clock.due = None if awaiting_correction else due_now()
+    clock.gaps = gaps
     today = as_of or (closed.on if closed else None)
+    clock.as_of = today
     if closed is not None:
         clock.closed_on = closed.on
         clock.outcome = closed.outcome
@@ -368,7 +394,8 @@ def run_clock(
         clock.status = "暂停中"
     if today is not None and not awaiting_correction:
         until = today if clock.due is None else min(today, clock.due)
-        clock.used = counted(cal, start, until, pauses)
+        clock.used = g(counted, cal, start, until, pauses) or 0
+        clock.gaps = gaps
     return clock
 
 
