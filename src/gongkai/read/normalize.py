@@ -1,4 +1,5 @@
-"""Text normalisation: full-width forms, bracket variants, and keys for matching labels."""
+"""Text normalisation: full-width forms, bracket variants, traditional characters, and keys for
+matching labels."""
 
 from __future__ import annotations
 
@@ -39,6 +40,56 @@ def normalize_line(s: str) -> str:
     return unicodedata.normalize("NFKC", s).translate(_TRANSLATE)
 
 
+# --- traditional characters ---------------------------------------------------------------------
+# Reports from some places (and text passed through a converter) print traditional characters.
+# They are converted to simplified for MATCHING only; ``raw`` and titles keep what was printed.
+# OpenCC's t2s also converts phrases, which can change a text's length; here every character is
+# converted on its own (OpenCC's character table), so positions in the converted text are
+# positions in the printed one.
+
+_KNOWN: set[str] = set()  # characters already looked up
+_T2S: dict[int, int] = {}  # code point → simplified code point, for the characters that change
+_CHANGED: set[str] = set()
+_CJK_FROM = "\u3400"
+
+
+@lru_cache(maxsize=1)
+def _opencc() -> object | None:
+    try:
+        import opencc  # type: ignore[import-untyped]
+
+        return opencc.OpenCC("t2s")
+    except Exception:  # not installed or broken: matching falls back to the printed characters
+        return None
+
+
+def _learn(chars: set[str]) -> None:
+    conv = _opencc()
+    ordered = sorted(chars)
+    out = conv.convert("\n".join(ordered)).split("\n") if conv is not None else ordered  # type: ignore[attr-defined]
+    if len(out) != len(ordered):  # never expected: a separator merged into a phrase
+        out = ordered
+    for ch, simple in zip(ordered, out, strict=True):
+        if len(simple) == 1 and simple != ch:
+            _T2S[ord(ch)] = ord(simple)
+            _CHANGED.add(ch)
+    _KNOWN.update(ordered)
+
+
+def to_simplified(text: str) -> str:
+    """``text`` with traditional characters replaced by simplified ones, character by character:
+    the result has the same length, so a position in it is a position in ``text``."""
+    if text.isascii():
+        return text
+    chars = set(text)
+    unknown = {ch for ch in chars - _KNOWN if ch >= _CJK_FROM}
+    if unknown:
+        _learn(unknown)
+    if chars.isdisjoint(_CHANGED):
+        return text
+    return text.translate(_T2S)
+
+
 # Everything that is not a CJK character, a letter or a digit is dropped from a label key.
 _NOT_KEY = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
 
@@ -48,6 +99,6 @@ def label_key(s: str) -> str:
     """A key for comparing labels: normalised, without spaces or punctuation.
 
     ``"(二) 部分公开（区分处理的…"`` and ``"（二）部分公开(区分处理的…"`` give the same key;
-    ``"商业 企业"`` gives ``"商业企业"``.
+    ``"商业 企业"`` gives ``"商业企业"``; ``"申請"`` gives ``"申请"``.
     """
-    return _NOT_KEY.sub("", normalize_line(s))
+    return _NOT_KEY.sub("", to_simplified(normalize_line(s)))
