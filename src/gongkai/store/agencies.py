@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from gongkai.store import schema as s
+from gongkai.store.db import StoreError
 
 # --- names ---------------------------------------------------------------------------------
 
@@ -182,6 +183,23 @@ _SET_REGION = (
 )
 
 
+_BUMP = (
+    sa.update(s.directory_state)
+    .where(s.directory_state.c.id == 1)
+    .values(version=s.directory_state.c.version + 1)
+    .returning(s.directory_state.c.version)
+)
+_VERSION = sa.select(s.directory_state.c.version).where(s.directory_state.c.id == 1)
+
+
+class StaleDirectory(StoreError):
+    """Another writer changed agencies, aliases or regions since this one read them: run the
+    transaction again with a fresh :class:`Directory`."""
+
+    def __init__(self) -> None:
+        super().__init__("机关目录正被另一个程序修改，请重试。")
+
+
 @dataclass
 class _Alias:
     key: str
@@ -204,6 +222,8 @@ class Directory:
     regions_by_name: dict[str, list[int]] = field(default_factory=dict)
     agency_regions: dict[int, int | None] = field(default_factory=dict)
     named_by_user: dict[int, bool] = field(default_factory=dict)
+    version: int | None = None  # of directory_state when read
+    _claimed: object = None  # the transaction that holds directory_state
 
     @classmethod
     def load(cls, conn: sa.Connection) -> Directory:
@@ -211,7 +231,27 @@ class Directory:
         d.reload(conn)
         return d
 
+    def sync(self, conn: sa.Connection) -> None:
+        """Reload when another writer changed the directory since it was read."""
+        if conn.execute(_VERSION).scalar() != self.version:
+            self.reload(conn)
+
+    def _claim(self, conn: sa.Connection) -> None:
+        """Before the first change in a transaction: take the directory's lock, or raise
+        :class:`StaleDirectory` when another writer changed it meanwhile."""
+        tx = conn.get_transaction()
+        if tx is not None and tx is self._claimed:
+            return
+        got = conn.execute(_BUMP).scalar()
+        if got is None or self.version is None or got != self.version + 1:
+            self.version = None
+            raise StaleDirectory()
+        self.version = got
+        self._claimed = tx
+
     def reload(self, conn: sa.Connection) -> None:
+        self.version = conn.execute(_VERSION).scalar()
+        self._claimed = None
         self.by_key.clear()
         self.by_tail.clear()
         self.regions = {
@@ -292,9 +332,10 @@ class Directory:
             return
         tail = tail_of(key)
         existing = self.by_key.get(key)
+        if existing is not None and existing.agency_id == agency_id and source != "user":
+            return
+        self._claim(conn)
         if existing is not None:
-            if existing.agency_id == agency_id and source != "user":
-                return
             conn.execute(
                 sa.update(s.agency_aliases)
                 .where(s.agency_aliases.c.key == key)
@@ -319,6 +360,7 @@ class Directory:
         hit = self.by_key.get(key)
         if hit is None:
             return None
+        self._claim(conn)
         conn.execute(sa.delete(s.agency_aliases).where(s.agency_aliases.c.key == key))
         self._forget(key)
         return hit.agency_id
@@ -341,12 +383,14 @@ class Directory:
                     pick = children[0]
                 elif len(orphans) == 1 and not self._is_ancestor(orphans[0], parent):
                     pick = orphans[0]
+                    self._claim(conn)
                     conn.execute(sa.update(s.regions).where(s.regions.c.id == pick).values(parent_id=parent))
                     n, lvl, _ = self.regions[pick]
                     self.regions[pick] = (n, lvl, parent)
                 else:
                     pick = None
             if pick is None:
+                self._claim(conn)
                 pick = conn.execute(
                     _INSERT_REGION, {"name": p.name, "level": p.level, "parent_id": parent}
                 ).scalar_one()
@@ -387,6 +431,7 @@ class Directory:
             shown = fold(name)
             if shown in self.agency_by_name:  # a different key, the same text: impossible
                 shown = key
+            self._claim(conn)
             agency_id = conn.execute(
                 _INSERT_AGENCY,
                 {"name": shown, "region_id": None, "named_by_user": False, "created_at": now()},
@@ -405,6 +450,7 @@ class Directory:
     def _set_region(self, conn: sa.Connection, agency_id: int, places: tuple[Place, ...]) -> None:
         if places:
             region = self.region_for(conn, places)
+            self._claim(conn)
             conn.execute(_SET_REGION, {"id_": agency_id, "region_": region})
             self.agency_regions[agency_id] = region
 
@@ -419,6 +465,7 @@ class Directory:
             return
         self._set_region(conn, agency_id, places)
         if not self.named_by_user.get(agency_id) and name not in self.agency_by_name:
+            self._claim(conn)
             conn.execute(sa.update(s.agencies).where(s.agencies.c.id == agency_id).values(name=name))
             self._name(agency_id, name)
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from gongkai.errors import GongkaiError
+from gongkai.store.revisions import script_head
+from gongkai.store.revisions import stored_revision as _stored_revision
 
 DEFAULT_DB = "gongkai.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -84,20 +88,100 @@ def current_revision(connection: sa.Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+def stored_revision(conn: sa.Connection) -> str | None:
+    """The schema's revision by one plain query on ``alembic_version`` (no Alembic import)."""
+    if conn.dialect.name not in ("sqlite", "postgresql"):
+        return current_revision(conn)
+    return _stored_revision(conn.connection.cursor(), conn.dialect.name)
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (no-op when it is there already)."""
+    """Bring the schema to the newest revision (no-op when it is there already).
+
+    Whether one is due is decided by one plain query and the migration files' names; Alembic is
+    imported only when a migration runs. The SQL views of ``gongkai.store.figures`` are dropped
+    before and made again after, so that no migration meets a view on a table it rebuilds."""
+    head = script_head()
+    if head is not None:
+        with engine.connect() as conn:
+            if stored_revision(conn) == head:
+                return
     from alembic import command
+
+    from gongkai.store.figures import create_views, drop_views
 
     head = head_revision()
     with engine.connect() as conn:
         if current_revision(conn) == head:
             return
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":  # two processes opening a new database at once
+    with engine.begin() as conn:  # two processes opening a new database at once: one migrates
+        if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(741852)"))
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         if current_revision(conn) == head:
             return
+        drop_views(conn)
         command.upgrade(alembic_config(conn), "head")
+        create_views(conn)
+
+
+# --- writers ----------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+# SQLite: another writer holds the lock (after busy_timeout); PostgreSQL: serialization failure,
+# deadlock, lock not available. The transaction can simply be run again.
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+_TRANSIENT_SQLITE = ("database is locked", "database is busy", "database table is locked")
+RETRIES = 12
+
+
+def is_transient(error: BaseException) -> bool:
+    """A failure that running the same transaction again may not meet."""
+    if not isinstance(error, sa.exc.DBAPIError):
+        return False
+    orig = error.orig
+    if getattr(orig, "sqlstate", None) in _TRANSIENT_SQLSTATES:
+        return True
+    return isinstance(error, sa.exc.OperationalError) and any(
+        m in str(orig).lower() for m in _TRANSIENT_SQLITE
+    )
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[sa.Connection]:
+    """A transaction that will write. On SQLite it takes the write lock at once (``BEGIN
+    IMMEDIATE``, waiting up to ``busy_timeout``): what it reads cannot be changed by another
+    writer before it writes, and it never fails half-way on a stale snapshot."""
+    with engine.connect() as conn, conn.begin():
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        yield conn
+
+
+def run_writing(
+    engine: Engine,
+    work: Callable[[sa.Connection], T],
+    *,
+    retry_on: Callable[[BaseException], bool] = is_transient,
+    before_retry: Callable[[], None] | None = None,
+    attempts: int = RETRIES,
+) -> T:
+    """Run ``work`` in a :func:`write_transaction`, again (after a short random pause and
+    ``before_retry``) when it fails with an error ``retry_on`` accepts: another writer got
+    there first. The last failure is raised."""
+    for attempt in range(attempts):
+        try:
+            with write_transaction(engine) as conn:
+                return work(conn)
+        except Exception as e:
+            if attempt == attempts - 1 or not retry_on(e):
+                raise
+        if before_retry is not None:
+            before_retry()
+        time.sleep(min(1.0, 0.01 * 2**attempt) * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,8 +28,8 @@ from gongkai.errors import GongkaiError
 from gongkai.model.report import Report
 from gongkai.store import crossyear
 from gongkai.store import schema as s
-from gongkai.store.agencies import Directory, now
-from gongkai.store.db import Database, using
+from gongkai.store.agencies import Directory, StaleDirectory, now
+from gongkai.store.db import Database, is_transient, run_writing, using
 from gongkai.store.figures import figures_row, insert_figures
 from gongkai.store.values import to_text
 
@@ -129,16 +130,64 @@ def _db_files(db: Database) -> list[Path]:
 _KNOWN: frozenset[str] = frozenset()
 _AGENCY: str | None = None
 _YEAR: int | None = None
+_PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(known: frozenset[str], agency: str | None, year: int | None) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when the ingest that started it ends, even by SIGKILL: the kernel's
+    parent-death signal on Linux, and a thread watching the parent everywhere (it also covers
+    the moment before the signal was armed)."""
+    import ctypes
+    import signal
+    import threading
+    import time
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="gongkai-parent-watch", daemon=True).start()
+
+
+def _init_worker(
+    known: frozenset[str], agency: str | None, year: int | None, parent: int | None = None
+) -> None:
     global _KNOWN, _AGENCY, _YEAR
     _KNOWN, _AGENCY, _YEAR = known, agency, year
+    if parent is not None:
+        _die_with(parent)
 
 
 def _read(path: str) -> bytes:
+    """The file's bytes, refused before reading beyond ``parse``'s limit
+    (``gongkai.api.MAX_INPUT_BYTES``): the size is checked first and the read is bounded, so a
+    file that is larger than it said (or grows) never fills the memory."""
+    from gongkai.api import MAX_INPUT_BYTES
+
+    limit_mb = MAX_INPUT_BYTES // (1024 * 1024)
+    too_large = f"文件过大，不像是一份年度报告；上限为 {limit_mb} MB。"
     try:
-        return Path(path).read_bytes()
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise GongkaiError("这是一个目录，不是文件。")
+        if not stat.S_ISREG(st.st_mode):
+            raise GongkaiError("不是普通文件（如设备、管道），不读取。")
+        if st.st_size > MAX_INPUT_BYTES:
+            raise GongkaiError(
+                f"文件过大（{st.st_size // (1024 * 1024)} MB），不像是一份年度报告；上限为 {limit_mb} MB。"
+            )
+        with open(path, "rb") as f:
+            data = f.read(MAX_INPUT_BYTES + 1)
+        if len(data) > MAX_INPUT_BYTES:
+            raise GongkaiError(too_large)
+        return data
     except FileNotFoundError:
         raise GongkaiError("文件不存在。") from None
     except IsADirectoryError:
@@ -270,14 +319,26 @@ class Writer:
             return Written(p.path, DUPLICATE)
         assert p.doc is not None and p.cells is not None and p.findings is not None and p.data is not None
         assert p.agency and p.year
+
+        def work(conn: sa.Connection) -> Written:
+            self.directory.sync(conn)  # another ingest may have added agencies meanwhile
+            return self._insert(conn, p)
+
+        stored_meanwhile = False
+
+        def retry_on(e: BaseException) -> bool:
+            nonlocal stored_meanwhile
+            if isinstance(e, sa.exc.IntegrityError) and self._stored(p.sha256):
+                stored_meanwhile = True  # the same file, by another ingest
+                return False
+            # another writer won a race (a version number, an agency): run it again
+            return is_transient(e) or isinstance(e, (StaleDirectory, sa.exc.IntegrityError))
+
         try:
-            with self.db.engine.begin() as conn:
-                rid, version = self._insert(conn, p)
+            w = run_writing(self.db.engine, work, retry_on=retry_on, before_retry=self._reload)
         except sa.exc.IntegrityError:
             self._reload()
-            with self.db.engine.connect() as conn:  # stored meanwhile by another ingest?
-                hit = conn.execute(sa.select(s.reports.c.id).where(s.reports.c.sha256 == p.sha256)).first()
-            if hit is not None:
+            if stored_meanwhile:
                 self.known.add(p.sha256)
                 return Written(p.path, DUPLICATE)
             raise
@@ -285,13 +346,20 @@ class Writer:
             self._reload()
             raise
         self.known.add(p.sha256)
-        return Written(p.path, VERSION if version > 1 else ADDED, rid)
+        return w
+
+    def _stored(self, sha256: str) -> bool:
+        with self.db.engine.connect() as conn:
+            return (
+                conn.execute(sa.select(s.reports.c.id).where(s.reports.c.sha256 == sha256)).first()
+                is not None
+            )
 
     def _reload(self) -> None:
         with self.db.engine.connect() as conn:
             self.directory.reload(conn)
 
-    def _insert(self, conn: sa.Connection, p: Parsed) -> tuple[int, int]:
+    def _insert(self, conn: sa.Connection, p: Parsed) -> Written:
         assert p.doc is not None and p.cells is not None and p.findings is not None and p.data is not None
         assert p.agency and p.year
         if conn.dialect.name == "postgresql":  # see docs/store.md: a server crash may undo the
@@ -328,7 +396,7 @@ class Writer:
         neighbours = conn.execute(_NEIGHBOURS, {**key, "before": p.year - 1, "after": p.year + 1}).scalar()
         if neighbours or version > 1:  # else there is nothing to compare with and nothing to clear
             crossyear.refresh(conn, agency_id, (p.year, p.year + 1))
-        return rid, version
+        return Written(p.path, VERSION if version > 1 else ADDED, rid)
 
 
 CELL_COLUMNS = (
@@ -382,7 +450,7 @@ def _parsed_stream(
     window: deque[tuple[str, Future[Parsed]]] = deque()
     todo = iter(files)
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(known, agency, year)
+        max_workers=jobs, initializer=_init_worker, initargs=(known, agency, year, os.getpid())
     ) as pool:
         try:
             while True:
