@@ -405,8 +405,11 @@ def _show(view: object) -> None:
     else:
         due = ck.due.isoformat() if ck.due else "暂停中，待恢复后计算"
         out.print(
-            f"[bold]状态：{ck.status}[/]  答复期限：{due}  已计 {ck.used} 个工作日，尚余 {ck.remaining} 个"
+            f"[bold]状态：{ck.status}[/]{'  [bold red]已逾期[/]' if ck.overdue else ''}  答复期限：{due}"
+            f"  已计 {ck.used} 个工作日，尚余 {ck.remaining} 个"
         )
+        for gap in ck.gaps:
+            out.print(f"[yellow]{escape(gap)}[/]", soft_wrap=True)
         if ck.status == "待补正":
             out.print(f"补正期限：{ck.correction_until}")
         if ck.status == "待缴费":
