@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 
+from gongkai.model.bounds import parse_number
 from gongkai.model.keys import edition
 from gongkai.store import schema as s
 
@@ -40,24 +41,9 @@ def column_kind(edition_key: str, address: str) -> str:
 
 def parse_value(text: str, edition_key: str, address: str) -> Number:
     """A value typed by a person, for one cell: ``ValueError`` with a Chinese message when it
-    does not fit the cell (a count must be a non-negative integer, an amount a decimal)."""
-    kind = column_kind(edition_key, address)
-    t = text.strip().replace(",", "").replace("，", "")
-    try:
-        d = Decimal(t)
-    except InvalidOperation:
-        raise ValueError(f"「{text}」不是数字。") from None
-    if not d.is_finite():
-        raise ValueError(f"「{text}」不是数字。")
-    if kind == "amount":
-        if d < 0:
-            raise ValueError("金额不能为负数。")
-        return d
-    if d != d.to_integral_value():
-        raise ValueError("该单元格是数量，应为整数。")
-    if kind == "count" and d < 0:
-        raise ValueError("数量不能为负数。")
-    return int(d)
+    does not fit the cell (bounds and forms of ``gongkai.model.bounds``: a count is an integer
+    from 0 to 999,999,999, an amount a decimal; no exponents, no digits of other scripts)."""
+    return parse_number(text, column_kind(edition_key, address))
 
 
 def latest_corrections(conn: sa.Connection, report_ids: Iterable[int]) -> dict[int, dict[str, sa.Row]]:
