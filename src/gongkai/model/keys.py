@@ -25,6 +25,10 @@ class Column:
     label: str
     kind: ValueKind = "count"
     variants: tuple[str, ...] = ()
+    # Label keys (see :func:`gongkai.read.normalize.label_key`) that name this column in a table
+    # header: equal to the header cell's key, or (for keys of three or more characters) contained
+    # in a header cell only a little longer. The longest match wins; a tie names no column.
+    headers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,14 +110,21 @@ SECTION_KEYS = tuple(s.key for s in SECTIONS)
 # --- requests ------------------------------------------------------------------------------
 
 REQUEST_COLUMNS: tuple[Column, ...] = (
-    Column("natural_person", "自然人"),
-    Column("commercial_enterprise", "商业企业", variants=("法人或其他组织",)),
-    Column("research_institution", "科研机构"),
-    Column("social_organization", "社会公益组织", variants=("社会组织",)),
-    Column("legal_service_institution", "法律服务机构"),
-    Column("other_organization", "其他"),
-    Column("total", "总计"),
+    Column("natural_person", "自然人", headers=("自然人",)),
+    Column("commercial_enterprise", "商业企业", headers=("商业企业",)),
+    Column("research_institution", "科研机构", headers=("科研机构",)),
+    Column(
+        "social_organization",
+        "社会公益组织",
+        variants=("社会组织",),
+        headers=("社会公益组织", "社会组织", "公益组织"),
+    ),
+    Column("legal_service_institution", "法律服务机构", headers=("法律服务机构", "法律服务")),
+    Column("other_organization", "其他", headers=("其他",)),
+    Column("total", "总计", headers=("总计", "合计")),
 )
+# Header cells that group request columns and name none themselves.
+REQUEST_GROUP_HEADERS = ("法人或其他组织", "申请人情况", "申请人")
 APPLICANT_COLUMNS = tuple(c.key for c in REQUEST_COLUMNS[:-1])
 REQUEST_COLUMN_KEYS = tuple(c.key for c in REQUEST_COLUMNS)
 
@@ -207,11 +218,11 @@ OTHER_ROWS_2021 = tuple(r.key for r in _REQ_OTHER_2021)
 # --- appeals -------------------------------------------------------------------------------
 
 APPEAL_COLUMNS: tuple[Column, ...] = (
-    Column("upheld", "结果维持"),
-    Column("corrected", "结果纠正"),
-    Column("other", "其他结果"),
-    Column("pending", "尚未审结"),
-    Column("total", "总计"),
+    Column("upheld", "结果维持", headers=("结果维持", "维持")),
+    Column("corrected", "结果纠正", headers=("结果纠正", "纠正")),
+    Column("other", "其他结果", headers=("其他结果", "其他")),
+    Column("pending", "尚未审结", headers=("尚未审结", "未审结")),
+    Column("total", "总计", headers=("总计", "合计")),
 )
 APPEALS = Table(
     "appeals",
@@ -237,12 +248,21 @@ APPEALS = Table(
 
 # --- active disclosure ---------------------------------------------------------------------
 
+# Header cells of the active-disclosure sub-tables that name no column.
+ACTIVE_GROUP_HEADERS = ("信息内容", "第二十条")
+
 _DOCS_2021 = (
-    Column("issued", "本年制发件数"),
-    Column("repealed", "本年废止件数"),
-    Column("in_force", "现行有效件数"),
+    Column("issued", "本年制发件数", headers=("本年制发件数", "本年制发", "制发件数", "本年新制发")),
+    Column("repealed", "本年废止件数", headers=("本年废止件数", "本年废止", "废止件数")),
+    Column("in_force", "现行有效件数", headers=("现行有效件数", "现行有效")),
 )
-_DECISIONS = (Column("decisions", "本年处理决定数量"),)
+_DECISIONS = (
+    Column(
+        "decisions",
+        "本年处理决定数量",
+        headers=("本年处理决定数量", "处理决定数量", "处理决定数", "本年处理决定"),
+    ),
+)
 
 ACTIVE_2021 = Table(
     "active_disclosure",
@@ -256,7 +276,7 @@ ACTIVE_2021 = Table(
         Row(
             "fees",
             "行政事业性收费",
-            (Column("amount", "本年收费金额（单位：万元）", "amount"),),
+            (Column("amount", "本年收费金额（单位：万元）", "amount", headers=("本年收费金额", "收费金额")),),
             ("事业性收费",),
             group="第二十条第（八）项",
         ),
@@ -264,14 +284,14 @@ ACTIVE_2021 = Table(
 )
 
 _DOCS_2019 = (
-    Column("made", "本年新制作数量"),
-    Column("published", "本年新公开数量"),
-    Column("total_published", "对外公开总数量"),
+    Column("made", "本年新制作数量", headers=("本年新制作数量", "新制作数量", "本年新制作")),
+    Column("published", "本年新公开数量", headers=("本年新公开数量", "新公开数量", "本年新公开")),
+    Column("total_published", "对外公开总数量", headers=("对外公开总数量", "公开总数量", "公开总数")),
 )
 _ITEMS_2019 = (
-    Column("items_last_year", "上一年项目数量"),
-    Column("items_change", "本年增/减", "signed"),
-    Column("decisions", "处理决定数量"),
+    Column("items_last_year", "上一年项目数量", headers=("上一年项目数量", "上一年项目", "上年项目数量")),
+    Column("items_change", "本年增/减", "signed", headers=("本年增减", "增减")),
+    Column("decisions", "处理决定数量", headers=("处理决定数量", "本年处理决定数量", "处理决定数")),
 )
 ACTIVE_2019 = Table(
     "active_disclosure",
@@ -293,7 +313,10 @@ ACTIVE_2019 = Table(
         Row(
             "procurement",
             "政府集中采购",
-            (Column("projects", "采购项目数量"), Column("amount", "采购总金额", "amount")),
+            (
+                Column("projects", "采购项目数量", headers=("采购项目数量", "采购项目数")),
+                Column("amount", "采购总金额", "amount", headers=("采购总金额", "采购金额")),
+            ),
             ("集中采购",),
             group="第二十条第（九）项",
         ),

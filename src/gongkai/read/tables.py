@@ -20,11 +20,13 @@ from gongkai.model.keys import (
     APPEALS,
     OTHER_ROWS_2021,
     REQUEST_COLUMN_KEYS,
+    REQUEST_COLUMNS,
     REQUESTS_2019,
     REQUESTS_2021,
     Table,
 )
 from gongkai.read.normalize import label_key
+from gongkai.read.placing import Placer, appeal_row
 from gongkai.read.readings import readings_for
 from gongkai.read.solve import Segment
 from gongkai.read.tokens import Token
@@ -295,7 +297,9 @@ def edition_votes(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
     return sum(w in text for w in _VOTES_2021), sum(w in text for w in _VOTES_2019)
 
 
-def request_segments(rows: Rows, edition_key: str) -> tuple[list[Segment], list[Identity], list[str]]:
+def request_segments(
+    rows: Rows, edition_key: str, placer: Placer, header_texts: list[Token]
+) -> tuple[list[Segment], list[Identity], list[str]]:
     """Segments for the requests table, plus virtual identities for rows printed in the other
     edition's shape (one 其他处理 row in a 2021 report, or three in a 2019 report)."""
     segments: list[Segment] = []
@@ -304,11 +308,10 @@ def request_segments(rows: Rows, edition_key: str) -> tuple[list[Segment], list[
     table = REQUESTS_2021 if edition_key == "2021" else REQUESTS_2019
     own = set(table.row_keys)
     for key, toks in rows.numbers.items():
-        addresses = tuple(f"requests.{key}.{c}" for c in REQUEST_COLUMN_KEYS)
-        rds, exact = readings_for(toks, len(addresses))
-        segments.append(Segment(addresses, rds, exact))
+        seg = placer.segment(key, REQUEST_COLUMNS, rows.label_line[key], toks, header_texts)
+        segments.append(seg)
         if key not in own:
-            virtual.extend(addresses)
+            virtual.extend(seg.addresses)
     has_2019_row = bool(rows.numbers.get("other_handling"))
     has_2021_rows = any(rows.numbers.get(r) for r in OTHER_ROWS_2021)
     if edition_key == "2021" and has_2019_row:
@@ -364,16 +367,20 @@ def scan_active(tokens: list[Token], start: int, end: int, edition_key: str) -> 
     return scan_rows(tokens, start, end, _ACTIVE_ORDER[edition_key], _ACTIVE_NEEDLES, widths.__getitem__)
 
 
-def active_segments(rows: Rows, edition_key: str) -> list[Segment]:
+def active_segments(
+    rows: Rows, edition_key: str, placer: Placer, header_texts: dict[str, list[Token]]
+) -> list[Segment]:
     table = ACTIVE_2021 if edition_key == "2021" else ACTIVE_2019
     out = []
     for row in table.rows:
         toks = rows.numbers.get(row.key)
-        if not toks:
+        if not toks and row.key not in rows.label_line:
             continue
-        addresses = tuple(f"active_disclosure.{row.key}.{c.key}" for c in row.columns)
-        rds, exact = readings_for(toks, len(addresses))
-        out.append(Segment(addresses, rds, exact))
+        seg = placer.segment(
+            row.key, row.columns, rows.label_line[row.key], toks or [], header_texts.get(row.key, [])
+        )
+        if seg.readings:
+            out.append(seg)
     return out
 
 
@@ -381,16 +388,6 @@ APPEAL_ADDRESSES = tuple(f"appeals.{r.key}.{c.key}" for r in APPEALS.rows for c 
 
 
 _APPEAL_COLUMN_KEYS = {label_key(c.label): c.key for c in APPEALS.rows[0].columns} | {"总计": "total"}
-
-
-def _appeal_row(k: str) -> str | None:
-    if "复议后起诉" in k:
-        return "litigation_after_reconsideration"
-    if "未经复议" in k or "直接起诉" in k:
-        return "litigation_direct"
-    if k.endswith("行政复议"):
-        return "reconsideration"
-    return None
 
 
 _HEADER_WORDS = re.compile("结果|维持|纠正|审结|尚未|总计|复议|诉讼|起诉")
@@ -420,10 +417,10 @@ def appeal_segments(tokens: list[Token], start: int, end: int) -> list[Segment] 
         runs[-1][1].append(t)
     if not runs:
         return []
-    if len(runs) > 1 and all(_appeal_row(lbl) for lbl, _ in runs[1:]):
+    if len(runs) > 1 and all(appeal_row(lbl) for lbl, _ in runs[1:]):
         out = []
         for lbl, nums in runs:  # printed row by row: 行政复议 … / 未经复议直接起诉 … / 复议后起诉 …
-            row = _appeal_row(lbl)
+            row = appeal_row(lbl)
             if row is None:
                 return None
             addresses = tuple(f"appeals.{row}.{c.key}" for c in APPEALS.rows[0].columns)

@@ -8,15 +8,22 @@ from decimal import Decimal
 from gongkai.errors import NotAReportError
 from gongkai.model.identities import identities
 from gongkai.model.keys import (
+    ACTIVE_GROUP_HEADERS,
+    APPLICANT_COLUMNS,
     OTHER_ROWS_2021,
     REQUEST_COLUMN_KEYS,
+    REQUEST_GROUP_HEADERS,
     Edition,
     EditionKey,
+    Table,
     edition,
     edition_for_year,
 )
 from gongkai.model.report import At, Cell, Finding, Meta, Report, Severity, Source, TextAt, trusted
+from gongkai.read.columns import match_column, place_function
 from gongkai.read.meta import agency_from_prose, agency_from_title, find_title, region_of, year_of
+from gongkai.read.normalize import label_key
+from gongkai.read.placing import Placer, appeal_by_place
 from gongkai.read.sections import find_headings, section_texts
 from gongkai.read.solve import Result, solve
 from gongkai.read.tables import (
@@ -95,12 +102,39 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
 
     spec = edition(ed)
     results: dict[str, Result] = {}
+    place = place_function(locate)
+    by_line: dict[int, list[Token]] = {}
+    for t in tokens:
+        by_line.setdefault(t.line, []).append(t)
+
+    def line_of(i: int) -> int:
+        return tokens[i].line if i < n else len(lines) + 1
+
+    req_placer = Placer(
+        "requests",
+        by_line,
+        line_of(req_start),
+        place,
+        ignore=REQUEST_GROUP_HEADERS,
+        group=REQUEST_GROUP_HEADERS[0],
+        group_members=APPLICANT_COLUMNS[1:-1],
+        row_lines=set(requests.label_line.values()),
+    )
+    act_placer = Placer(
+        "active_disclosure",
+        by_line,
+        line_of(act_start),
+        place,
+        ignore=ACTIVE_GROUP_HEADERS,
+        row_lines=set(active.label_line.values()),
+    )
     scrambled = [
         t
         for t, bad in (("active_disclosure", active.scrambled(3)), ("requests", requests.scrambled()))
         if bad
     ] + (["appeals"] if appeal_segs is None else [])
-    req_segs, extra, virtual = request_segments(requests, ed)
+    req_header = _header_texts(tokens, req_start, min(requests.label_line.values(), default=0))
+    req_segs, extra, virtual = request_segments(requests, ed, req_placer, req_header)
     if "requests" in scrambled:
         req_segs, extra, virtual = [], [], []
     req_addresses = [a for a in spec.addresses if a.startswith("requests.")]
@@ -108,9 +142,15 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
         _only(solve(req_segs, [*identities(ed), *extra], [*req_addresses, *virtual]), req_addresses)
     )
     app_ids = [i for i in identities(ed) if i.rule.startswith("appeals.")]
+    placed = appeal_by_place(tokens[app_start:app_end], by_line, line_of(app_start), place)
+    if placed:
+        appeal_segs = placed
     results.update(solve(appeal_segs or [], app_ids, APPEAL_ADDRESSES))
     act_addresses = [a for a in spec.addresses if a.startswith("active_disclosure.")]
-    act_segs = [] if "active_disclosure" in scrambled else active_segments(active, ed)
+    act_headers = _row_header_texts(tokens, act_start, active, spec.table("active_disclosure"))
+    act_segs = (
+        [] if "active_disclosure" in scrambled else active_segments(active, ed, act_placer, act_headers)
+    )
     results.update(solve(act_segs, [], act_addresses))
 
     tables = _tables(ed, results, locate or _line_at)
@@ -122,6 +162,9 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
         sections.setdefault(s.key, None)
     meta = Meta(title=title, agency=agency, region=region_of(agency), year=year, edition=ed)
     findings = _shape_findings(requests, ed) + [_scrambled_finding(spec, t) for t in scrambled]
+    findings += [
+        _columns_finding(spec, p.table, sorted(p.refused)) for p in (act_placer, req_placer) if p.refused
+    ]
     return Report(source=source, meta=meta, sections=sections, tables=tables, findings=findings)
 
 
@@ -143,6 +186,47 @@ def _scrambled_finding(spec: Edition, table: str) -> Finding:
             "请改用原始 PDF、Word 或网页文件，或复制时保留版面（如 pdftotext -layout）。"
         ),
     )
+
+
+def _columns_finding(spec: Edition, table: str, rows: list[str]) -> Finding:
+    return Finding(
+        rule="table.columns_unclear",
+        severity=Severity.WARNING,
+        cells=[a for a in spec.addresses if a.split(".")[0] == table and a.split(".")[1] in rows],
+        message=(
+            f"「{_TABLE_NAMES[table]}」表的栏目顺序与规定格式不同，而表头无法完整辨认，"
+            "无法可靠地确定每个数字属于哪一栏，相关行未读取。请核对原件的表头。"
+        ),
+    )
+
+
+def _header_texts(tokens: list[Token], start: int, before_line: int) -> list[Token]:
+    """Text tokens from ``start`` up to (not including) line ``before_line``: a table's header."""
+    out = []
+    for t in tokens[start:]:
+        if t.line >= before_line:
+            break
+        if t.kind == "text":
+            out.append(t)
+    return out
+
+
+def _row_header_texts(tokens: list[Token], start: int, rows: Rows, table: Table) -> dict[str, list[Token]]:
+    """For each row of a table with sub-headers (主动公开), the header text printed nearest above
+    it: the text between the previous row's last line and its label; a row with no header
+    words above it keeps the previous row's."""
+    out: dict[str, list[Token]] = {}
+    prev_end = tokens[start].line - 1 if start < len(tokens) else 0
+    current: list[Token] = []
+    for key in (r.key for r in table.rows if r.key in rows.label_line):
+        line = rows.label_line[key]
+        between = [t for t in tokens[start:] if t.kind == "text" and prev_end < t.line < line]
+        if any(match_column(label_key(t.text), table.row(key).columns) for t in between):
+            current = between
+        out[key] = current
+        nums = rows.numbers.get(key) or []
+        prev_end = max([line, *(t.line for t in nums)])
+    return out
 
 
 def _shape_findings(requests: Rows, ed: EditionKey) -> list[Finding]:

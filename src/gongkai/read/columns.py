@@ -1,0 +1,304 @@
+"""Columns by their headers: where a printed number sits, and which column key its header names.
+
+The token stream keeps, for every token, its line and cell index; the source's locator turns
+them into a place on the page. Two kinds of place tie a number to a column:
+
+- a **grid** (HTML, DOCX, XLSX tables, merged cells expanded): a token's cell index is its
+  grid column, merged cells keep their place, an empty cell is a cell printed empty and never
+  shifts its neighbours;
+- **measured** boxes (PDF): a token's horizontal extent on the page; a header label names the
+  column between the midpoints to its neighbouring labels.
+
+A table's header is the run of lines above its rows that hold column labels (the labels and
+their variants are data in :mod:`gongkai.model.keys`: ``Column.headers``). A number is placed
+in a column only when its place falls under exactly one header label of that column; a label
+that two columns claim, or that names no column (序号, 备注), takes its place from the
+neighbours and names nothing. Without a usable header, the reader falls back to reading order,
+with the column order the header's words give when that order can be established
+(:func:`header_sequence`), and refuses the table when it can not but sees it differs from the
+official order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+
+from gongkai.model.keys import Column
+from gongkai.model.report import At, PdfAt, TableAt
+from gongkai.read.normalize import label_key
+from gongkai.read.tokens import Token
+
+MAX_HEADER_LINES = 6  # lines of one header (a three-level header, wrapped, has four)
+MAX_HEADER_LABEL = 16  # a header cell longer than this (label key) is a note, not a label
+NEAREST_MARGIN = 1.25  # measured row groups: the nearest label must be this much nearer than the next
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a token is: the grid or page it belongs to, and its horizontal extent there."""
+
+    grid: Hashable
+    x0: float
+    x1: float
+    cells: bool  # True: x is a cell index of an aligned grid; False: measured page coordinates
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+Locate = Callable[[int, int], At | None]
+PlaceOf = Callable[[Token], Place | None]
+
+
+def place_function(locate: Locate | None) -> PlaceOf:
+    """Where each token is, from the source's locator: a table cell (HTML, DOCX, XLSX grids,
+    spans expanded) or a box on a PDF page. Plain text has no places: a tab- or ``|``-separated
+    copy does not keep merged cells, so its cell indexes do not line up with its header."""
+
+    def place(t: Token) -> Place | None:
+        at = locate(t.line, t.cell) if locate is not None else None
+        if isinstance(at, TableAt):
+            return Place(("table", at.table), at.col, at.col + 1, True)
+        if isinstance(at, PdfAt):
+            x0, _, x1, _ = at.bbox
+            return Place(("pdf",), x0, x1, False)
+        return None
+
+    return place
+
+
+def match_column(k: str, columns: Sequence[Column]) -> str | None:
+    """The column a header cell's label key names: the longest matching header wins; None when
+    nothing matches or two columns match equally long."""
+    if not k or len(k) > MAX_HEADER_LABEL:
+        return None
+    best: dict[str, int] = {}
+    for c in columns:
+        for h in c.headers:
+            if k == h or (len(h) >= 3 and h in k and len(k) <= len(h) + 8):
+                best[c.key] = max(best.get(c.key, 0), len(h))
+    if not best:
+        return None
+    top = max(best.values())
+    keys = [key for key, n in best.items() if n == top]
+    return keys[0] if len(keys) == 1 else None
+
+
+@dataclass
+class Field:
+    key: str | None  # the column it names; None: a header cell naming no column
+    place: Place
+
+
+@dataclass
+class Header:
+    """A table header: column labels with their places, in one grid or page geometry."""
+
+    grid: Hashable
+    cells: bool
+    fields: list[Field]
+    lines: tuple[int, ...]
+
+    def column_at(self, p: Place) -> str | None:
+        """The column key over place ``p``, or None."""
+        f = self.field_at(p)
+        return f.key if f is not None else None
+
+    def covers(self, p: Place) -> bool:
+        """Whether a header label stands over place ``p`` (one naming a column or not): in a
+        grid whose header lines up with its rows, every number does."""
+        return self.field_at(p) is not None
+
+    def field_at(self, p: Place) -> Field | None:
+        if p.grid != self.grid:
+            return None
+        if self.cells:
+            hits = [f for f in self.fields if f.place.x0 <= p.x0 < f.place.x1]
+            if len({f.key for f in hits}) != 1:
+                return None
+            return hits[0]
+        fs = sorted(self.fields, key=lambda f: f.place.cx)
+        cx = p.cx
+        for i, f in enumerate(fs):
+            left = (fs[i - 1].place.cx + f.place.cx) / 2 if i else f.place.x0 - (f.place.x1 - f.place.x0)
+            right = (
+                (f.place.cx + fs[i + 1].place.cx) / 2
+                if i + 1 < len(fs)
+                else f.place.x1 + (f.place.x1 - f.place.x0)
+            )
+            if left <= cx < right:
+                return f
+        return None
+
+    @property
+    def keys(self) -> set[str]:
+        return {f.key for f in self.fields if f.key is not None}
+
+
+def build_header(
+    lines: list[list[Token]],
+    columns: Sequence[Column],
+    ignore: Sequence[str],
+    place: PlaceOf,
+    *,
+    unique: bool = True,
+) -> Header | None:
+    """The header formed by ``lines`` (text tokens of each header line), or None when they do
+    not name a column in one geometry. With ``unique``, a column named twice (two 总计) is named
+    by neither label; without it (a transposed table repeats its column labels per group) each
+    label heads its own place."""
+    fields: list[Field] = []
+    grid: Hashable = None
+    cells = True
+    for toks in lines:
+        for t in toks:
+            if t.kind != "text":
+                continue
+            p = place(t)
+            if p is None:
+                return None
+            if grid is None:
+                grid, cells = p.grid, p.cells
+            elif p.grid != grid:
+                return None
+            k = label_key(t.text)
+            if not k:
+                continue
+            key = match_column(k, columns)
+            if key is None and any(g in k for g in ignore):
+                continue  # a group label over several columns names none of them
+            if key is None and len(k) > MAX_HEADER_LABEL:
+                continue  # a note printed in the header row, over the label columns
+            fields.append(Field(key, p))
+    counts: dict[str, int] = {}
+    for f in fields:
+        if f.key is not None:
+            counts[f.key] = counts.get(f.key, 0) + 1
+    for f in fields:
+        if unique and f.key is not None and counts[f.key] > 1:
+            f.key = None  # named twice: neither place can be trusted
+    if not any(f.key is not None for f in fields):
+        return None
+    return Header(grid, cells, fields, tuple(sorted({t.line for toks in lines for t in toks})))
+
+
+def header_lines_above(
+    by_line: dict[int, list[Token]], line: int, first_line: int, is_label: Callable[[str], bool]
+) -> list[list[Token]]:
+    """The header lines nearest above ``line`` (not before ``first_line``): consecutive lines of
+    text that hold at least one column label, found by walking up over data lines."""
+    found: list[list[Token]] = []
+    ln = line - 1
+    seen = 0
+    while ln >= first_line and seen < 200:
+        seen += 1
+        toks = by_line.get(ln)
+        ln -= 1
+        if not toks:
+            if found:
+                break
+            continue
+        has_number = any(t.kind != "text" for t in toks)
+        has_label = any(t.kind == "text" and is_label(label_key(t.text)) for t in toks)
+        if has_label and not has_number:
+            found.append(toks)
+            if len(found) >= MAX_HEADER_LINES:
+                break
+            continue
+        if found:
+            break
+    found.reverse()
+    return found
+
+
+def header_sequence(
+    texts: list[Token],
+    columns: Sequence[Column],
+    ignore: Sequence[str] = (),
+    group: str = "",
+    group_members: Sequence[str] = (),
+) -> tuple[list[str] | None, bool]:
+    """The column order a header printed as text gives (no places, only reading order).
+
+    Only the order *within* a line is evidence: a label merged over several header rows (总计
+    beside a two-level group) is printed on whichever line the copy chose. So the order is
+    taken from a header whose labels share one line (a flat header), or whose top labels and
+    group label (法人或其他组织) share one line and the group's members another (two levels).
+    Words in ``ignore`` (申请人情况, 信息内容) name no column.
+
+    Returns ``(order, contradicts)``: ``order`` when so established and every header word is
+    understood, else None; ``contradicts`` is True when some line prints two labels out of the
+    official order (the table's columns are not in the official order).
+    """
+    official = [c.key for c in columns]
+    ranks = {k: i for i, k in enumerate(official)}
+    per_line: dict[int, list[str]] = {}
+    group_line: int | None = None
+    group_pos = 0
+    understood = True
+    for t in texts:
+        k = label_key(t.text)
+        if not k:
+            continue
+        key = match_column(k, columns)
+        if key is not None:
+            per_line.setdefault(t.line, []).append(key)
+        elif group and group in k and group_line is None:
+            group_line = t.line
+            group_pos = len(per_line.get(t.line, []))
+            per_line.setdefault(t.line, [])
+        elif any(w in k for w in ignore) or len(k) > MAX_HEADER_LABEL:
+            continue
+        else:
+            understood = False
+    contradicts = any(ranks[a] > ranks[b] for keys in per_line.values() for a, b in itertools.pairwise(keys))
+    labelled = [ln for ln, keys in per_line.items() if keys]
+    seq: list[str] | None = None
+    if group_line is None and len(labelled) == 1:
+        seq = per_line[labelled[0]]
+    elif group_line is not None:
+        tops = per_line[group_line]
+        members = [ln for ln in labelled if ln != group_line]
+        if len(members) == 1 and members[0] > group_line:
+            sub = per_line[members[0]]
+            if all(k in group_members for k in sub) and not any(k in group_members for k in tops):
+                seq = tops[:group_pos] + sub + tops[group_pos:]
+        elif not members and not any(k in group_members for k in tops):
+            seq = None  # the group's members were not printed: no order for them
+    if seq is None or not understood or len(set(seq)) != len(seq):
+        return None, contradicts
+    if any(ranks[a] > ranks[b] for a, b in itertools.pairwise(seq)):
+        contradicts = True
+    return seq, contradicts
+
+
+def spans(line: list[Token], place: PlaceOf) -> list[tuple[Token, Place]]:
+    """Each text token of a header line with the horizontal extent it heads: in a grid, from its
+    cell to the next labelled cell of the line (a merged cell's span); measured, its own box."""
+    texts = [(t, p) for t in line if t.kind == "text" and (p := place(t)) is not None]
+    out = []
+    for i, (t, p) in enumerate(texts):
+        if p.cells:
+            end = texts[i + 1][1].x0 if i + 1 < len(texts) else float("inf")
+            out.append((t, Place(p.grid, p.x0, max(end, p.x1), True)))
+        else:
+            out.append((t, p))
+    return out
+
+
+def group_at(groups: list[tuple[str | None, Place]], p: Place) -> str | None:
+    """The group (a row of a transposed table) whose header spans place ``p``: in a grid, the
+    span that contains it; measured, the clearly nearest label centre."""
+    inside = [g for g in groups if g[0] is not None and g[1].grid == p.grid]
+    if not inside:
+        return None
+    if p.cells:
+        hits = {key for key, gp in inside if gp.x0 <= p.x0 < gp.x1}
+        return hits.pop() if len(hits) == 1 else None
+    ranked = sorted(inside, key=lambda g: abs(g[1].cx - p.cx))
+    if len(ranked) > 1 and abs(ranked[1][1].cx - p.cx) < NEAREST_MARGIN * abs(ranked[0][1].cx - p.cx):
+        return None
+    return ranked[0][0]

@@ -1,0 +1,214 @@
+"""A row's printed numbers to its cells: by the column header above them wherever the source
+keeps places (grids, PDF boxes), else in reading order with the column order its header gives.
+
+:class:`Placer` is built once per table region. For a row found by its label it returns a
+:class:`~gongkai.read.solve.Segment`:
+
+1. **By place.** The numbers on the label's own line whose place falls under a column label of
+   the nearest header above are put in that column: a single, exact reading. A cell printed
+   empty stays empty and shifts nothing; a number under no column label (序号, 备注) is not used.
+2. **By order.** Otherwise the row's numbers are read in order (:mod:`gongkai.read.readings`)
+   into the columns in the order the header printed them, or the official order when the header
+   gives none. A header that shows another order but cannot be understood fully leaves the row
+   unread: reading it in the official order would put numbers in the wrong columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from gongkai.model.keys import APPEAL_COLUMNS, APPEALS, Column
+from gongkai.read.columns import (
+    Header,
+    PlaceOf,
+    build_header,
+    group_at,
+    header_lines_above,
+    header_sequence,
+    match_column,
+    spans,
+)
+from gongkai.read.normalize import label_key
+from gongkai.read.readings import readings_for
+from gongkai.read.solve import Obs, Reading, Segment
+from gongkai.read.tokens import Token
+
+
+def _obs(t: Token) -> Obs:
+    return Obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell)
+
+
+@dataclass
+class Placer:
+    """Places the rows of one table (see the module docstring)."""
+
+    table: str
+    by_line: dict[int, list[Token]]
+    first_line: int  # the table's region starts here
+    place: PlaceOf
+    ignore: Sequence[str] = ()  # header words that name no column (group labels)
+    group: str = ""  # a header label over several member columns (法人或其他组织)
+    group_members: Sequence[str] = ()
+    row_lines: set[int] = field(default_factory=set)  # the label lines of the table's rows
+    refused: set[str] = field(default_factory=set)  # rows not read: header order not understood
+    _aligned: dict[tuple[int, ...], bool] = field(default_factory=dict)
+
+    def _is_label(self, columns: Sequence[Column]) -> Callable[[str], bool]:
+        return lambda k: match_column(k, columns) is not None
+
+    def header(self, line: int, columns: Sequence[Column]) -> Header | None:
+        lines = header_lines_above(self.by_line, line, self.first_line, self._is_label(columns))
+        if not lines:
+            return None
+        h = build_header(lines, columns, self.ignore, self.place)
+        if h is None:
+            return None
+        if not h.cells and len(h.keys) < 2:
+            return None
+        return h
+
+    def aligned(self, h: Header, columns: Sequence[Column]) -> bool:
+        """Whether the rows under header ``h`` line up with it: every number printed on the
+        label line of a row whose nearest header is ``h`` stands under a header label. Text
+        pasted into the cells of a table (labels and numbers in whatever cell they fell into)
+        does not, and its places say nothing."""
+        if h.lines in self._aligned:
+            return self._aligned[h.lines]
+        ok = True
+        for line in sorted(ln for ln in self.row_lines if ln > h.lines[-1]):
+            other = self.header(line, columns)
+            if other is None or other.lines != h.lines:
+                continue
+            for t in self.by_line.get(line, ()):
+                if t.kind == "text":
+                    continue
+                p = self.place(t)
+                if p is None or not h.covers(p):
+                    ok = False
+                    break
+            if not ok:
+                break
+        self._aligned[h.lines] = ok
+        return ok
+
+    def by_place(self, row: str, columns: Sequence[Column], line: int) -> Segment | None:
+        nums = [t for t in self.by_line.get(line, ()) if t.kind != "text"]
+        if not nums:
+            return None
+        h = self.header(line, columns)
+        if h is None or not self.aligned(h, columns):
+            return None
+        keys = [c.key for c in columns]
+        slots: dict[str, Obs] = {}
+        for t in nums:
+            p = self.place(t)
+            if p is None or p.grid != h.grid:
+                return None  # the row is not in the header's grid: its places say nothing
+            key = h.column_at(p)
+            if key is None or key not in keys:
+                continue
+            if key in slots:
+                return None  # two numbers under one label: the places are not a grid
+            slots[key] = _obs(t)
+        if not slots:
+            return None
+        reading: Reading = tuple(slots.get(k) for k in keys)
+        return Segment(tuple(f"{self.table}.{row}.{k}" for k in keys), [reading], True)
+
+    def order(self, header_texts: list[Token], columns: Sequence[Column]) -> list[str] | None:
+        """The column order for reading-order rows; None refuses the row."""
+        official = [c.key for c in columns]
+        seq, contradicts = header_sequence(header_texts, columns, self.ignore, self.group, self.group_members)
+        if seq is not None:
+            if contradicts or len(seq) == len(official):
+                return seq
+            return official  # a partial header in the official order: no evidence of another layout
+        return None if contradicts else official
+
+    def segment(
+        self, row: str, columns: Sequence[Column], line: int, tokens: list[Token], header_texts: list[Token]
+    ) -> Segment:
+        placed = self.by_place(row, columns, line)
+        if placed is not None:
+            return placed
+        order = self.order(header_texts, columns)
+        if order is None:
+            self.refused.add(row)
+            return Segment(tuple(f"{self.table}.{row}.{c.key}" for c in columns), [], False)
+        addresses = tuple(f"{self.table}.{row}.{k}" for k in order)
+        rds, exact = readings_for(tokens, len(addresses))
+        return Segment(addresses, rds, exact)
+
+
+# --- appeals: a transposed header (行政复议 / 行政诉讼 · 未经复议直接起诉 / 复议后起诉 over the results)
+
+
+def appeal_row(k: str) -> str | None:
+    """The appeals row a label key names."""
+    if "复议后起诉" in k:
+        return "litigation_after_reconsideration"
+    if "未经复议" in k or "直接起诉" in k:
+        return "litigation_direct"
+    if k.endswith("行政复议"):
+        return "reconsideration"
+    return None
+
+
+def _appeal_label(k: str) -> bool:
+    return bool(appeal_row(k) or match_column(k, APPEAL_COLUMNS) or "行政诉讼" in k)
+
+
+def appeal_by_place(
+    tokens: list[Token], by_line: dict[int, list[Token]], first_line: int, place: PlaceOf
+) -> list[Segment] | None:
+    """The appeals numbers placed by their headers and row labels, or None when the places do
+    not settle every number that was printed."""
+    numbers = [t for t in tokens if t.kind != "text"]
+    if not numbers:
+        return None
+    slots: dict[str, Obs] = {}
+    headers: dict[int, tuple[Header | None, list[tuple[str | None, object]]]] = {}
+    for t in numbers:
+        p = place(t)
+        if p is None:
+            return None
+        if t.line not in headers:
+            lines = header_lines_above(by_line, t.line, first_line, _appeal_label)
+            if not lines:
+                headers[t.line] = (None, [])
+                continue
+            col_header = build_header(
+                lines, APPEAL_COLUMNS, ("行政复议", "行政诉讼", "起诉"), place, unique=False
+            )
+            groups = [
+                (appeal_row(label_key(tok.text)), gp)
+                for ln in lines
+                for tok, gp in spans(ln, place)
+                if appeal_row(label_key(tok.text)) or "行政诉讼" in label_key(tok.text)
+            ]
+            headers[t.line] = (col_header, groups)
+        col_header, groups = headers[t.line]
+        if col_header is None and not groups:
+            continue  # a number with no header above: not in the table
+        own = [x for x in by_line.get(t.line, ()) if x.kind == "text" and x.cell < t.cell]
+        own_row = {appeal_row(label_key(x.text)) for x in own} - {None}
+        own_col = {match_column(label_key(x.text), APPEAL_COLUMNS) for x in own} - {None}
+        row = own_row.pop() if len(own_row) == 1 else None
+        if row is None and not own_row:
+            row = group_at(groups, p)  # type: ignore[arg-type]
+        col = own_col.pop() if len(own_col) == 1 else None
+        if col is None and not own_col and col_header is not None:
+            col = col_header.column_at(p)
+        if row is None or col is None:
+            return None
+        address = f"appeals.{row}.{col}"
+        if address in slots:
+            return None
+        slots[address] = _obs(t)
+    out = []
+    for r in APPEALS.rows:
+        addresses = tuple(f"appeals.{r.key}.{c.key}" for c in r.columns)
+        if any(a in slots for a in addresses):
+            out.append(Segment(addresses, [tuple(slots.get(a) for a in addresses)], True))
+    return out
