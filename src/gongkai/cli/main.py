@@ -190,6 +190,10 @@ def _register_stages() -> None:
     write.register(app)
     store.register(app)
     analyse.register(app)
+    from gongkai.cli import serve, users
+
+    serve.register(app)
+    users.register(app)
     register_cli.register(app)
 
 

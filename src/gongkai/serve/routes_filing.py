@@ -109,7 +109,7 @@ def _form_page(
         edition=edition(ed),
         views=tables(ed),
         cells=cell_views(report, invalid),
-        totals=total_cells(ed),
+        totals={a for a in total_cells(ed) if report.cell(a).at is None},
         findings=findings_json(report),
         events=wf.history(db, info.id),
         editable=info.state in wf.EDITABLE,

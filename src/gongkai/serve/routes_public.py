@@ -117,7 +117,7 @@ def public_cells(rec: ReportRecord) -> dict[str, dict[str, str]]:
     return {a: {"value": format_value(c.value) if c.known else ""} for a, c in rec.report.cells()}
 
 
-@router.get("/report/{report_id}")
+@router.get("/report/{report_id:int}")
 def report_page(request: Request, report_id: int) -> Response:
     rec = published_record(get_db(request), report_id)
     by_key = {v.key: v for v in tables(rec.edition)}
@@ -134,7 +134,7 @@ def report_page(request: Request, report_id: int) -> Response:
     )
 
 
-@router.get("/report/{report_id}.{fmt}")
+@router.get("/report/{report_id:int}.{fmt}")
 def download(request: Request, report_id: int, fmt: str) -> Response:
     from gongkai.write import write_report
 

@@ -97,7 +97,7 @@ def review_context(request: Request, info: wf.FilingInfo) -> dict[str, Any]:
         ats = dict(
             conn.execute(
                 sa.select(s.cells.c.address, s.cells.c.at).where(s.cells.c.report_id == info.report_id)
-            ).tuples()
+            ).all()
         )
     cells: dict[str, dict[str, str]] = {}
     data: dict[str, Any] = {}

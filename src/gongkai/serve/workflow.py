@@ -28,9 +28,11 @@ from gongkai.store import schema as s
 from gongkai.store.agencies import now
 from gongkai.store.db import Database
 from gongkai.store.values import parse_value
-from gongkai.write.layout import totals
+from gongkai.write.layout import TABLE_SECTIONS, totals
 
 EDITABLE = ("draft", "returned")
+PREVIOUS = "上年报告"  # raw of a cell pre-filled from last year's report
+AUTO = "自动合计"
 MAX_TEXT = 20_000  # characters of one section
 
 
@@ -221,6 +223,8 @@ def new_report(agency: str, year: int, previous: Report | None = None) -> Report
         meta=Meta(title=f"{agency}{year}年政府信息公开工作年度报告", agency=agency, year=year, edition=ed),
         tables=empty_tables(ed),
     )
+    for key in TABLE_SECTIONS:
+        report.sections[key] = ""
     if previous is not None:
         known = previous.values()
         cells = {a for a in edition(ed).addresses}
@@ -231,9 +235,7 @@ def new_report(agency: str, year: int, previous: Report | None = None) -> Report
             elif a.startswith("active_disclosure.") and a.endswith(".in_force"):
                 src = a
             if src and known.get(src) is not None:
-                report.cell(a).__dict__.update(
-                    value=known[src], status=Status.INFERRED, raw="上年报告", at=None, candidates=None
-                )
+                _set(report.cell(a), known[src], Status.INFERRED, PREVIOUS)
     return report
 
 
@@ -284,8 +286,9 @@ def apply_form(report: Report, form: dict[str, str]) -> FormResult:
     for key in report.sections:
         name = f"section:{key}"
         if name in form:
-            text = form[name].replace("\r\n", "\n").strip()
-            report.sections[key] = text[:MAX_TEXT] or None
+            text = form[name].replace("\r\n", "\n").strip()[:MAX_TEXT]
+            # a section with a table is there even without prose: its table is its content
+            report.sections[key] = text or ("" if key in TABLE_SECTIONS else None)
     for address, cell in report.cells():
         name = f"cell:{address}"
         if name not in form:
@@ -301,7 +304,7 @@ def apply_form(report: Report, form: dict[str, str]) -> FormResult:
             result.invalid[address] = str(e)
             _set(cell, None, Status.MISSING, text[:40])
             continue
-        if value != old or cell.status not in (Status.READ, Status.INFERRED) or cell.raw == "上年报告":
+        if value != old or cell.status not in (Status.READ, Status.INFERRED) or cell.raw == PREVIOUS:
             _set(cell, value, Status.READ, text[:40])
     compute_totals(report)
     report.findings = check_report(report)
@@ -314,14 +317,19 @@ def _set(cell: Cell, value: Any, status: Status, raw: str) -> None:
 
 
 def compute_totals(report: Report) -> None:
-    """Fill each total cell with the sum of its parts when all parts are known."""
+    """The form's totals: a total not read from an uploaded source (no ``at``) is the sum of
+    its parts when all are known (shown to the clerk read-only, filed as they saw it). A total
+    read from an upload keeps its printed value, so the checker still sees a wrong sum."""
     for total, parts in totals(report.meta.edition).items():
+        cell = report.cell(total)
+        if cell.at is not None and cell.known:
+            continue
         cells = [report.cell(p) for p in parts]
         if all(c.known for c in cells):
             value = sum((c.value for c in cells), start=0)  # type: ignore[misc]
-            cell = report.cell(total)
-            if not cell.known or cell.value != value or cell.at is None:
-                _set(cell, value, Status.INFERRED if cell.at is None else cell.status, cell.raw)
+            _set(cell, value, Status.READ, AUTO)
+        elif cell.raw == AUTO:
+            _set(cell, None, Status.MISSING, "")
 
 
 def save_draft(db: Database, scope: Scope, user: User, filing_id: int, form: dict[str, str]) -> FormResult:

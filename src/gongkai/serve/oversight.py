@@ -1,0 +1,291 @@
+"""Oversight data for a reviewer's region: who has filed, who is late, counts, indicators over
+years, report cards, repeated prose (内容雷同), and the batch ingest of published reports."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from gongkai.serve import tables as t
+from gongkai.serve.auth import Scope
+from gongkai.store import schema as s
+from gongkai.store.db import Database
+
+CHINA = timedelta(hours=8)
+REPEAT_FLAG = 0.5  # share of this year's prose found word for word in last year's
+MAX_BATCH_FILES = 500
+INDICATORS = {  # share → Chinese name, for the chart and the report card
+    "granted": "公开率",
+    "withheld": "不予公开占比",
+    "unavailable": "无法提供占比",
+    "corrected": "复议诉讼纠错率",
+}
+
+
+def due_date(year: int) -> date:
+    """A year's report is due by 31 January of the next year (条例 第五十条)."""
+    return date(year + 1, 1, 31)
+
+
+def china_date(stamp: datetime) -> date:
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return (stamp.astimezone(UTC) + CHINA).date()
+
+
+def today() -> date:
+    return china_date(datetime.now(UTC))
+
+
+@dataclass
+class AgencyStatus:
+    agency_id: int
+    agency: str
+    state: str | None
+    filing_id: int | None
+    report_id: int | None
+    submitted_at: datetime | None
+    late: bool
+    errors: int = 0
+    warnings: int = 0
+    repeated: float | None = None  # share of prose repeated from last year
+
+
+@dataclass
+class Dashboard:
+    year: int
+    due: date
+    agencies: list[AgencyStatus]
+    years: list[int]
+    indicators: dict[str, list[float | None]] = field(default_factory=dict)
+    received: list[int | None] = field(default_factory=list)
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for a in self.agencies if a.state in ("submitted", "approved", "published") or (a.state is None and a.report_id))
+
+    @property
+    def late(self) -> int:
+        return sum(1 for a in self.agencies if a.late)
+
+    @property
+    def errors(self) -> int:
+        return sum(a.errors for a in self.agencies)
+
+    @property
+    def warnings(self) -> int:
+        return sum(a.warnings for a in self.agencies)
+
+    @property
+    def repeated(self) -> int:
+        return sum(1 for a in self.agencies if a.repeated is not None and a.repeated >= REPEAT_FLAG)
+
+
+def _agencies(conn: sa.Connection, scope: Scope) -> dict[int, str]:
+    a = s.agencies.c
+    return dict(conn.execute(sa.select(a.id, a.name).where(scope.agency_filter(a.id)).order_by(a.name)).tuples().all())
+
+
+def figure_rows(db: Database, scope: Scope, year: int | Iterable[int] | None = None, **kw: Any) -> list[Any]:
+    """Stored figures of the current reports in scope (``gongkai.store.figures``)."""
+    from gongkai.store.figures import load_figures
+
+    rows = load_figures(db, year=year, **kw)
+    return [r for r in rows if scope.allows(r.agency_id)]
+
+
+def dashboard(db: Database, scope: Scope, year: int) -> Dashboard:
+    from gongkai.analyse.stats import compute_stats
+
+    with db.engine.connect() as conn:
+        names = _agencies(conn, scope)
+        f = t.filings.c
+        filings = {
+            r.agency_id: r
+            for r in conn.execute(
+                sa.select(f.id, f.agency_id, f.state, f.report_id, f.submitted_at).where(
+                    f.year == year, scope.agency_filter(f.agency_id)
+                )
+            )
+        }
+    rows = figure_rows(db, scope)
+    this_year = {r.agency_id: r for r in rows if r.year == year}
+    due = due_date(year)
+    late_now = today() > due
+    repeated = repeated_shares(db, [(r.agency_id, r.report_id) for r in this_year.values()], year)
+    out = []
+    for aid, name in names.items():
+        fl = filings.get(aid)
+        rec = this_year.get(aid)
+        if fl is None and rec is None:
+            continue  # an agency with nothing for this year and no filing: not expected to file here
+        submitted = fl.submitted_at if fl is not None else None
+        state = fl.state if fl is not None else None
+        filed = state in ("submitted", "approved", "published") or (state is None and rec is not None)
+        late = (submitted is not None and china_date(submitted) > due) or (not filed and late_now)
+        out.append(
+            AgencyStatus(
+                aid,
+                name,
+                state,
+                fl.id if fl is not None else None,
+                rec.report_id if rec is not None else None,
+                submitted,
+                late,
+                rec.errors if rec is not None else 0,
+                rec.warnings if rec is not None else 0,
+                repeated.get(aid),
+            )
+        )
+    stats = compute_stats(rows, ("year",))
+    years = [g.key["year"] for g in stats.groups]
+    board = Dashboard(year, due, out, years)
+    for share in INDICATORS:
+        board.indicators[share] = [g.shares.get(share) for g in stats.groups]
+    board.received = [g.totals.get("received") for g in stats.groups]
+    return board
+
+
+# --- 内容雷同 -------------------------------------------------------------------------------------
+
+_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+_SPACE = re.compile(r"\s+")
+
+
+def sentences(text: str) -> list[str]:
+    return [x for x in (_SPACE.sub("", m.group(0)) for m in _SENTENCE.finditer(text)) if len(x) >= 8]
+
+
+def repeated_share(this: dict[str, Any], last: dict[str, Any]) -> float | None:
+    """Share (by characters) of this year's prose made of sentences found word for word in last
+    year's; ``None`` when this year has no prose."""
+    mine = [x for text in this.values() if text for x in sentences(text)]
+    if not mine:
+        return None
+    before = {x for text in last.values() if text for x in sentences(text)}
+    total = sum(len(x) for x in mine)
+    same = sum(len(x) for x in mine if x in before)
+    return same / total
+
+
+_SHARES: dict[tuple[str, int, int], float | None] = {}  # stored reports never change: cache by ids
+
+
+def pair_shares(db: Database, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], float | None]:
+    """(report, last year's report) → repeated share, computed once per pair."""
+    r = s.reports.c
+    todo = [p for p in pairs if (db.url, *p) not in _SHARES]
+    for i in range(0, len(todo), 200):
+        chunk = todo[i : i + 200]
+        ids = sorted({x for p in chunk for x in p})
+        with db.engine.connect() as conn:
+            docs = dict(conn.execute(sa.select(r.id, r.parsed).where(r.id.in_(ids))).tuples().all())
+        if len(_SHARES) > 50_000:
+            _SHARES.clear()
+        for a, b in chunk:
+            this, last = (docs.get(a) or {}).get("sections") or {}, (docs.get(b) or {}).get("sections") or {}
+            _SHARES[(db.url, a, b)] = repeated_share(this, last)
+    return {p: _SHARES[(db.url, *p)] for p in pairs}
+
+
+def repeated_shares(db: Database, pairs: list[tuple[int, int]], year: int) -> dict[int, float | None]:
+    """Agency → repeated share of its report of ``year`` against its current report of the year before."""
+    if not pairs:
+        return {}
+    r = s.reports.c
+    agency_ids = [a for a, _ in pairs]
+    prev: dict[int, int] = {}
+    with db.engine.connect() as conn:
+        for i in range(0, len(agency_ids), 500):
+            chunk = agency_ids[i : i + 500]
+            q = sa.select(r.agency_id, r.id).where(r.is_current, r.year == year - 1, r.agency_id.in_(chunk))
+            prev.update(dict(conn.execute(q).tuples().all()))
+    shares = pair_shares(db, [(rid, prev[a]) for a, rid in pairs if a in prev])
+    return {a: shares[(rid, prev[a])] for a, rid in pairs if a in prev}
+
+
+# --- the report card -------------------------------------------------------------------------------
+
+
+@dataclass
+class CardYear:
+    year: int
+    report_id: int
+    errors: int
+    warnings: int
+    received: int | None
+    shares: dict[str, float | None]
+    repeated: float | None
+    state: str | None
+
+
+def report_card(db: Database, scope: Scope, agency_id: int) -> tuple[str, list[CardYear]]:
+    from gongkai.analyse.stats import compute_stats
+    from gongkai.serve.workflow import agency_name
+
+    scope.check_agency(agency_id)
+    name = agency_name(db, agency_id)
+    rows = [r for r in figure_rows(db, scope, agency=agency_id)]
+    with db.engine.connect() as conn:
+        f = t.filings.c
+        states = dict(conn.execute(sa.select(f.year, f.state).where(f.agency_id == agency_id)).tuples().all())
+    out = []
+    by_year = {r.year: r for r in rows}
+    for y, rec in sorted(by_year.items()):
+        g = compute_stats([rec]).overall
+        prev = by_year.get(y - 1)
+        share = pair_shares(db, [(rec.report_id, prev.report_id)])[(rec.report_id, prev.report_id)] if prev else None
+        out.append(
+            CardYear(
+                y,
+                rec.report_id,
+                rec.errors,
+                rec.warnings,
+                g.totals.get("received"),
+                {k: g.shares.get(k) for k in INDICATORS},
+                share,
+                states.get(y),
+            )
+        )
+    return name, out
+
+
+# --- spreadsheets out ------------------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def inert(value: Any) -> Any:
+    """A text that a spreadsheet will not run as a formula (OWASP CSV injection): prefixed with
+    an apostrophe when it starts with a formula character. Numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def summary_xlsx(rows: list[dict[str, Any]]) -> bytes:
+    """The batch summary: one row per file with its outcome and findings."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    headers = ("文件", "机关", "年度", "结果", "错误", "警告", "主要问题")
+    keys = ("file", "agency", "year", "outcome", "errors", "warnings", "problems")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "导入结果"
+    ws.append(headers)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for r in rows:
+        ws.append([inert(r.get(k)) for k in keys])
+    for col, width in zip("ABCDEFG", (30, 30, 8, 14, 8, 8, 80), strict=True):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
