@@ -69,7 +69,12 @@ FORMAT_NAMES = {
 def read_bytes(data: bytes, name: str = "-") -> Report:
     """Read one report from its bytes, by its format, without checking it."""
     fmt = sniff_format(data)
-    source = Source(name=name, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if fmt in ("text", "html"):  # HTML in a JavaScript string, fragments, HTML tables in markdown
+        from gongkai.read.unwrap import unwrap
+
+        data, fmt = unwrap(data, fmt, name)
+    source = Source(name=name, sha256=sha256, format=fmt)
     if fmt == "text":
         text, _ = decode_text(data, name)
         return read_text(text, source=source)

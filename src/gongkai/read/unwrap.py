@@ -1,0 +1,187 @@
+"""Inputs met in practice, unwrapped before their format is read.
+
+A report reaches gongkai in wrappings its readers should not have to know about:
+
+* **HTML kept inside a JavaScript string**: a page whose report is a string in a ``<script>``
+  (``var content = "<p>一、总体情况<\\/p>\\n<table border=\\"1\\">…"``), or a crawler's file that
+  holds only such a string: quotes escaped (``\\"``), line breaks as ``\\n``, tags as
+  ``\\u003c``/``\\u003e`` or ``<\\/p>``. The strings that hold the report are decoded and become
+  the page (the page's ``<title>`` is kept).
+* **HTML fragments** (no ``<html>``/``<body>``; ``<p>``, ``<div>``, ``<span>`` … from a CMS's
+  content field): read as HTML.
+* **HTML tables inside markdown or text** (what some converters and editors emit): the lines
+  outside the tables become paragraphs of their own and the tables stay tables, so they are
+  read as grids.
+* **Text with HTML entities** (``&nbsp;``, ``&lt;``, ``&#12290;``): decoded.
+
+:func:`unwrap` takes the bytes and the sniffed format and gives back the bytes and format to
+read; anything else is returned unchanged, at the cost of a few regular-expression scans.
+Positions (``at``) then refer to the unwrapped document.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+
+from gongkai.read.decode import decode_text
+
+# --- JavaScript strings ----------------------------------------------------------------------------
+
+_ESCAPED_MARKUP = re.compile(r"\\u003[cC]|\\x3[cC]|<\\/[a-zA-Z]|=\\\"|\\[\"']>", re.ASCII)
+_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.){40,})"|\'((?:[^\'\\\n]|\\.){40,})\'', re.DOTALL)
+_JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])")
+_SIMPLE_ESCAPES = {
+    "n": "\n",
+    "r": "\n",
+    "t": "\t",
+    "b": "",
+    "f": "\n",
+    "v": "\n",
+    "0": "",
+    "\n": "",
+    "\r\n": "",
+}
+_TAG = re.compile(
+    r"<\s*/?\s*(?:p|div|span|table|tr|td|th|br|h[1-6]|font|strong|b|section|article|li|ul|ol|tbody)\b", re.I
+)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
+
+
+def js_unescape(s: str) -> str:
+    """A JavaScript (or JSON) string literal's content, decoded."""
+
+    def one(m: re.Match[str]) -> str:
+        e = m.group(1)
+        if e in _SIMPLE_ESCAPES:
+            return _SIMPLE_ESCAPES[e]
+        if e.startswith("u{"):
+            return chr(min(int(e[2:-1], 16), 0x10FFFF))
+        if e[0] in "ux" and len(e) > 1:
+            return chr(int(e[1:], 16))
+        return e  # \" \' \\ \/ and any other character stand for themselves
+
+    out = _JS_ESCAPE.sub(one, s)
+    # surrogate pairs written as two \\u escapes
+    return out.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _has_surrogates(out) else out
+
+
+def _has_surrogates(s: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in s)
+
+
+def _cjk(s: str) -> int:
+    return len(_CJK.findall(s))
+
+
+def unwrap_js(text: str) -> str | None:
+    """The HTML a document keeps in JavaScript strings, when that is where its text is; else None."""
+    if not _ESCAPED_MARKUP.search(text):
+        return None
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for m in _JS_STRING.finditer(text):
+        body = m.group(1) if m.group(1) is not None else m.group(2)
+        decoded = js_unescape(body)
+        if _TAG.search(decoded) and _cjk(decoded) >= 20:
+            pieces.append(decoded)
+            spans.append(m.span())
+    if not pieces:
+        if _looks_escaped(text):  # the string itself, without its quotes
+            return js_unescape(text)
+        return None
+    inside = sum(_cjk(p) for p in pieces)
+    rest, last = [], 0
+    for a, b in spans:
+        rest.append(text[last:a])
+        last = b
+    rest.append(text[last:])
+    outside = _cjk(_TAG.sub(" ", "".join(rest)))
+    if inside <= outside:
+        return None  # the page's own text is the report; the strings are something else
+    title = _TITLE.search(text)
+    head = f"<head><title>{title.group(1)}</title></head>" if title else ""
+    return f"<html>{head}<body>\n" + "\n".join(pieces) + "\n</body></html>"
+
+
+def _looks_escaped(text: str) -> bool:
+    """A whole document written as a string's content: many ``\\n`` or ``\\"`` and hardly a real
+    line break."""
+    escapes = text.count("\\n") + text.count('\\"') + text.count("\\u003")
+    return escapes >= 10 and text.count("\n") * 5 < escapes
+
+
+# --- HTML fragments and tables inside markdown ---------------------------------------------------
+
+_TABLE_BLOCK = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
+_PAGE = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
+_ENTITY = re.compile(
+    r"&(?:nbsp|lt|gt|amp|quot|ensp|emsp|ldquo|rdquo|hellip|mdash|#\d{2,6}|#x[0-9a-fA-F]{2,5});"
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """Markup throughout: a page or a fragment of one (not text that quotes a tag or two)."""
+    sample = text[:65536]
+    tags = len(_TAG.findall(sample))
+    return tags >= 5 and tags * 40 >= _cjk(sample)
+
+
+def tables_in_text(text: str) -> str | None:
+    """Text (markdown) whose tables are HTML: as a page, each text line a paragraph, else None."""
+    if "<table" not in text.lower() or not _TABLE_BLOCK.search(text):
+        return None
+    outside = _TABLE_BLOCK.sub("", text)
+    if _PAGE.search(outside) or len(_TAG.findall(outside)) > max(3, outside.count("\n") // 10):
+        return None  # the text between the tables is markup too: a fragment, read as HTML
+    out: list[str] = []
+    last = 0
+    for m in _TABLE_BLOCK.finditer(text):
+        out.extend(_paragraphs(text[last : m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.extend(_paragraphs(text[last:]))
+    return "<html><body>\n" + "\n".join(out) + "\n</body></html>"
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [f"<p>{html.escape(line.strip(), quote=False)}</p>" for line in text.splitlines() if line.strip()]
+
+
+# --- entry point ----------------------------------------------------------------------------------
+
+
+def _as_bytes(text: str) -> bytes:
+    return codecs.BOM_UTF8 + text.encode("utf-8")
+
+
+def unwrap(data: bytes, fmt: str, name: str = "-") -> tuple[bytes, str]:
+    """The document to read and its format, for a sniffed ``text`` or ``html`` input."""
+    if fmt == "html":
+        from gongkai.read.html import decode_html
+
+        text, _ = decode_html(data, name)
+        inner = unwrap_js(text)
+        if inner is None:
+            inner = tables_in_text(text)  # markdown whose first table came early
+        return (_as_bytes(inner), "html") if inner is not None else (data, fmt)
+    if fmt != "text":
+        return data, fmt
+    text, _ = decode_text(data, name)
+    changed = False
+    inner = unwrap_js(text)
+    if inner is not None:
+        text, changed = inner, True
+    if len(_ENTITY.findall(text[:65536])) >= 3 and not looks_like_html(text):
+        text, changed = html.unescape(text), True
+    page = tables_in_text(text)
+    if page is not None:
+        return _as_bytes(page), "html"
+    if looks_like_html(text):
+        return _as_bytes(text), "html"
+    return (_as_bytes(text), "text") if changed else (data, fmt)
+
+
+__all__ = ["js_unescape", "looks_like_html", "tables_in_text", "unwrap", "unwrap_js"]
