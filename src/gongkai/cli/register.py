@@ -110,7 +110,7 @@ def deadline_cmd(
     _help_: HelpOption = False,
 ) -> None:
     """计算答复期限：自收到申请次日起 20 个工作日（条例第三十三条），逐段列出计入和不计入的日子。"""
-    from gongkai.register.calendar import library_calendar
+    from gongkai.register.calendar import CalendarGapError, library_calendar
     from gongkai.register.clock import run_clock
     from gongkai.register.explain import count_runs
     from gongkai.register.rules import CHANNELS, channel_of
@@ -127,7 +127,8 @@ def deadline_cmd(
         else:
             cal = library_calendar()
         clock = run_clock(cal, day, [])
-        assert clock.due is not None
+        if clock.due is None:
+            raise CalendarGapError(clock.gaps[0] if clock.gaps else "答复期限无法计算。")
         runs = count_runs(cal, clock.start, clock.due)
     except Exception as e:
         raise _fail(e) from None

@@ -102,12 +102,12 @@ def read_sheet(data: bytes, *, name: str = "-", sheet: str | None = None, overri
         wb.close()
     header = None
     for i, row in enumerate(grid[:15]):
-        if sum(field_of(str(c)) is not None for c in row if c is not None) >= 3:
+        if sum(field_of(str(c)) is not None for c in row if c is not None) >= 2:
             header = i
             break
     if header is None:
         raise InputError(
-            "找不到表头行：前 15 行中没有一行含有至少 3 个可识别的列名（如 收到日期、申请人、申请内容）。",
+            "找不到表头行：前 15 行中没有一行含有至少 2 个可识别的列名（如 收到日期、申请人、申请内容）。",
             source=name,
         )
     columns = [str(c).strip() if c is not None else "" for c in grid[header]]
