@@ -151,6 +151,20 @@ def ingest_cmd(
     )
     out.print(f"  新增报告 {len(summary.added)} 份（其中同一机关同一年度的新版本 {summary.versions} 份）")
     out.print(f"  已在库中、跳过 {len(summary.duplicates)} 份")
+    if summary.copies:
+        out.print(
+            f"  已入库报告的另一文件（同一机关、年度、数值，如另一格式）{len(summary.copies)} 个，不作新版本"
+        )
+    if summary.followups:  # corrections of superseded versions: never dropped silently
+        review = sum(f.outcome == "review" for _, f in summary.followups)
+        out.print(
+            Text(
+                f"  新版本与旧版本的更正：{len(summary.followups)} 项，其中待人工核对 {review} 项",
+                style="bold yellow" if review else "",
+            )
+        )
+        for path, f in summary.followups:
+            out.print(f"    {escape(path)}：{escape(f.describe())}", soft_wrap=True)
     line = Text(f"  无法入库 {len(summary.refused)} 个文件", style="bold red" if summary.refused else "")
     out.print(line)
     counts = Text("  新增报告的问题：")
@@ -265,6 +279,15 @@ def show_cmd(
     if d.title:
         head.add_row("标题", d.title)
     out.print(head)
+    from gongkai.store.corrections import followups
+
+    carried = followups(db, report_id=d.report_id)
+    if carried:  # what became of the corrections of the version this one replaced
+        out.print(Text("上一版本的更正：", style="bold"))
+        for f in carried:
+            out.print(
+                f"  {escape(f.describe())}", style="yellow" if f.outcome == "review" else "", soft_wrap=True
+            )
     out.print()
 
     any_fix = any(line.is_corrected for line in d.cells)

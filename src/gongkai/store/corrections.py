@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,7 +22,7 @@ from gongkai.store.agencies import now
 from gongkai.store.db import Database, StoreError, using
 from gongkai.store.figures import refresh_figures
 from gongkai.store.query import build_report, find_report
-from gongkai.store.values import latest_corrections, parse_value, to_text
+from gongkai.store.values import KNOWN, latest_corrections, parse_value, to_text
 
 
 @dataclass
@@ -138,3 +139,128 @@ def correct(
         ):
             counts[sev] = n
     return CorrectionResult(cid, rid, address, old, new, counts)
+
+
+# --- carrying corrections to a new version of a report ---------------------------------------
+
+
+@dataclass
+class Followup:
+    """What became of one correction when a new version of its report was ingested."""
+
+    correction_id: int
+    address: str
+    outcome: str  # carried / printed / review (see schema.CorrectionFollowup)
+    corrected: str | None  # the value the correction set
+    was_printed: str | None  # what the corrected version printed
+    now_printed: str | None  # what the new version prints
+
+    def describe(self) -> str:
+        """One Chinese sentence for the ingest summary and ``show``."""
+        shown = self.now_printed if self.now_printed is not None else "（空）"
+        before = self.was_printed if self.was_printed is not None else "（空）"
+        if self.outcome == "carried":
+            return f"{self.address}：新版本仍印为 {shown}，沿用更正值 {self.corrected}（更正 #{self.correction_id}）"
+        if self.outcome == "printed":
+            return f"{self.address}：新版本已印为更正值 {self.corrected}，不再需要更正 #{self.correction_id}"
+        return (
+            f"{self.address}：更正 #{self.correction_id} 针对的是原印 {before}、改为 {self.corrected}，"
+            f"而新版本印为 {shown}，请人工核对后重新更正"
+        )
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    try:
+        return Decimal(a) == Decimal(b)
+    except ArithmeticError:
+        return a == b
+
+
+def carry_forward(
+    conn: sa.Connection, previous_id: int, report_id: int, printed: dict[str, str | None]
+) -> list[Followup]:
+    """Carry the corrections in force on ``previous_id`` (the version just superseded) to the
+    new version ``report_id``, whose known cell values are ``printed`` (address → value text,
+    None when not known). A correction is carried (a new correction row, ``carried_from_id``
+    set, same value, person and reason) when the new version prints what the corrected one
+    printed; it is noted as no longer needed when the new version prints the corrected value;
+    otherwise it is flagged for review. Every correction gets a ``correction_followups`` row:
+    none is dropped silently. The caller rechecks the report when one was carried."""
+    fixes = latest_corrections(conn, [previous_id]).get(previous_id, {})
+    if not fixes:
+        return []
+    c = s.cells.c
+    before = {
+        row.address: row.value if row.status in KNOWN else None
+        for row in conn.execute(
+            sa.select(c.address, c.value, c.status).where(
+                c.report_id == previous_id, c.address.in_(sorted(fixes))
+            )
+        )
+    }
+    out: list[Followup] = []
+    when = now()
+    for address, fix in sorted(fixes.items()):
+        was, new = before.get(address), printed.get(address)
+        if address in printed and _same(was, new):
+            outcome = "carried"
+            conn.execute(
+                sa.insert(s.corrections).values(
+                    report_id=report_id,
+                    address=address,
+                    old_value=new,
+                    new_value=fix.new_value,
+                    who=fix.who,
+                    corrected_at=fix.corrected_at,
+                    why=fix.why,
+                    carried_from_id=fix.id,
+                )
+            )
+        elif address in printed and _same(new, fix.new_value):
+            outcome = "printed"
+        else:
+            outcome = "review"
+        conn.execute(
+            sa.insert(s.correction_followups).values(
+                correction_id=fix.id,
+                report_id=report_id,
+                address=address,
+                printed_value=new,
+                outcome=outcome,
+                created_at=when,
+            )
+        )
+        out.append(Followup(fix.id, address, outcome, fix.new_value, was, new))
+    return out
+
+
+def followups(
+    db: Database | str | Path | None, *, report_id: int | None = None, open_only: bool = False
+) -> list[Followup]:
+    """Follow-ups recorded for new versions (of one report, or all); ``open_only``: those that
+    wait for a person (``review``) and whose report has no later correction of that cell."""
+    f, c = s.correction_followups.c, s.corrections.c
+    with using(db) as store, store.engine.connect() as conn:
+        q = (
+            sa.select(
+                f.correction_id, f.address, f.outcome, f.printed_value, f.report_id, c.new_value, c.old_value
+            )
+            .join(s.corrections, c.id == f.correction_id)
+            .order_by(f.report_id, f.address)
+        )
+        if report_id is not None:
+            q = q.where(f.report_id == report_id)
+        if open_only:
+            q = q.where(f.outcome == "review")
+        rows = conn.execute(q).all()
+        fixed = {
+            (x.report_id, x.address)
+            for x in conn.execute(sa.select(c.report_id, c.address).where(c.carried_from_id.is_(None)))
+        }
+    return [
+        Followup(r.correction_id, r.address, r.outcome, r.new_value, r.old_value, r.printed_value)
+        for r in rows
+        if not (open_only and (r.report_id, r.address) in fixed)
+    ]

@@ -36,6 +36,7 @@ from gongkai.store.values import to_text
 # --- outcomes ------------------------------------------------------------------------------
 
 ADDED, VERSION, DUPLICATE, REFUSED, BUG = "added", "version", "duplicate", "refused", "bug"
+COPY = "copy"  # the same report as one stored (agency, year, edition, every known value), another file
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Written:
     outcome: str
     report_id: int | None = None
     message: str | None = None
+    followups: list[Any] = field(default_factory=list)  # corrections.Followup, for a new version
 
 
 @dataclass
@@ -69,6 +71,9 @@ class IngestSummary:
     added: list[int] = field(default_factory=list)  # report ids, new versions included
     versions: int = 0  # of the added, how many are a further version of an agency's year
     duplicates: list[str] = field(default_factory=list)
+    copies: list[tuple[str, int]] = field(default_factory=list)  # path, the stored report it copies
+    # corrections of superseded versions: (path, Followup); outcome carried / printed / review
+    followups: list[tuple[str, Any]] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # path, reason (Chinese)
     bugs: int = 0
     findings: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
@@ -311,6 +316,7 @@ class Writer:
         with db.engine.connect() as conn:
             self.directory = Directory.load(conn)
             self.known: set[str] = set(conn.execute(sa.select(s.reports.c.sha256)).scalars())
+            self.known.update(conn.execute(sa.select(s.report_copies.c.sha256)).scalars())
 
     def write(self, p: Parsed) -> Written:
         if p.error is not None:
@@ -350,10 +356,10 @@ class Writer:
 
     def _stored(self, sha256: str) -> bool:
         with self.db.engine.connect() as conn:
-            return (
-                conn.execute(sa.select(s.reports.c.id).where(s.reports.c.sha256 == sha256)).first()
-                is not None
-            )
+            for table in (s.reports, s.report_copies):
+                if conn.execute(sa.select(table.c.sha256).where(table.c.sha256 == sha256)).first():
+                    return True
+        return False
 
     def _reload(self) -> None:
         with self.db.engine.connect() as conn:
@@ -368,7 +374,14 @@ class Writer:
         key = {"agency_id": agency_id, "year": p.year}
         last = conn.execute(_LAST_VERSION, key).scalar()
         version = (last or 0) + 1
+        previous: int | None = None
         if last:
+            printed = known_values(p)
+            same = same_report(conn, agency_id, p.year, p.doc["meta"]["edition"], printed)
+            if same is not None:
+                _insert_copy(conn, same, p)
+                return Written(p.path, COPY, same)
+            previous = conn.execute(_CURRENT, key).scalar()
             conn.execute(_NOT_CURRENT, {"b_agency": agency_id, "b_year": p.year})
         meta, source = p.doc["meta"], p.doc["source"]
         rid = conn.execute(
@@ -396,7 +409,61 @@ class Writer:
         neighbours = conn.execute(_NEIGHBOURS, {**key, "before": p.year - 1, "after": p.year + 1}).scalar()
         if neighbours or version > 1:  # else there is nothing to compare with and nothing to clear
             crossyear.refresh(conn, agency_id, (p.year, p.year + 1))
-        return Written(p.path, VERSION if version > 1 else ADDED, rid)
+        followups = []
+        if previous is not None:  # corrections of the superseded version: carried or flagged
+            from gongkai.store.corrections import carry_forward, recheck
+
+            followups = carry_forward(conn, previous, rid, printed)
+            if any(f.outcome == "carried" for f in followups):
+                recheck(conn, rid)
+        return Written(p.path, VERSION if version > 1 else ADDED, rid, followups=followups)
+
+
+_CURRENT = sa.select(_r.id).where(
+    _r.agency_id == sa.bindparam("agency_id"), _r.year == sa.bindparam("year"), _r.is_current
+)
+
+
+def known_values(p: Parsed) -> dict[str, str | None]:
+    """address → the value text of a parsed report's cell, None when not read or inferred."""
+    assert p.cells is not None
+    return {row[0]: row[4] if row[5] in ("read", "inferred") else None for row in p.cells}
+
+
+def same_report(
+    conn: sa.Connection, agency_id: int, year: int, edition_key: str, printed: dict[str, str | None]
+) -> int | None:
+    """The stored report of this agency and year that has the same edition and every cell's
+    value the same (known or not): the same report in another file (a PDF and its web page,
+    the text re-saved with other line endings). The current version first."""
+    c = s.cells.c
+    ids = conn.execute(
+        sa.select(_r.id)
+        .where(_r.agency_id == agency_id, _r.year == year, _r.edition == edition_key)
+        .order_by(_r.is_current.desc(), _r.id.desc())
+    ).scalars()
+    for rid in ids:
+        stored = {
+            row.address: row.value if row.status in ("read", "inferred") else None
+            for row in conn.execute(sa.select(c.address, c.value, c.status).where(c.report_id == rid))
+        }
+        if stored == printed:
+            return int(rid)
+    return None
+
+
+def _insert_copy(conn: sa.Connection, report_id: int, p: Parsed) -> None:
+    assert p.doc is not None and p.data is not None
+    conn.execute(
+        sa.insert(s.report_copies).values(
+            report_id=report_id,
+            sha256=p.sha256,
+            source_name=p.doc["source"]["name"],
+            source_format=p.doc["source"]["format"],
+            size=len(p.data),
+            ingested_at=now(),
+        )
+    )
 
 
 CELL_COLUMNS = (
@@ -515,8 +582,11 @@ def _ingest(
         if w.outcome in (ADDED, VERSION):
             summary.added.append(w.report_id or 0)
             summary.versions += w.outcome == VERSION
+            summary.followups += [(w.path, f) for f in w.followups]
         elif w.outcome == DUPLICATE:
             summary.duplicates.append(w.path)
+        elif w.outcome == COPY:
+            summary.copies.append((w.path, w.report_id or 0))
         else:
             summary.refused.append((w.path, w.message or ""))
             summary.bugs += w.outcome == BUG
@@ -539,9 +609,14 @@ def findings_by_severity(db: Database, report_ids: list[int]) -> dict[str, int]:
 
 
 def describe_outcome(w: Written) -> str:
-    return {ADDED: "新增", VERSION: "新版本", DUPLICATE: "已存在", REFUSED: "无法读取", BUG: "内部错误"}[
-        w.outcome
-    ]
+    return {
+        ADDED: "新增",
+        VERSION: "新版本",
+        DUPLICATE: "已存在",
+        COPY: "同一报告的另一文件",
+        REFUSED: "无法读取",
+        BUG: "内部错误",
+    }[w.outcome]
 
 
 __all__ = ["IngestSummary", "Parsed", "Writer", "collect", "ingest", "parse_file", "prepare", "to_text"]
