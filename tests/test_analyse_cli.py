@@ -6,8 +6,6 @@ import csv
 import io
 import json
 import re
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import gongkai.store
 from gongkai.analyse.frame import select
 from gongkai.analyse.sample import synthetic_records
 from gongkai.cli import analyse as cli
@@ -37,7 +34,9 @@ class Calls:
     def __init__(self) -> None:
         self.seen: list[dict[str, Any]] = []
 
-    def __call__(self, db: str | None, **filters: Any) -> list[ReportRecord]:
+    def __call__(
+        self, db: str | None, *, cells: bool = False, findings: bool = False, **filters: Any
+    ) -> list[ReportRecord]:
         self.seen.append({"db": db, **filters})
         return select(RECORDS, **filters)
 
@@ -156,41 +155,42 @@ def test_without_a_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert not (tmp_path / "gongkai.db").exists()  # reading never creates an empty database
 
 
-def test_without_the_store_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "gongkai.store.query", None)  # import fails
+def test_sqlite_url_to_a_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     result = invoke("stats", "--db", "sqlite:///x.sqlite")
-    assert result.exit_code == 2 and "gongkai.store" in result.clean_stderr
+    assert result.exit_code == 2 and "x.sqlite 不存在" in result.clean_stderr
+    assert not (tmp_path / "x.sqlite").exists()
 
 
-def test_load_records_calls_the_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real glue: open_db, then load_reports with the filters and current_only, then close."""
+def test_load_records_calls_the_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The real glue: the store's load_figures with the filters, current versions only."""
+    import gongkai.store.figures as figures
+
     log: list[Any] = []
 
-    class Handle:
-        def close(self) -> None:
-            log.append("closed")
-
-    def open_db(url: str) -> Handle:
-        log.append(("open", url))
-        return Handle()
-
-    def load_reports(db: Any, **kw: Any) -> list[ReportRecord]:
-        log.append(("load", kw))
+    def load_figures(db: Any, **kw: Any) -> list[ReportRecord]:
+        log.append((db, kw))
         return select(RECORDS, region=kw["region"], year=kw["year"], agency=kw["agency"])
 
-    query = types.ModuleType("gongkai.store.query")
-    query.load_reports = load_reports  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "gongkai.store.query", query)
-    monkeypatch.setattr(gongkai.store, "query", query, raising=False)
-    monkeypatch.setattr(gongkai.store, "open_db", open_db, raising=False)
-    result = invoke("stats", "--year", "2020", "--json", env={cli.DB_ENV: "sqlite:///corpus.db"})
+    monkeypatch.setattr(figures, "load_figures", load_figures)
+    db = tmp_path / "corpus.db"
+    db.write_bytes(b"")
+    result = invoke("stats", "--year", "2020", "--json", env={cli.DB_ENV: str(db)})
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["overall"]["reports"] == len(select(RECORDS, year=2020))
-    assert log == [
-        ("open", "sqlite:///corpus.db"),
-        ("load", {"region": None, "year": 2020, "agency": None, "current_only": True}),
-        "closed",
-    ]
+    want = {
+        "region": None,
+        "year": 2020,
+        "agency": None,
+        "current_only": True,
+        "cells": False,
+        "findings": False,
+    }
+    assert log == [(str(db), want)]
+    out = tmp_path / "x.xlsx"
+    result = invoke("export", "-o", str(out), env={cli.DB_ENV: str(db)})
+    assert result.exit_code == 0, result.output
+    assert log[-1][1]["cells"] and log[-1][1]["findings"]
 
 
 def test_unexpected_error_is_exit_3_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:

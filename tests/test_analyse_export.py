@@ -251,7 +251,7 @@ def test_exports_are_deterministic(
         export_records(records, a, fmt)  # type: ignore[arg-type]
         export_records(shuffled, b, fmt)  # type: ignore[arg-type]
         assert a.read_bytes() == b.read_bytes(), fmt
-    assert "2023-11-14T22:13:20+00:00" in (tmp_path / "a.json").read_text(encoding="utf-8")
+    assert "2023-11-15T06:13:20+08:00" in (tmp_path / "a.json").read_text(encoding="utf-8")
 
 
 def test_stdout_only_for_text_formats(records: list[ReportRecord]) -> None:
@@ -331,13 +331,11 @@ def test_xlsx_findings_and_notes(workbook: tuple[Frame, Any], records: list[Repo
     assert {findings.cell(r, 5).value for r in range(2, findings.max_row + 1)} <= {"错误", "警告", "提示"}
     notes = {row[0]: row[1] for row in wb["说明"].iter_rows(values_only=True) if row and row[0]}
     assert notes["筛选条件"] == "地区：江苏省"
-    assert notes["生成时间"]
+    assert notes["生成时间"].endswith("北京时间（UTC+8）")
     assert str(len(records)) == notes["报告数"]
     fields = list(wb["字段"].iter_rows(values_only=True))
-    assert fields[0][:4] == ("列", "列名", "字段", "中文名称")
-    assert ("requests.granted.natural_person", "依申请·（一）予以公开·自然人") in {
-        (f[2], f[3]) for f in fields
-    }
+    assert fields[0][:4] == ("列", "列名", "中文名称", "类型")  # zh: no 字段 (key) column
+    assert "依申请·（一）予以公开·自然人" in {f[2] for f in fields}
 
 
 def test_xlsx_long_and_key_headers(records: list[ReportRecord], tmp_path: Path) -> None:

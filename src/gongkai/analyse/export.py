@@ -20,19 +20,21 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Literal
 
 from gongkai import __version__
 from gongkai.analyse.frame import (
+    KIND_NAMES_ZH,
     LONG_FROZEN_COLUMNS,
     WIDE_FROZEN_COLUMNS,
     ColumnSpec,
     Frame,
     Headers,
     Shape,
+    address_header,
     all_findings,
     frame,
     sorted_records,
@@ -63,12 +65,33 @@ STATUS_NAMES = {"read": "读出", "inferred": "推断", "ambiguous": "存疑", "
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
+TIME_ZONE = "Asia/Shanghai"
+TIME_ZONE_NAME = "北京时间（UTC+8）"
+
+
+def local_zone() -> tzinfo:
+    """China Standard Time: ``Asia/Shanghai``, or a fixed UTC+8 where no time-zone data exists
+    (China has kept UTC+8 without daylight saving since 1991)."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(TIME_ZONE)
+    except Exception:  # no tz database on this machine
+        return timezone(timedelta(hours=8), "CST")
+
+
 def generation_time() -> datetime:
-    """Now, or ``SOURCE_DATE_EPOCH`` when set (reproducible files)."""
+    """Now, or ``SOURCE_DATE_EPOCH`` when set (reproducible files), in China Standard Time
+    whatever the machine's own zone."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now().astimezone().replace(microsecond=0)
+        return datetime.fromtimestamp(int(epoch), UTC).astimezone(local_zone())
+    return datetime.now(UTC).astimezone(local_zone()).replace(microsecond=0)
+
+
+def time_text(when: datetime) -> str:
+    """``2026-12-07 10:30:00 北京时间（UTC+8）``."""
+    return f"{when.astimezone(local_zone()):%Y-%m-%d %H:%M:%S} {TIME_ZONE_NAME}"
 
 
 def _filter_text(value: Any) -> str:
@@ -97,7 +120,8 @@ class ExportInfo:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "generated_at": self.generated_at.isoformat(),
+            "generated_at": self.generated_at.astimezone(local_zone()).isoformat(),
+            "time_zone": TIME_ZONE,
             "generator": self.generator,
             "filters": {k: self.filters.get(k) for k in ("region", "year", "agency")} | self.filters,
         }
@@ -150,20 +174,31 @@ def write_csv(fr: Frame, out: IO[str], headers: Headers = "key") -> None:
 # --- JSON ----------------------------------------------------------------------------------
 
 
-def finding_rows(records: Iterable[ReportRecord]) -> list[dict[str, Any]]:
-    """Every finding of the records, one dict each, in the records' order."""
+def rule_name(rule: str) -> str:
+    """A rule's Chinese title (``docs/rules.md``), or the id when the registry lacks it."""
+    from gongkai.check.rules import RULES
+
+    found = RULES.get(rule)
+    return found.title_zh if found is not None else rule
+
+
+def finding_rows(records: Iterable[Any], headers: Headers = "key") -> list[dict[str, Any]]:
+    """Every finding of the records, one dict each, in the records' order. With
+    ``headers="zh"``: rule titles, Chinese severities and cell names instead of codes."""
     rows: list[dict[str, Any]] = []
+    zh = headers == "zh"
     for rec in sorted_records(records):
         for f in all_findings(rec):
+            severity = str(Severity(f.severity))
             rows.append(
                 {
                     "report_id": rec.report_id,
                     "agency": rec.agency,
                     "region": rec.region,
                     "year": rec.year,
-                    "rule": f.rule,
-                    "severity": str(Severity(f.severity)),
-                    "cells": list(f.cells),
+                    "rule": rule_name(f.rule) if zh else f.rule,
+                    "severity": SEVERITY_NAMES.get(severity, severity) if zh else severity,
+                    "cells": [address_header(a, rec.edition) for a in f.cells] if zh else list(f.cells),
                     "message": f.message,
                 }
             )
@@ -171,6 +206,8 @@ def finding_rows(records: Iterable[ReportRecord]) -> list[dict[str, Any]]:
 
 
 def _column_json(c: ColumnSpec, headers: Headers) -> dict[str, Any]:
+    if headers == "zh":
+        return {"name": c.zh, "label": c.zh, "kind": KIND_NAMES.get(c.kind, c.kind)}
     return {"name": c.header(headers), "key": c.key, "label": c.zh, "kind": c.kind}
 
 
@@ -197,7 +234,7 @@ def write_json(fr: Frame, out: IO[str], headers: Headers = "key", info: ExportIn
         obj = {n: json_value(v) for n, v in zip(names, row, strict=True)}
         out.write(("\n  " if i == 0 else ",\n  ") + dumps(obj, ensure_ascii=False))
     out.write('\n ],\n "findings": [')
-    for i, f in enumerate(finding_rows(fr.records)):
+    for i, f in enumerate(finding_rows(fr.records, headers)):
         out.write(("\n  " if i == 0 else ",\n  ") + dumps(f, ensure_ascii=False))
     out.write("\n ]\n}\n")
 
@@ -422,6 +459,14 @@ def write_xlsx(
     wb.save(str(path))
 
 
+_KIND_KEYS = {v: k for k, v in KIND_NAMES_ZH.items()}
+
+
+def _kind_key(kind: Any) -> Any:
+    """``计数`` → ``count`` (the long shape's kind column in a ``zh`` export)."""
+    return _KIND_KEYS.get(kind, kind)
+
+
 def _data_sheet(wb: Any, fr: Frame, headers: Headers, zh: bool) -> None:
     sheet = _Sheet(wb, "数据")
     names = fr.headers(headers)
@@ -459,8 +504,8 @@ def _data_sheet(wb: Any, fr: Frame, headers: Headers, zh: bool) -> None:
         edition_columns = own.get(fr.records[i].edition, frozenset()) if fr.shape == "wide" else frozenset()
         out: list[Any] = []
         for j, v in enumerate(values):
-            if j == value_col and kind_col is not None and values[kind_col] in by_kind:
-                cell = by_kind[values[kind_col]][j in marked]
+            if j == value_col and kind_col is not None and _kind_key(values[kind_col]) in by_kind:
+                cell = by_kind[_kind_key(values[kind_col])][j in marked]
             elif j in marked:
                 cell = corrected[j]
             elif v is None and j in edition_columns:
@@ -495,9 +540,11 @@ def _findings_sheet(wb: Any, fr: Frame, zh: bool) -> None:
     kinds = [k for _, _, k in FINDING_COLUMNS]
     rows: list[list[Any]] = []
     severities: list[str] = []
-    for f in finding_rows(fr.records):
-        severities.append(f["severity"])
-        f = f | {"cells": "、".join(f["cells"]), "severity": SEVERITY_NAMES.get(f["severity"], f["severity"])}
+    raw = finding_rows(fr.records)
+    shown = finding_rows(fr.records, "zh") if zh else raw
+    for f, k in zip(shown, raw, strict=True):
+        severities.append(k["severity"])
+        f = f | {"cells": "、".join(f["cells"]), "severity": SEVERITY_NAMES.get(k["severity"], k["severity"])}
         rows.append([f[key] for key, _, _ in FINDING_COLUMNS])
     sheet.setup(names, kinds, rows, frozen_columns=4, wrap=HEADER_WRAP["zh"], fixed_widths={6: 48.0, 7: 80.0})
     sheet.header(names)
@@ -516,7 +563,12 @@ def _fields_sheet(wb: Any, fr: Frame, headers: Headers) -> None:
     from openpyxl.utils import get_column_letter
 
     sheet = _Sheet(wb, "字段")
-    names = ["列", "列名", "字段", "中文名称", "类型", "适用版本"]
+    zh = headers == "zh"  # no English code in the file: the 字段 (key) column is left out
+    names = (
+        ["列", "列名", "中文名称", "类型", "适用版本"]
+        if zh
+        else ["列", "列名", "字段", "中文名称", "类型", "适用版本"]
+    )
     rows = []
     for i, c in enumerate(fr.columns, start=1):
         if c.address:
@@ -524,9 +576,8 @@ def _fields_sheet(wb: Any, fr: Frame, headers: Headers) -> None:
             applies = "、".join(f"{k} 版" for k in eds)
         else:
             applies = "全部"
-        rows.append(
-            [get_column_letter(i), c.header(headers), c.key, c.zh, KIND_NAMES.get(c.kind, c.kind), applies]
-        )
+        row = [get_column_letter(i), c.header(headers), c.key, c.zh, KIND_NAMES.get(c.kind, c.kind), applies]
+        rows.append([v for j, v in enumerate(row) if not (zh and j == 2)])
     kinds = ["str"] * len(names)
     sheet.setup(names, kinds, rows, frozen_columns=2, wrap=HEADER_WRAP["zh"])
     sheet.header(names)
@@ -543,7 +594,7 @@ def _notes_sheet(wb: Any, fr: Frame, headers: Headers, info: ExportInfo) -> None
     ws.column_dimensions["B"].width = 100
     findings = finding_rows(fr.records)
     lines: list[tuple[str, str]] = [
-        ("生成时间", info.generated_at.isoformat(sep=" ")),
+        ("生成时间", time_text(info.generated_at)),
         ("生成工具", info.generator),
         ("筛选条件", info.filters_text()),
         ("报告数", str(len({r.report_id for r in fr.records}))),
@@ -599,7 +650,7 @@ def export_records(
     stdout: Callable[[], IO[str]] | None = None,
 ) -> Frame:
     """Build the frame and write it; ``out`` ``-`` writes CSV or JSON to standard output."""
-    fr = frame(records, shape)
+    fr = frame(records, shape, headers)
     info = info or ExportInfo()
     if str(out) == STDOUT:
         if fmt not in ("csv", "json"):

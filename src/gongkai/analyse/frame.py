@@ -19,7 +19,9 @@ from typing import Any, Literal
 
 from gongkai.analyse.rows import sort_key
 from gongkai.model.keys import EDITIONS, Edition, edition
-from gongkai.model.report import Finding, Severity
+from gongkai.model.report import Severity
+from gongkai.store.figures import FigureRow
+from gongkai.store.figures import addresses as edition_addresses
 from gongkai.store.records import ReportRecord
 
 Shape = Literal["wide", "long"]
@@ -141,18 +143,24 @@ def union_addresses(edition_keys: Iterable[str]) -> tuple[str, ...]:
 # --- records -------------------------------------------------------------------------------
 
 
-def sorted_records(records: Iterable[ReportRecord]) -> list[ReportRecord]:
+def sorted_records(records: Iterable[Any]) -> list[Any]:
     return sorted(records, key=sort_key)
 
 
-def all_findings(rec: ReportRecord) -> list[Finding]:
-    """The record's findings, then the report's own ones it does not already hold."""
+def all_findings(rec: ReportRecord | FigureRow) -> list[Any]:
+    """The record's findings, then the report's own ones it does not already hold.
+
+    For a :class:`FigureRow`: the stored findings it was loaded with."""
+    if isinstance(rec, FigureRow):
+        return list(rec.findings)
     seen = {(f.rule, tuple(f.cells), f.message) for f in rec.findings}
     extra = [f for f in rec.report.findings if (f.rule, tuple(f.cells), f.message) not in seen]
     return [*rec.findings, *extra]
 
 
-def severity_count(rec: ReportRecord, severity: Severity) -> int:
+def severity_count(rec: ReportRecord | FigureRow, severity: Severity) -> int:
+    if isinstance(rec, FigureRow):
+        return {Severity.ERROR: rec.errors, Severity.WARNING: rec.warnings}.get(severity, 0)
     return sum(1 for f in all_findings(rec) if Severity(f.severity) == severity)
 
 
@@ -228,16 +236,54 @@ PATH_SEPARATOR = "/"
 CORRECTED_SEPARATOR = ";"
 
 
-def _editions(records: Sequence[ReportRecord]) -> tuple[str, ...]:
+KIND_NAMES_ZH = {"count": "计数", "signed": "增减数", "amount": "金额"}
+STATUS_NAMES_ZH = {"read": "读出", "inferred": "推断", "ambiguous": "存疑", "missing": "缺失"}
+BOOL_ZH = {True: "是", False: "否"}
+CORRECTED_SEPARATOR_ZH = "；"
+
+AnyRecord = ReportRecord | FigureRow
+
+
+def _editions(records: Sequence[AnyRecord]) -> tuple[str, ...]:
     present = {rec.edition for rec in records}
     return tuple(k for k in EDITIONS if k in present)
 
 
-def wide_frame(records: Iterable[ReportRecord], editions: Sequence[str] | None = None) -> Frame:
+def record_cells(rec: AnyRecord) -> tuple[tuple[str, ...], list[Any], list[str]]:
+    """A record's cells in its edition's address order: addresses, values (``None`` when not
+    known), statuses."""
+    if isinstance(rec, FigureRow):
+        return edition_addresses(rec.edition), rec.values(), rec.statuses()
+    ads = edition_addresses(rec.edition)
+    values: list[Any] = []
+    statuses: list[str] = []
+    tables = rec.report.tables
+    for a in ads:
+        t, r, c = a.split(".")
+        cell = tables.get(t, {}).get(r, {}).get(c)
+        values.append(cell.value if cell is not None and cell.known else None)
+        statuses.append(str(cell.status) if cell is not None else "missing")
+    return ads, values, statuses
+
+
+def corrected_text(corrected: Iterable[str], headers: Headers, edition_key: str) -> str | None:
+    """The corrected addresses for the ``corrected_cells`` column: keys, or Chinese names."""
+    items = sorted(corrected)
+    if not items:
+        return None
+    if headers == "zh":
+        return CORRECTED_SEPARATOR_ZH.join(address_header(a, edition_key) for a in items)
+    return CORRECTED_SEPARATOR.join(items)
+
+
+def wide_frame(
+    records: Iterable[AnyRecord], editions: Sequence[str] | None = None, headers: Headers = "key"
+) -> Frame:
     """One row per report: meta columns, then one column per cell address.
 
     The cell columns are the union of ``editions`` (default: the editions of the records; 2021
-    when there are none).
+    when there are none). With ``headers="zh"`` the text in cells is Chinese too (the
+    corrected cells by their names).
     """
     recs = sorted_records(records)
     eds = tuple(editions) if editions else _editions(recs)
@@ -246,14 +292,16 @@ def wide_frame(records: Iterable[ReportRecord], editions: Sequence[str] | None =
     columns = [*WIDE_META, *cells]
     first = len(WIDE_META)
     index = {a: first + i for i, a in enumerate(addresses)}
+    positions: dict[str, tuple[int | None, ...]] = {}  # edition → union column → own position
     rows: list[tuple[Any, ...]] = []
     highlight: list[tuple[int, ...]] = []
     for rec in recs:
-        values: dict[str, Any] = {}
-        for t, table in rec.report.tables.items():
-            for r, cols in table.items():
-                for c, cell in cols.items():
-                    values[f"{t}.{r}.{c}"] = cell.value if cell.known else None
+        own, values, _ = record_cells(rec)
+        pos = positions.get(rec.edition)
+        if pos is None:
+            at = {a: i for i, a in enumerate(own)}
+            pos = positions[rec.edition] = tuple(at.get(a) for a in addresses)
+        corrected = rec.corrected
         meta = (
             rec.report_id,
             rec.agency,
@@ -264,47 +312,65 @@ def wide_frame(records: Iterable[ReportRecord], editions: Sequence[str] | None =
             rec.version,
             severity_count(rec, Severity.ERROR),
             severity_count(rec, Severity.WARNING),
-            CORRECTED_SEPARATOR.join(sorted(rec.corrected)) or None,
+            corrected_text(corrected, headers, rec.edition),
         )
-        rows.append((*meta, *(values.get(a) for a in addresses)))
-        highlight.append(tuple(sorted(index[a] for a in rec.corrected if a in index)))
+        rows.append((*meta, *(None if i is None else values[i] for i in pos)))
+        highlight.append(tuple(sorted(index[a] for a in corrected if a in index)))
     return Frame("wide", columns, rows, recs, highlight, eds)
 
 
-def long_frame(records: Iterable[ReportRecord]) -> Frame:
-    """One row per cell of each report's own edition, unknown cells included (value ``None``)."""
+LONG_COLUMNS_ZH: tuple[ColumnSpec, ...] = tuple(
+    ColumnSpec(c.key, c.zh, "str" if c.key == "corrected" else c.kind)
+    for c in LONG_COLUMNS
+    if c.key != "address"  # an English code: the 单元格名称 column names the cell
+)
+
+
+def _row_name(ed: Edition, table_key: str, row_key: str) -> str:
+    """The row's label with its group, without the table: ``（三）不予公开·1.属于国家秘密``."""
+    return _row_label(ed, table_key, row_key).split(SEPARATOR, 1)[1]
+
+
+def long_frame(records: Iterable[AnyRecord], headers: Headers = "key") -> Frame:
+    """One row per cell of each report's own edition, unknown cells included (value ``None``).
+
+    With ``headers="zh"`` the table, row, column, kind, status and corrected columns hold
+    Chinese text and the address column is left out: no English code in the file."""
     recs = sorted_records(records)
+    zh = headers == "zh"
+    columns = LONG_COLUMNS_ZH if zh else LONG_COLUMNS
     rows: list[tuple[Any, ...]] = []
     highlight: list[tuple[int, ...]] = []
-    value_col = next(i for i, c in enumerate(LONG_COLUMNS) if c.key == "value")
+    value_col = next(i for i, c in enumerate(columns) if c.key == "value")
     for rec in recs:
         ed = edition(rec.edition)
-        for address in ed.addresses:
+        own, values, statuses = record_cells(rec)
+        corrected_set = rec.corrected
+        for address, value, status in zip(own, values, statuses, strict=True):
             t, r, c = address.split(".")
-            cell = rec.report.tables.get(t, {}).get(r, {}).get(c)
-            known = cell is not None and cell.known
-            corrected = address in rec.corrected
-            rows.append(
-                (
-                    rec.report_id,
-                    rec.agency,
-                    rec.region,
-                    rec.year,
-                    rec.edition,
-                    t,
-                    r,
-                    c,
-                    address,
-                    address_header(address, rec.edition),
-                    ed.column(address).kind,
-                    cell.value if known and cell is not None else None,
-                    str(cell.status) if cell is not None else "missing",
-                    corrected,
+            corrected = address in corrected_set
+            kind = ed.column(address).kind
+            label = address_header(address, rec.edition)
+            head = (rec.report_id, rec.agency, rec.region, rec.year, rec.edition)
+            if zh:
+                rows.append(
+                    (
+                        *head,
+                        TABLE_NAMES.get(t, t),
+                        _row_name(ed, t, r),
+                        ed.column(address).label,
+                        label,
+                        KIND_NAMES_ZH.get(kind, kind),
+                        value,
+                        STATUS_NAMES_ZH.get(status, status),
+                        BOOL_ZH[corrected],
+                    )
                 )
-            )
+            else:
+                rows.append((*head, t, r, c, address, label, kind, value, status, corrected))
             highlight.append((value_col,) if corrected else ())
-    return Frame("long", list(LONG_COLUMNS), rows, recs, highlight, _editions(recs))
+    return Frame("long", list(columns), rows, recs, highlight, _editions(recs))
 
 
-def frame(records: Iterable[ReportRecord], shape: Shape = "wide") -> Frame:
-    return wide_frame(records) if shape == "wide" else long_frame(records)
+def frame(records: Iterable[AnyRecord], shape: Shape = "wide", headers: Headers = "key") -> Frame:
+    return wide_frame(records, headers=headers) if shape == "wide" else long_frame(records, headers)

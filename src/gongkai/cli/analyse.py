@@ -1,7 +1,8 @@
 """``gongkai export``, ``gongkai stats`` and ``gongkai chart``: the stored corpus, out.
 
-``register(app)`` adds the three commands to a typer app. They load reports from the database
-with :func:`load_records` (the store's ``load_reports``) and hand them to the pure functions of
+``register(app)`` adds the three commands (and ``gongkai figures rebuild``) to a typer app.
+They read the figures stored for analysis with :func:`load_records` (the store's
+``load_figures``: no report is rebuilt) and hand them to the pure functions of
 :mod:`gongkai.analyse`; this module only wires options, output streams and exit codes.
 """
 
@@ -19,12 +20,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from gongkai.cli.options import HelpOption
+from gongkai.cli.options import HelpOption, new_app
 from gongkai.cli.run import BUG_HINT, EXIT_BUG, EXIT_INPUT, debug_from_env
 from gongkai.errors import GongkaiError, InputError
 
 if TYPE_CHECKING:  # the store imports SQLAlchemy: not needed for --help
-    from gongkai.store.records import ReportRecord
+    from gongkai.store.figures import FigureRow
 
 DB_ENV = "GONGKAI_DB"
 DEFAULT_DB = "gongkai.db"  # as gongkai.store.DEFAULT_DB and the store commands
@@ -142,33 +143,33 @@ def parse_years(text: str | None) -> int | list[int] | None:
         raise InputError(f"年度「{text}」无法识别；请写 2023、2021-2023 或 2021,2023。") from None
 
 
+def _existing_db(db: str | None) -> str:
+    """Unlike the store commands, these only read: a SQLite file that does not exist is an
+    error, not a new empty database."""
+    spec = db or DEFAULT_DB
+    path = spec.removeprefix("sqlite:///")
+    if "://" not in path and not Path(path).expanduser().is_file():
+        raise InputError(f"报告库 {spec} 不存在；请先用 gongkai ingest 导入报告，或用 --db 指定报告库。")
+    return spec
+
+
 def load_records(
     db: str | None,
     *,
     region: str | None = None,
     year: int | list[int] | None = None,
     agency: str | None = None,
-) -> list[ReportRecord]:
-    """The current version of every stored report that matches the filters.
+    cells: bool = False,
+    findings: bool = False,
+) -> list[FigureRow]:
+    """The current version of every stored report that matches the filters, as the figures
+    stored for analysis (``cells``: with every cell; ``findings``: with the findings)."""
+    spec = _existing_db(db)
+    from gongkai.store.figures import load_figures  # reads with the database's driver: no ORM
 
-    Unlike the store commands, these only read: a SQLite file that does not exist is an error,
-    not a new empty database.
-    """
-    spec = db or DEFAULT_DB
-    if "://" not in spec and not Path(spec).expanduser().is_file():
-        raise InputError(f"报告库 {spec} 不存在；请先用 gongkai ingest 导入报告，或用 --db 指定报告库。")
-    try:
-        from gongkai.store import open_db
-        from gongkai.store.query import load_reports
-    except ImportError as e:
-        raise InputError(f"这个版本的 gongkai 没有可用的报告库模块（gongkai.store：{e}）。") from e
-    handle = open_db(spec)
-    try:
-        return list(load_reports(handle, region=region, year=year, agency=agency, current_only=True))
-    finally:
-        close = getattr(handle, "close", None)
-        if callable(close):
-            close()
+    return load_figures(
+        spec, region=region, year=year, agency=agency, current_only=True, cells=cells, findings=findings
+    )
 
 
 def _filters(region: str | None, year: str | None, agency: str | None) -> dict[str, Any]:
@@ -216,7 +217,7 @@ def _show_warnings(err: Console, caught: list[warnings.WarningMessage]) -> None:
             err.print(f"[yellow]警告[/]  {escape(str(w.message))}", soft_wrap=True)
 
 
-def _note_empty(err: Console, records: list[ReportRecord]) -> None:
+def _note_empty(err: Console, records: list[Any]) -> None:
     if not records:
         err.print("[yellow]提示[/]  没有符合条件的报告。", soft_wrap=True)
 
@@ -268,7 +269,14 @@ def export_cmd(
         fmt = to.value if to else infer_format(output)
         if fmt is None:
             raise InputError("无法从文件名判断格式；请用 --to 指定 xlsx、csv、parquet 或 json。")
-        records = load_records(db, region=region, year=parse_years(year), agency=agency)
+        records = load_records(
+            db,
+            region=region,
+            year=parse_years(year),
+            agency=agency,
+            cells=True,
+            findings=fmt in ("xlsx", "json"),
+        )
         _note_empty(err, records)
         info = ExportInfo(filters=_filters(region, year, agency))
         fr = export_records(records, output, fmt, shape=shape.value, headers=headers.value, info=info)  # type: ignore[arg-type]
@@ -387,11 +395,41 @@ def chart_cmd(
         )
 
 
+FIGURES_HELP = "供统计、作图和导出使用的数字：导入和更正时自动更新，也可从报告重新计算。"
+figures_app = new_app("figures", FIGURES_HELP)
+
+
+@figures_app.callback()
+def _figures_root(_help_: HelpOption = False) -> None:
+    """供统计、作图和导出使用的数字：导入和更正时自动更新，也可从报告重新计算。"""
+
+
+@figures_app.command("rebuild")
+def figures_rebuild_cmd(ctx: typer.Context, db: DbOption = DEFAULT_DB, _help_: HelpOption = False) -> None:
+    """从库中每份报告的单元格和更正重新计算统计用的数字（report_figures 表），并重建 SQL 视图 v_reports、v_cells。
+
+    导入和更正时这些数字会自动更新，一般不必运行；重新计算的结果与逐份报告计算的完全相同。
+    """
+    from time import perf_counter
+
+    with _guard(ctx) as err:
+        spec = _existing_db(db)
+        from gongkai.store.figures import rebuild
+
+        start = perf_counter()
+        n = rebuild(spec)
+        err.print(
+            f"已重新计算 {n} 份报告的统计数字（{perf_counter() - start:.1f} 秒），并重建视图 v_reports、v_cells。",
+            soft_wrap=True,
+        )
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``export``, ``stats`` and ``chart`` to ``app``."""
+    """Add ``export``, ``stats``, ``chart`` and ``figures`` to ``app``."""
     app.command("export")(export_cmd)
     app.command("stats")(stats_cmd)
     app.command("chart")(chart_cmd)
+    app.add_typer(figures_app, name="figures")
 
 
 __all__ = ["load_records", "register"]

@@ -24,16 +24,16 @@ docs/analyse.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from gongkai.model.keys import EDITIONS, edition
-from gongkai.store import schema as s
 
 FIGURES: tuple[str, ...] = (
     "received",
@@ -182,39 +182,35 @@ def compute_figures(edition_key: str, values: Sequence[str]) -> Figures:
     return tuple(out)
 
 
-_FIX_COLUMNS = (
-    s.corrections.c.id,
-    s.corrections.c.report_id,
-    s.corrections.c.address,
-    s.corrections.c.new_value,
-)
+def _ids(ids: Iterable[int]) -> str:
+    """A SQL list of integers (only integers are ever put into SQL text here)."""
+    return ", ".join(str(int(i)) for i in ids) or "NULL"
 
 
-def _fixes(
-    conn: sa.Connection, report_ids: Sequence[int]
-) -> dict[int, tuple[dict[str, str | None], int, int]]:
+def _fixes(cur: Any, report_ids: Sequence[int]) -> dict[int, tuple[dict[str, str | None], int, int]]:
     """report id → (address → value in force, number of corrections, last correction id)."""
     out: dict[int, tuple[dict[str, str | None], int, int]] = {}
-    c = s.corrections.c
     for chunk in _chunks(list(report_ids)):
-        q = sa.select(*_FIX_COLUMNS).where(c.report_id.in_(chunk)).order_by(c.id)
-        for cid, rid, address, new in conn.execute(q):
+        cur.execute(
+            f"SELECT id, report_id, address, new_value FROM corrections WHERE report_id IN ({_ids(chunk)}) ORDER BY id"
+        )
+        for cid, rid, address, new in cur.fetchall():
             fixes, n, _ = out.get(rid, ({}, 0, 0))
             fixes[address] = new
             out[rid] = (fixes, n + 1, cid)
     return out
 
 
-def _compute(conn: sa.Connection, heads: Sequence[tuple[int, int, str]]) -> list[dict[str, Any]]:
-    """Rows for reports given as (id, year, edition), from their cells and corrections."""
+def compute_rows(cur: Any, heads: Sequence[tuple[int, int, str]]) -> list[dict[str, Any]]:
+    """Rows for reports given as (id, year, edition), from their cells and corrections, read
+    with a DB-API cursor (sqlite3 or psycopg)."""
     ids = [h[0] for h in heads]
     cells: dict[int, dict[str, tuple[str | None, str]]] = {i: {} for i in ids}
-    c = s.cells.c
     for chunk in _chunks(ids):
-        q = sa.select(c.report_id, c.address, c.value, c.status).where(c.report_id.in_(chunk))
-        for rid, address, value, status in conn.execute(q):
+        cur.execute(f"SELECT report_id, address, value, status FROM cells WHERE report_id IN ({_ids(chunk)})")
+        for rid, address, value, status in cur.fetchall():
             cells[rid][address] = (value, status)
-    fixes = _fixes(conn, ids)
+    fixes = _fixes(cur, ids)
     rows = []
     for rid, year, ed in heads:
         fx, n, last = fixes.get(rid, ({}, 0, None))
@@ -222,34 +218,46 @@ def _compute(conn: sa.Connection, heads: Sequence[tuple[int, int, str]]) -> list
     return rows
 
 
-def refresh_figures(conn: sa.Connection, report_id: int) -> None:
-    """Recompute one report's figures from its cells and the corrections in force (inside the
-    caller's transaction): call it after recording a correction."""
-    r = s.reports.c
-    head = conn.execute(sa.select(r.id, r.year, r.edition).where(r.id == report_id)).first()
-    conn.execute(sa.delete(s.report_figures).where(s.report_figures.c.report_id == report_id))
-    if head is None:
-        return
-    conn.execute(sa.insert(s.report_figures), _compute(conn, [(head[0], head[1], head[2])]))
+def _cursor(conn: Any) -> Any:
+    """A DB-API cursor inside a SQLAlchemy connection's transaction."""
+    return conn.connection.cursor()
 
 
-def insert_figures(conn: sa.Connection, row: dict[str, Any]) -> None:
+def refresh_figures(conn: Any, report_id: int) -> None:
+    """Recompute one report's figures from its cells and the corrections in force, inside the
+    caller's transaction (a SQLAlchemy connection): call it after recording a correction."""
+    from gongkai.store import schema as s
+
+    rid = int(report_id)
+    cur = _cursor(conn)
+    cur.execute(f"SELECT id, year, edition FROM reports WHERE id = {rid}")
+    head = cur.fetchone()
+    cur.execute(f"DELETE FROM report_figures WHERE report_id = {rid}")
+    if head is not None:
+        conn.execute(s.report_figures.insert(), compute_rows(cur, [(head[0], head[1], head[2])]))
+
+
+def insert_figures(conn: Any, row: dict[str, Any]) -> None:
     """Write the row of a report being ingested (see :func:`figures_row`)."""
-    conn.execute(_INSERT, row)
+    from gongkai.store import schema as s
+
+    conn.execute(s.report_figures.insert(), row)
 
 
-_INSERT = sa.insert(s.report_figures)
+def rebuild_figures(conn: Any, batch: int = 500) -> int:
+    """Recompute every report's row inside the caller's transaction (a SQLAlchemy connection);
+    returns their number."""
+    from gongkai.store import schema as s
 
-
-def rebuild_figures(conn: sa.Connection, batch: int = 500) -> int:
-    """Recompute every report's row (inside the caller's transaction); returns their number."""
-    r = s.reports.c
-    conn.execute(sa.delete(s.report_figures))
-    heads = [tuple(h) for h in conn.execute(sa.select(r.id, r.year, r.edition).order_by(r.id))]
+    cur = _cursor(conn)
+    cur.execute("DELETE FROM report_figures")
+    cur.execute("SELECT id, year, edition FROM reports ORDER BY id")
+    heads = [tuple(h) for h in cur.fetchall()]
+    insert = s.report_figures.insert()
     for i in range(0, len(heads), batch):
-        rows = _compute(conn, heads[i : i + batch])  # type: ignore[arg-type]
+        rows = compute_rows(cur, heads[i : i + batch])  # type: ignore[arg-type]
         if rows:
-            conn.execute(_INSERT, rows)
+            conn.execute(insert, rows)
     return len(heads)
 
 
@@ -324,9 +332,6 @@ class FigureRow:
         return self.errors > 0
 
 
-_FIGURE_COLUMNS = tuple(getattr(s.report_figures.c, f) for f in FIGURES)
-
-
 def load_figures(
     db: Any,
     *,
@@ -339,74 +344,181 @@ def load_figures(
 ) -> list[FigureRow]:
     """Stored reports as :class:`FigureRow`, by agency name then year then version.
 
-    The filters are those of :func:`gongkai.store.query.load_reports`. ``cells``: also every
-    cell's value and status (exports); ``findings``: also the stored findings (the XLSX 问题
-    sheet, JSON). A row that is missing or reflects other corrections than those recorded is
-    recomputed from the cells (never a stale number).
+    ``db``: a path or URL (read with the database's own driver, without SQLAlchemy, when the
+    schema is current) or an open :class:`~gongkai.store.db.Database`. The filters are those
+    of :func:`gongkai.store.query.load_reports` (``region`` and ``agency`` are resolved by the
+    store's directory of agencies). ``cells``: also every cell's value and status (exports);
+    ``findings``: also the stored findings (XLSX 问题 sheet, JSON). A row that is missing or
+    reflects other corrections than those recorded is recomputed from the cells: never a
+    stale number.
     """
+    agency_ids, region_ids = _resolve_filters(db, region, agency)
+    if agency_ids == [] or region_ids == []:
+        return []
+    with _reader(db) as (cur, _dialect):
+        return _load(cur, year, agency_ids, region_ids, current_only, cells, findings)
+
+
+def _resolve_filters(
+    db: Any, region: str | None, agency: str | int | None
+) -> tuple[list[int] | None, list[int] | None]:
+    """The agency ids and region ids the filters name (None: no such filter; []: none match)."""
+    if region is None and agency is None:
+        return None, None
     from gongkai.store.agencies import Directory
     from gongkai.store.db import using
     from gongkai.store.query import _region_ids
 
-    r, a, f = s.reports.c, s.agencies.c, s.report_figures.c
     with using(db) as store, store.engine.connect() as conn:
         d = Directory.load(conn)
-        cols = [r.id, r.agency_id, r.year, r.edition, r.version, a.name, a.region_id, *_FIGURE_COLUMNS]
-        cols += [f.correction_count, f.last_correction_id, f.report_id.label("has_row")]
-        if cells:
-            cols += [f.cell_values, f.cell_status]
-        q = (
-            sa.select(*cols)
-            .select_from(s.reports)
-            .join(s.agencies, a.id == r.agency_id)
-            .outerjoin(s.report_figures, f.report_id == r.id)
-        )
-        where = []
-        if current_only:
-            where.append(r.is_current)
-        if year is not None:
-            years = [year] if isinstance(year, int) else list(year)
-            where.append(r.year.in_(years))
-        if agency is not None:
-            aid = d.agency_id_of(str(agency))
-            if aid is None:
-                return []
-            where.append(r.agency_id == aid)
-        if region is not None:
-            ids = _region_ids(d, region)
-            if not ids:
-                return []
-            where.append(a.region_id.in_(sorted(ids)))
-        if where:
-            q = q.where(*where)
-        rows = conn.execute(q.order_by(a.name, r.year, r.version)).all()
-        report_ids = [row[0] for row in rows]
-        counts = _severity_counts(conn, where)
-        seen = _correction_state(conn, where)
-        stale = [
-            (row[0], row[2], row[3])
-            for row in rows
-            if row.has_row is None
-            or seen.get(row[0], (0, None)) != (row.correction_count, row.last_correction_id)
-        ]
-        fresh = {x["report_id"]: x for x in _compute(conn, stale)} if stale else {}
-        found = _findings(conn, report_ids) if findings else {}
+    agency_ids = region_ids = None
+    if agency is not None:
+        aid = d.agency_id_of(str(agency))
+        agency_ids = [] if aid is None else [aid]
+    if region is not None:
+        region_ids = sorted(_region_ids(d, region))
+    return agency_ids, region_ids
+
+
+_POSTGRES_PREFIXES = ("postgresql+psycopg://", "postgresql://", "postgres://")
+
+
+def _target(db: Any) -> tuple[str, str] | None:
+    """(dialect, path or libpq URL) for a path or URL this module reads directly; else None."""
+    if db is not None and not isinstance(db, str | Path):
+        return None
+    spec = str(db) if db is not None else "gongkai.db"
+    for prefix in _POSTGRES_PREFIXES:
+        if spec.startswith(prefix):
+            return "postgresql", "postgresql://" + spec[len(prefix) :]
+    if spec.startswith("sqlite:///"):
+        spec = spec[len("sqlite:///") :]
+    elif "://" in spec:
+        return None
+    path = Path(spec).expanduser()
+    return ("sqlite", str(path.resolve())) if path.is_file() else None
+
+
+@contextmanager
+def _reader(db: Any) -> Iterator[tuple[Any, str]]:
+    """A DB-API cursor on a store whose schema is current: the driver itself for a path or URL
+    (migrating first through :func:`~gongkai.store.db.open_db` when one is due), else the
+    open Database's own connection."""
+    from gongkai.store.revisions import script_head, stored_revision
+
+    target = _target(db)
+    if target is not None:
+        dialect, where = target
+        conn = _connect(dialect, where)
+        if conn is not None:
+            try:
+                cur = conn.cursor()
+                if stored_revision(cur, dialect) == script_head() is not None:
+                    yield cur, dialect
+                    return
+            finally:
+                conn.close()
+    from gongkai.store.db import using  # SQLAlchemy: migrations, other databases, messages
+
+    with using(db) as store:
+        raw = store.engine.raw_connection()
+        try:
+            yield raw.cursor(), store.dialect
+        finally:
+            raw.close()
+
+
+def _connect(dialect: str, where: str) -> Any:
+    try:
+        if dialect == "sqlite":
+            import sqlite3
+
+            conn = sqlite3.connect(where, timeout=30)
+            conn.execute("PRAGMA query_only = ON")
+            return conn
+        import psycopg
+
+        return psycopg.connect(where)
+    except Exception:  # let the SQLAlchemy path say what is wrong, in Chinese
+        return None
+
+
+def _where(
+    year: int | Iterable[int] | None,
+    agency_ids: list[int] | None,
+    region_ids: list[int] | None,
+    current_only: bool,
+) -> str:
+    conds = []
+    if current_only:
+        conds.append("r.is_current")
+    if year is not None:
+        conds.append(f"r.year IN ({_ids([year] if isinstance(year, int) else year)})")
+    if agency_ids is not None:
+        conds.append(f"r.agency_id IN ({_ids(agency_ids)})")
+    if region_ids is not None:
+        conds.append(f"a.region_id IN ({_ids(region_ids)})")
+    return " AND ".join(conds) or "1 = 1"
+
+
+_SELECT = (
+    "SELECT r.id, r.agency_id, r.year, r.edition, r.version, a.name, a.region_id, "
+    + ", ".join(f"f.{x}" for x in FIGURES)
+    + ", f.correction_count, f.last_correction_id, f.report_id"
+)
+_FROM = "FROM reports r JOIN agencies a ON a.id = r.agency_id"
+
+
+def _load(
+    cur: Any,
+    year: int | Iterable[int] | None,
+    agency_ids: list[int] | None,
+    region_ids: list[int] | None,
+    current_only: bool,
+    cells: bool,
+    findings: bool,
+) -> list[FigureRow]:
+    where = _where(year, agency_ids, region_ids, current_only)
+    extra = ", f.cell_values, f.cell_status" if cells else ""
+    cur.execute(
+        f"{_SELECT}{extra} {_FROM} LEFT JOIN report_figures f ON f.report_id = r.id "
+        f"WHERE {where} ORDER BY a.name, r.year, r.version"
+    )
+    rows = cur.fetchall()
+    counts: dict[int, list[int]] = {}
+    cur.execute(
+        f"SELECT fd.report_id, fd.severity, count(*) FROM findings fd JOIN reports r ON r.id = fd.report_id "
+        f"JOIN agencies a ON a.id = r.agency_id WHERE {where} AND fd.severity IN ('error', 'warning') "
+        "GROUP BY fd.report_id, fd.severity"
+    )
+    for rid, severity, n in cur.fetchall():
+        counts.setdefault(rid, [0, 0])[0 if severity == "error" else 1] = int(n)
+    cur.execute(
+        f"SELECT k.report_id, count(*), max(k.id) FROM corrections k JOIN reports r ON r.id = k.report_id "
+        f"JOIN agencies a ON a.id = r.agency_id WHERE {where} GROUP BY k.report_id"
+    )
+    seen = {rid: (int(n), last) for rid, n, last in cur.fetchall()}
     nf = len(FIGURES)
+    state = 7 + nf  # correction_count, last_correction_id, report_id of the figures row
+    stale = [
+        (row[0], row[2], row[3])
+        for row in rows
+        if row[state + 2] is None or seen.get(row[0], (0, None)) != (row[state], row[state + 1])
+    ]
+    fresh = {x["report_id"]: x for x in compute_rows(cur, stale)} if stale else {}
+    found = _findings(cur, [row[0] for row in rows]) if findings else {}
+    paths = _region_paths(cur)
     out: list[FigureRow] = []
-    paths: dict[int | None, tuple[str, ...]] = {}
     for row in rows:
         rid = row[0]
-        region_id = row[6]
-        if region_id not in paths:
-            paths[region_id] = d.region_path(region_id)
-        path = paths[region_id]
+        path = paths.get(row[6], ())
         if rid in fresh:
             x = fresh[rid]
             figs: Figures = tuple(x[k] for k in FIGURES)
             values, status = x["cell_values"], x["cell_status"]
         else:
-            figs = tuple(row[7 : 7 + nf])
-            values, status = (row.cell_values, row.cell_status) if cells else (None, None)
+            figs = tuple(None if v is None else int(v) for v in row[7 : 7 + nf])
+            values, status = (row[state + 3], row[state + 4]) if cells else (None, None)
         errors, warnings = counts.get(rid, (0, 0))
         out.append(
             FigureRow(
@@ -429,57 +541,36 @@ def load_figures(
     return out
 
 
-def _severity_counts(conn: sa.Connection, where: list[Any]) -> dict[int, tuple[int, int]]:
-    """report id → (errors, warnings) over the reports ``where`` selects."""
-    r, fd = s.reports.c, s.findings.c
-    q = (
-        sa.select(fd.report_id, fd.severity, sa.func.count())
-        .select_from(s.findings)
-        .join(s.reports, r.id == fd.report_id)
-        .where(fd.severity.in_(("error", "warning")))
-    )
-    if any(_uses_agencies(w) for w in where):
-        q = q.join(s.agencies, s.agencies.c.id == r.agency_id)
-    if where:
-        q = q.where(*where)
-    out: dict[int, list[int]] = {}
-    for rid, severity, n in conn.execute(q.group_by(fd.report_id, fd.severity)):
-        out.setdefault(rid, [0, 0])[0 if severity == "error" else 1] = n
-    return {k: (v[0], v[1]) for k, v in out.items()}
-
-
-def _correction_state(conn: sa.Connection, where: list[Any]) -> dict[int, tuple[int, int | None]]:
-    """report id → (number of corrections, last correction id)."""
-    r, k = s.reports.c, s.corrections.c
-    q = (
-        sa.select(k.report_id, sa.func.count(), sa.func.max(k.id))
-        .select_from(s.corrections)
-        .join(s.reports, r.id == k.report_id)
-    )
-    if any(_uses_agencies(w) for w in where):
-        q = q.join(s.agencies, s.agencies.c.id == r.agency_id)
-    if where:
-        q = q.where(*where)
-    return {rid: (n, last) for rid, n, last in conn.execute(q.group_by(k.report_id))}
-
-
-def _uses_agencies(clause: Any) -> bool:
-    return any(getattr(c, "table", None) is s.agencies for c in sa.sql.visitors.iterate(clause))
+def _region_paths(cur: Any) -> dict[int | None, tuple[str, ...]]:
+    """region id → its names from the top (as ``Directory.region_path``)."""
+    cur.execute("SELECT id, name, parent_id FROM regions")
+    regions = {rid: (name, parent) for rid, name, parent in cur.fetchall()}
+    out: dict[int | None, tuple[str, ...]] = {None: ()}
+    for start in regions:
+        path: list[str] = []
+        seen: set[int] = set()
+        rid: int | None = start
+        while rid is not None and rid in regions and rid not in seen:
+            seen.add(rid)
+            name, rid = regions[rid]
+            path.append(name)
+        out[start] = tuple(reversed(path))
+    return out
 
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def _findings(conn: sa.Connection, report_ids: list[int]) -> dict[int, list[StoredFindingRow]]:
-    fd = s.findings.c
+def _findings(cur: Any, report_ids: list[int]) -> dict[int, list[StoredFindingRow]]:
     out: dict[int, list[tuple[int, StoredFindingRow]]] = {}
     for chunk in _chunks(report_ids):
-        q = (
-            sa.select(fd.report_id, fd.rule, fd.severity, fd.cells, fd.message)
-            .where(fd.report_id.in_(chunk))
-            .order_by(fd.id)
+        cur.execute(
+            f"SELECT report_id, rule, severity, cells, message FROM findings "
+            f"WHERE report_id IN ({_ids(chunk)}) ORDER BY id"
         )
-        for rid, rule, severity, cells, message in conn.execute(q):
+        for rid, rule, severity, cells, message in cur.fetchall():
+            if isinstance(cells, str):
+                cells = json.loads(cells)
             row = StoredFindingRow(rule, severity, tuple(cells or ()), message)
             out.setdefault(rid, []).append((_SEVERITY_ORDER.get(severity, 3), row))
     return {rid: [x for _, x in sorted(v, key=lambda t: t[0])] for rid, v in out.items()}
@@ -532,13 +623,13 @@ WHERE r.is_current
 }
 
 
-def drop_views(conn: sa.Connection) -> None:
+def drop_views(conn: Any) -> None:
     """Drop the views (before a migration changes the tables under them)."""
     for name in VIEWS:
         conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
 
 
-def create_views(conn: sa.Connection) -> None:
+def create_views(conn: Any) -> None:
     """(Re)create the views, on a schema that has the tables they read."""
     drop_views(conn)
     for name, sql in VIEWS.items():
