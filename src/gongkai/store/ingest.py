@@ -30,7 +30,7 @@ from gongkai.store import crossyear
 from gongkai.store import schema as s
 from gongkai.store.agencies import Directory, StaleDirectory, now
 from gongkai.store.db import Database, is_transient, run_writing, using
-from gongkai.store.figures import figures_row, insert_figures
+from gongkai.store.figures import figures_row, insert_figures, refresh_figures
 from gongkai.store.values import to_text
 
 # --- outcomes ------------------------------------------------------------------------------
@@ -416,6 +416,7 @@ class Writer:
             followups = carry_forward(conn, previous, rid, printed)
             if any(f.outcome == "carried" for f in followups):
                 recheck(conn, rid)
+                refresh_figures(conn, rid)  # the carried corrections in the figures analyses read
         return Written(p.path, VERSION if version > 1 else ADDED, rid, followups=followups)
 
 
