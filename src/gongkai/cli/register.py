@@ -164,8 +164,8 @@ def calendar_list(db: DbOption = "gongkai.db", _help_: HelpOption = False) -> No
     except Exception as e:
         raise _fail(e) from None
     t = Table(box=box.SIMPLE_HEAD)
-    for h in ("年度", "来源", "录入人", "假日天数", "调休上班天数"):
-        t.add_column(h)
+    for head in ("年度", "来源", "录入人", "假日天数", "调休上班天数"):
+        t.add_column(head)
     for y, src, by, h, w in rows:
         t.add_row(
             str(y), "chinese_calendar 库" if src == "chinese_calendar" else "管理员录入", by, str(h), str(w)

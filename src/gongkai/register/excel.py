@@ -92,7 +92,7 @@ def read_sheet(data: bytes, *, name: str = "-", sheet: str | None = None, overri
         if sheet is not None and sheet not in wb.sheetnames:
             raise InputError(f"没有名为「{sheet}」的工作表；有：{'、'.join(wb.sheetnames)}。", source=name)
         ws = wb[sheet] if sheet else wb.worksheets[0]
-        grid = []
+        grid: list[list[Any]] = []
         for i, row in enumerate(ws.iter_rows(values_only=True)):
             if i > MAX_ROWS:
                 raise InputError(f"行数超过 {MAX_ROWS}。", source=name)
@@ -101,8 +101,8 @@ def read_sheet(data: bytes, *, name: str = "-", sheet: str | None = None, overri
     finally:
         wb.close()
     header = None
-    for i, row in enumerate(grid[:15]):
-        if sum(field_of(str(c)) is not None for c in row if c is not None) >= 2:
+    for i, head in enumerate(grid[:15]):
+        if sum(field_of(str(c)) is not None for c in head if c is not None) >= 2:
             header = i
             break
     if header is None:
@@ -142,13 +142,13 @@ def read_sheet(data: bytes, *, name: str = "-", sheet: str | None = None, overri
     if missing:
         raise InputError(f"缺少必需的列：{'、'.join(missing)}；可用 --map 指定，如 --map 来信时间=received。")
     rows = []
-    for i, row in enumerate(grid[header + 1 :], start=header + 2):
-        if all(c is None or str(c).strip() == "" for c in row):
+    for i, line in enumerate(grid[header + 1 :], start=header + 2):
+        if all(c is None or str(c).strip() == "" for c in line):
             continue
         values = {
-            f: row[j]
+            f: line[j]
             for j, col in enumerate(columns)
-            if j < len(row) and col and (f := mapping.get(col)) is not None
+            if j < len(line) and col and (f := mapping.get(col)) is not None
         }
         rows.append((i, values))
     return Plan(title, header + 1, columns, mapping, rows)

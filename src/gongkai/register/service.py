@@ -480,7 +480,7 @@ def list_requests(
             q = q.where(c.handler == handler)
         if open_only:
             q = q.where(c.closed_on.is_(None))
-        rows = conn.execute(q.order_by(c.received_on, c.id)).all()
+        rows = list(conn.execute(q.order_by(c.received_on, c.id)).all())
         cal = calendar_store.load(conn)
         return _views(conn, rows, cal, as_of or date.today())
 
