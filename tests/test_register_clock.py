@@ -318,3 +318,31 @@ def test_run_clock_agrees_with_a_day_by_day_walk(
     clock = run_clock(CAL, received, events)
     assert clock.due == ref_nth_after(received, 20 + ext, spans)
     assert clock.limit == 20 + ext
+
+
+# --- fees (国办函〔2020〕109号) ----------------------------------------------------------------------
+
+
+def test_fees_by_piece_and_by_page() -> None:
+    from gongkai.register.fees import fee_by_pages, fee_by_pieces, piece_price
+
+    assert [piece_price(k) for k in (1, 10, 11, 30, 31, 40, 41, 50, 51)] == [
+        0,
+        0,
+        100,
+        100,
+        200,
+        200,
+        300,
+        300,
+        400,
+    ]
+    fee = fee_by_pieces(5, earlier=28)  # the 29th–33rd of the month
+    assert fee.amount == 2 * 100 + 3 * 200
+    assert fee.lines == ("第 29–30 件：2 件 × 100 元 = 200 元", "第 31–33 件：3 件 × 200 元 = 600 元")
+    assert fee_by_pieces(10).amount == 0
+    assert fee_by_pages(30).amount == 0
+    assert fee_by_pages(100).amount == 70 * 10
+    assert fee_by_pages(250).amount == 70 * 10 + 100 * 20 + 50 * 40
+    with pytest.raises(RegisterError):
+        fee_by_pages(0)

@@ -147,6 +147,34 @@ def deadline_cmd(
     )
 
 
+@register_app.command("fee")
+def fee_cmd(
+    pages: Annotated[int | None, typer.Option("--pages", metavar="N", help="按量计收：页数。", min=1)] = None,
+    pieces: Annotated[
+        int | None, typer.Option("--pieces", metavar="N", help="按件计收：本次件数。", min=1)
+    ] = None,
+    earlier: Annotated[
+        int,
+        typer.Option("--earlier", metavar="N", help="按件计收：同一申请人本自然月此前已申请的件数。", min=0),
+    ] = 0,
+    _help_: HelpOption = False,
+) -> None:
+    """计算信息处理费（国办函〔2020〕109号）：按件或按量，超额累进，二者只能选一种。"""
+    from gongkai.register.fees import fee_by_pages, fee_by_pieces
+    from gongkai.register.rules import RegisterError
+
+    try:
+        if (pages is None) == (pieces is None):
+            raise RegisterError("请给出 --pages（按量）或 --pieces（按件）之一：两种标准不得同时适用。")
+        fee = fee_by_pages(pages) if pages is not None else fee_by_pieces(pieces or 0, earlier)
+    except Exception as e:
+        raise _fail(e) from None
+    out = _out()
+    out.print(f"[bold]信息处理费：{fee.amount} 元[/]（{'按量' if pages is not None else '按件'}计收）")
+    for line in fee.lines:
+        out.print("  " + line)
+
+
 # --- calendar ----------------------------------------------------------------------------------
 
 calendar_app = new_app("calendar", "工作日日历：法定节假日和调休上班日。")
