@@ -95,9 +95,20 @@ def test_ingest_is_idempotent_and_keeps_versions(db_url: str, tmp_path: Path) ->
         len(edition(parse_bytes(p.read_bytes()).meta.edition).addresses) for p in paths
     )
 
-    # The same agency and year, other bytes: a second version, current from now on.
-    v2 = tmp_path / "v2.txt"
-    v2.write_bytes(paths[3].read_bytes() + "\n（更新版）\n".encode())
+    # Other bytes, the same values: the same report in another file, not a new version.
+    same = tmp_path / "same.txt"
+    same.write_bytes(paths[3].read_bytes() + "\n（更新版）\n".encode())
+    assert len(ingest(db_url, [same], jobs=1).copies) == 1
+    # The same agency and year with another value: a second version, current from now on.
+    from gongkai.write import write_report
+
+    rep = parse_bytes(paths[3].read_bytes())
+    row = rep.tables["requests"]["new_received"]
+    row["natural_person"] = row["natural_person"].model_copy(
+        update={"value": row["natural_person"].value + 1}
+    )
+    v2 = tmp_path / "v2.html"
+    v2.write_bytes(write_report(rep, "html"))
     third = ingest(db_url, [v2], jobs=1)
     assert len(third.added) == 1 and third.versions == 1
     old_id = parsed_id(db_url, paths[3])
