@@ -15,8 +15,11 @@ from gongkai.read.text import read_text
 def sniff_format(data: bytes) -> str:
     """The format of a document by its content, not its name.
 
-    ``pdf``, ``docx``, ``xlsx``, ``zip`` (another zip), ``ole`` (DOC/XLS/WPS), ``html`` or ``text``.
+    ``pdf``, ``docx``, ``xlsx``, ``zip`` (another zip), ``ole`` (DOC/XLS/WPS), ``image`` (PNG,
+    JPEG, TIFF: read by OCR), ``html`` or ``text``.
     """
+    if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return "image"
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
@@ -62,6 +65,7 @@ FORMAT_NAMES = {
     "zip": "ZIP",
     "ole": "DOC/XLS",
     "html": "HTML",
+    "image": "图片",
     "text": "文本",
 }
 
@@ -98,6 +102,10 @@ def read_bytes(data: bytes, name: str = "-") -> Report:
         from gongkai.read.doc import read_doc
 
         return read_doc(data, source)
+    if fmt == "image":
+        from gongkai.read.ocr import read_image
+
+        return read_image(data, source)
     raise InputError("这是一个 ZIP 压缩包，但不是 Word（DOCX）或 Excel（XLSX）文件，无法读取。", source=name)
 
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from gongkai import __version__
-from gongkai.cli.options import HelpOption, new_app
+from gongkai.cli.options import HelpOption, JobsOption, OcrOption, new_app, ocr_scope
 from gongkai.cli.run import EXIT_FINDINGS, Batch, debug_from_env, display_name
 from gongkai.cli.zh import localize
 from gongkai.model.report import Report, Severity
@@ -34,7 +34,7 @@ FilesArgument = Annotated[
     list[str],
     typer.Argument(
         metavar="FILE",
-        help="报告文件（文本、HTML、PDF、Word、Excel，按内容识别）；可给多个；用 [bold]-[/] 表示从标准输入读取。",
+        help="报告文件（文本、HTML、PDF、Word、Excel、扫描件和图片，按内容识别）；可给多个；用 [bold]-[/] 表示从标准输入读取。",
         show_default=False,
     ),
 ]
@@ -87,7 +87,12 @@ def _out() -> Console:
 
 @app.command("parse")
 def parse_cmd(
-    ctx: typer.Context, files: FilesArgument, as_json: JsonOption = False, _help_: HelpOption = False
+    ctx: typer.Context,
+    files: FilesArgument,
+    as_json: JsonOption = False,
+    ocr: OcrOption = True,
+    jobs: JobsOption = 1,
+    _help_: HelpOption = False,
 ) -> None:
     """读取报告，按官方表格样式显示三张统计表。
 
@@ -109,7 +114,8 @@ def parse_cmd(
         out.print(render_report(report))
         out.print()
 
-    batch.run(files, show)
+    with ocr_scope(ocr, jobs, batch.err):
+        batch.run(files, show)
     raise typer.Exit(batch.exit_code)
 
 
@@ -130,7 +136,12 @@ def findings_document(report: Report) -> dict[str, Any]:
 
 @app.command("check")
 def check_cmd(
-    ctx: typer.Context, files: FilesArgument, as_json: JsonOption = False, _help_: HelpOption = False
+    ctx: typer.Context,
+    files: FilesArgument,
+    as_json: JsonOption = False,
+    ocr: OcrOption = True,
+    jobs: JobsOption = 1,
+    _help_: HelpOption = False,
 ) -> None:
     """检查报告的勾稽关系等规则，按文件列出发现的问题。
 
@@ -160,7 +171,8 @@ def check_cmd(
         out.print(render_findings(report))
         out.print()
 
-    batch.run(files, show)
+    with ocr_scope(ocr, jobs, batch.err):
+        batch.run(files, show)
     if not as_json and len(files) > 1:
         line = Text(f"共检查 {checked} 个文件", style="bold")
         if batch.failed:

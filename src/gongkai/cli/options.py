@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.markup import escape
 
 
 def _help(ctx: typer.Context, value: bool) -> None:
@@ -27,6 +31,34 @@ HelpOption = Annotated[
         callback=_help,
     ),
 ]
+
+
+OcrOption = Annotated[
+    bool,
+    typer.Option(
+        "--ocr/--no-ocr",
+        help="对扫描件（没有文字层的 PDF）和图片（PNG、JPEG、TIFF）做文字识别（OCR，在本机运行，不联网）；--no-ocr 时拒绝读取它们。",
+    ),
+]
+JobsOption = Annotated[
+    int,
+    typer.Option("--jobs", "-j", min=1, max=64, metavar="N", help="文字识别时并行处理的页数。"),
+]
+
+
+@contextlib.contextmanager
+def ocr_scope(enabled: bool, jobs: int, err: Console) -> Iterator[None]:
+    """OCR switched on or off for the commands inside, with per-page progress on standard error."""
+    from gongkai.read.ocr import ocr_settings
+
+    def progress(done: int, total: int) -> None:
+        err.print(f"[dim]文字识别（OCR）：第 {done}/{total} 页完成[/]", soft_wrap=True)
+
+    def notice(message: str) -> None:
+        err.print(f"[yellow]提示[/]  {escape(message)}", soft_wrap=True)
+
+    with ocr_settings(enabled=enabled, jobs=jobs, progress=progress, notice=notice):
+        yield
 
 
 def new_app(name: str, help: str, **extra: object) -> typer.Typer:

@@ -52,7 +52,15 @@ class TableAt(_Strict):
     col: int
 
 
-At = TextAt | PdfAt | TableAt
+class ImageAt(_Strict):
+    """A cell read by OCR: 1-based page, box in the page image's pixels, recognition score."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    score: float
+
+
+At = TextAt | PdfAt | TableAt | ImageAt
 
 
 class Cell(_Strict):
@@ -161,7 +169,7 @@ def trusted(cls: type[_M], fields: dict[str, Any]) -> _M:
 
 
 _M = TypeVar("_M", bound=BaseModel)
-_FIELD_SETS: dict[type, set[str]] = {m: set(m.model_fields) for m in (Cell, TextAt, PdfAt, TableAt)}
+_FIELD_SETS: dict[type, set[str]] = {m: set(m.model_fields) for m in (Cell, TextAt, PdfAt, TableAt, ImageAt)}
 
 
 def empty_tables(edition_key: str) -> Tables:

@@ -16,7 +16,8 @@ Limits (a hostile or unsuitable file gets a Chinese :class:`InputError`, never a
   than :data:`MAX_MEMORY` bytes meanwhile: stopped and refused;
 - more than :data:`MAX_GLYPHS` characters on a page or :data:`MAX_TOTAL_GLYPHS` in all;
 - no ``%%EOF`` at the end (a truncated download), unreadable structure: 损坏;
-- a password needed to open it: 加密; no text layer (a scan): 扫描件, no OCR is done.
+- a password needed to open it: 加密; no text layer (a scan): 扫描件, read by OCR only when
+  :mod:`gongkai.read.ocr` is switched on (``--ocr``), refused otherwise.
 """
 
 from __future__ import annotations
@@ -52,7 +53,14 @@ MAX_TOTAL_GLYPHS = 1_000_000  # per document
 # logging still receive them.
 logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
-SCANNED = "这是扫描件（PDF 中没有文字层），当前版本不做文字识别（OCR）；请提供带文字的 PDF、Word 或网页版本。"
+SCANNED = (
+    "这是扫描件（PDF 中没有文字层），需要文字识别（OCR）才能读取：请在命令行加 --ocr，"
+    "或提供带文字的 PDF、Word 或网页版本。"
+)
+
+
+class ScannedPdfError(InputError):
+    """No text layer: readable only by OCR (:mod:`gongkai.read.ocr`), when it is switched on."""
 
 
 @dataclass
@@ -70,7 +78,14 @@ def read_pdf(data: bytes, source: Source) -> Report:
     """Read a report from the bytes of a PDF. Raises :class:`InputError` for files it cannot
     read (too large, damaged, encrypted, scanned) and ``NotAReportError`` when the text holds
     no report."""
-    lines = pdf_lines(data, source.name)
+    try:
+        lines = pdf_lines(data, source.name)
+    except ScannedPdfError:
+        from gongkai.read.ocr import read_scanned_pdf, settings
+
+        if settings().enabled:
+            return read_scanned_pdf(data, source)
+        raise
     report = read_text("\n".join(ln.text for ln in lines), source, locate=_locator(lines))
     for f in report.findings:
         if isinstance(f.at, TextAt) and 1 <= f.at.line <= len(lines):
@@ -493,10 +508,10 @@ def _check_text_layer(pages: list[PageContent], name: str) -> None:
         )
     if cjk < 20 and (images > 0 or solid < 50):
         if images:
-            raise InputError(SCANNED, source=name)
-        raise InputError(
-            "PDF 中几乎没有文字（可能是扫描件，或文字已转为图形），当前版本不做文字识别（OCR）；"
-            "请提供带文字的 PDF、Word 或网页版本。",
+            raise ScannedPdfError(SCANNED, source=name)
+        raise ScannedPdfError(
+            "PDF 中几乎没有文字（可能是扫描件，或文字已转为图形），需要文字识别（OCR）才能读取："
+            "请在命令行加 --ocr，或提供带文字的 PDF、Word 或网页版本。",
             source=name,
         )
 
@@ -508,6 +523,7 @@ __all__ = [
     "MAX_SECONDS",
     "SCANNED",
     "PageContent",
+    "ScannedPdfError",
     "extract_pages",
     "pdf_lines",
     "read_pdf",

@@ -164,6 +164,14 @@ def _at() -> dict[str, Any]:
                 "PDF：页码（从 1 起）和位置框 [x0, y0, x1, y1]",
             ),
             obj({"table": index, "row": index, "col": index}, "HTML/DOCX 表格：表、行、列序号"),
+            obj(
+                {
+                    "page": {"type": "integer", "minimum": 1},
+                    "bbox": {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
+                    "score": {"type": "number", "minimum": 0, "maximum": 1},
+                },
+                "扫描件和图片（OCR）：页码（从 1 起）、页面图像中的位置框 [x0, y0, x1, y1]（像素）和识别置信度",
+            ),
         ]
     }
 

@@ -1,0 +1,53 @@
+"""Scanned reports and images read by OCR that runs on this machine (see docs/formats.md).
+
+:func:`read_image` reads PNG, JPEG and TIFF files; :func:`read_scanned_pdf` a PDF whose pages
+are images. Both go page by page through :mod:`.page` (prepare, ruled tables, recognition) and
+:mod:`.reader` (the text reader, then doubtful cells held back).
+"""
+
+from __future__ import annotations
+
+from gongkai.errors import InputError
+from gongkai.model.report import Report, Source
+from gongkai.read.ocr.reader import OcrSettings, ocr_pages, ocr_settings, read_pages, settings
+
+PDF_DPI = 200  # scanned PDF pages are rendered at this resolution
+
+
+def read_image(data: bytes, source: Source) -> Report:
+    """A report from an image file (every page of a multi-page TIFF)."""
+    from gongkai.read.ocr.prepare import decode_images
+
+    if settings().enabled is False:
+        raise InputError(
+            "这是一张图片，需要文字识别（OCR）才能读取，但已用 --no-ocr 关闭了文字识别。", source=source.name
+        )
+    images = decode_images(data, source.name)
+    return read_pages(ocr_pages(len(images), lambda i: images[i], source.name), source)
+
+
+def read_scanned_pdf(data: bytes, source: Source) -> Report:
+    """A report from a PDF without a text layer: its pages rendered at :data:`PDF_DPI` and OCR'd."""
+    import threading
+
+    import numpy as np
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        raise InputError(f"PDF 文件无法打开（{e}）。", source=source.name) from None
+    lock = threading.Lock()  # pdfium is not thread-safe
+
+    def render(i: int) -> np.ndarray:
+        with lock:
+            bitmap = doc[i].render(scale=PDF_DPI / 72, grayscale=False)
+            return np.asarray(bitmap.to_pil().convert("RGB"))
+
+    try:
+        return read_pages(ocr_pages(len(doc), render, source.name), source)
+    finally:
+        doc.close()
+
+
+__all__ = ["PDF_DPI", "OcrSettings", "ocr_settings", "read_image", "read_scanned_pdf", "settings"]

@@ -1,0 +1,170 @@
+"""Page images to a :class:`Report`: OCR every page (in parallel with ``jobs``), hand the lines
+to the text reader with a locator, then hold back every doubtful cell.
+
+A doubtful cell (a look-alike character, a low score; see :mod:`gongkai.read.ocr.confusable`) is
+given to the text reader as a printed blank, so that it is never ``read``: it becomes
+``inferred`` when the identities force a value among its candidates, and ``ambiguous`` with its
+candidates otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from gongkai.model.report import At, ImageAt, Report, Source, Status, TextAt, trusted
+from gongkai.read.meta import find_title
+from gongkai.read.ocr.page import Field, PageLine, PageResult, ocr_page
+from gongkai.read.text import read_text
+
+SLOW_PAGES = 5  # from this many pages on, a notice says how long it may take
+SECONDS_PER_PAGE = 15  # rough, on one core of a small machine
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How OCR runs: ``enabled`` None reads images but refuses scanned PDFs (the library default);
+    True reads both; False refuses both. ``progress(done, total)`` after each page; ``notice``
+    receives a message before long work."""
+
+    enabled: bool | None = None
+    jobs: int = 1
+    progress: Callable[[int, int], None] | None = None
+    notice: Callable[[str], None] | None = None
+
+
+_DEFAULT = OcrSettings()
+_settings: contextvars.ContextVar[OcrSettings | None] = contextvars.ContextVar("gongkai_ocr", default=None)
+
+
+def settings() -> OcrSettings:
+    return _settings.get() or _DEFAULT
+
+
+@contextlib.contextmanager
+def ocr_settings(**changes: object) -> Iterator[OcrSettings]:
+    """``with ocr_settings(enabled=True, jobs=4): ...`` for the code inside."""
+    new = replace(settings(), **changes)  # type: ignore[arg-type]
+    token = _settings.set(new)
+    try:
+        yield new
+    finally:
+        _settings.reset(token)
+
+
+PageSource = Callable[[int], np.ndarray]  # 0-based page index -> RGB image
+
+
+def ocr_pages(count: int, page: PageSource, name: str = "-") -> list[PageResult]:
+    """OCR ``count`` pages, ``jobs`` at a time, reporting progress."""
+    s = settings()
+    if s.notice and count >= SLOW_PAGES:
+        minutes = max(1, round(count * SECONDS_PER_PAGE / max(1, s.jobs) / 60))
+        s.notice(
+            f"{name}：共 {count} 页需要文字识别（OCR），预计约 {minutes} 分钟"
+            + ("；可用 --jobs 并行处理多页。" if s.jobs <= 1 else "。")
+        )
+    done = 0
+
+    def one(i: int) -> PageResult:
+        return ocr_page(page(i), i + 1)
+
+    results: list[PageResult] = []
+    if s.jobs <= 1 or count <= 1:
+        for i in range(count):
+            results.append(one(i))
+            done += 1
+            if s.progress:
+                s.progress(done, count)
+        return results
+    with ThreadPoolExecutor(max_workers=s.jobs) as pool:
+        ctx = contextvars.copy_context()
+        futures = [pool.submit(ctx.copy().run, one, i) for i in range(count)]
+        for f in futures:
+            results.append(f.result())
+            done += 1
+            if s.progress:
+                s.progress(done, count)
+    return results
+
+
+def read_pages(pages: Sequence[PageResult], source: Source) -> Report:
+    """The report in the OCR'd pages."""
+    lines: list[PageLine] = _merge_title([ln for p in pages for ln in p.lines])
+    text = "\n".join(ln.text for ln in lines)
+
+    def locate(line: int, cell: int) -> At | None:
+        if not 1 <= line <= len(lines):
+            return None
+        ln = lines[line - 1]
+        f = ln.fields[cell] if 0 <= cell < len(ln.fields) else (ln.fields[0] if ln.fields else None)
+        if f is None:
+            return None
+        return trusted(ImageAt, {"page": ln.page, "bbox": f.box, "score": f.score})
+
+    report = read_text(text, source, locate=locate)
+    _hold_back(report, lines)
+    for f in report.findings:
+        if isinstance(f.at, TextAt) and 1 <= f.at.line <= len(lines):
+            ln = lines[f.at.line - 1]
+            f.message = f.message.replace(f"第{f.at.line}行", f"第{ln.page}页")
+            f.at = locate(f.at.line, 0)
+    return report
+
+
+def _merge_title(lines: list[PageLine]) -> list[PageLine]:
+    """A title printed over two or three lines at the top ("某某局2023年" / "政府信息公开工作年度报告")
+    as one line, as the other readers give it."""
+    for i in range(min(4, len(lines))):
+        for n in (2, 3):
+            group = lines[i : i + n]
+            if len(group) < n or any(
+                ln.ruled or len(ln.fields) != 1 or ln.page != group[0].page for ln in group
+            ):
+                continue
+            joined = "".join(ln.fields[0].text for ln in group)
+            if (
+                len(joined) <= 80
+                and find_title([joined])[0] is not None
+                and find_title([group[0].text])[0] is None
+            ):
+                boxes = [ln.fields[0].box for ln in group]
+                box = (
+                    min(b[0] for b in boxes),
+                    min(b[1] for b in boxes),
+                    max(b[2] for b in boxes),
+                    max(b[3] for b in boxes),
+                )
+                score = min(ln.fields[0].score for ln in group)
+                merged = PageLine(group[0].page, group[0].top, [Field(joined, box, score, joined)])
+                return [*lines[:i], merged, *lines[i + n :]]
+    return lines
+
+
+def _hold_back(report: Report, lines: list[PageLine]) -> None:
+    """Doubtful cells: never ``read``; ``inferred`` only for a value among their candidates."""
+    doubtful = {
+        (ln.page, f.box): f for ln in lines for f in ln.fields if f.judged is not None and f.judged.doubtful
+    }
+    for _, cell in report.cells():
+        at = cell.at
+        if not isinstance(at, ImageAt):
+            continue
+        f = doubtful.get((at.page, at.bbox))
+        if f is None or f.judged is None:
+            continue
+        cands = set(f.judged.candidates)
+        cell.raw = f.ocr
+        if cell.status == Status.INFERRED and cell.value in cands:
+            continue
+        if cell.known and isinstance(cell.value, int):
+            cands.add(cell.value)
+        if len(cands) >= 2:
+            cell.status, cell.value, cell.candidates = Status.AMBIGUOUS, None, sorted(cands)
+        else:
+            cell.status, cell.value, cell.candidates = Status.MISSING, None, None
