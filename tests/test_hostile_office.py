@@ -467,3 +467,60 @@ def test_fuzz_docx_structured(rng: random.Random) -> None:
     outcome(
         read_docx, replace_part(valid_docx(), "word/document.xml", (xml[:pos] + markup + xml[pos:]).encode())
     )
+
+
+# --- XLSX parts in any encoding (issue 11, item 5) -------------------------------------------------
+
+
+@cache
+def valid_xlsx() -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["A1"] = "某某局2023年政府信息公开工作年度报告"
+    ws["A2"] = "某某局"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+SST = (
+    '<?xml version="1.0" encoding="{enc}"?><!DOCTYPE sst [<!ENTITY e "注入的机关名称">]>'
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2">'
+    "<si><t>&e;</t></si><si><t>某某局</t></si></sst>"
+)
+
+
+@pytest.mark.parametrize(
+    ("enc", "body"),
+    [
+        ("UTF-16", lambda s: s.encode("utf-16")),  # with a byte-order mark
+        ("UTF-16BE", lambda s: s.encode("utf-16-be")),  # without one
+        ("UTF-16LE", lambda s: s.encode("utf-16-le")),
+        ("UTF-8", lambda s: b"\xef\xbb\xbf" + s.encode()),
+    ],
+    ids=["utf16-bom", "utf16be", "utf16le", "utf8-bom"],
+)
+def test_xlsx_entities_refused_in_any_encoding(enc: str, body: Callable[[str], bytes]) -> None:
+    data = replace_part(valid_xlsx(), "xl/sharedStrings.xml", body(SST.format(enc=enc)))
+    message = refused(lambda d, s: read_bytes(d, s.name), data, name="x.xlsx")
+    assert "DTD" in message
+
+
+def test_xlsx_part_with_another_name_is_checked() -> None:
+    """openpyxl follows the relationships, not the names: an XML part called .bin is XML too."""
+    data = replace_part(valid_xlsx(), "xl/strings.bin", SST.format(enc="UTF-16").encode("utf-16"))
+    assert "DTD" in refused(lambda d, s: read_bytes(d, s.name), data, name="x.xlsx")
+
+
+def test_refuse_declarations_reads_what_the_parser_reads() -> None:
+    for enc in ("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "gb18030"):
+        xml = f'<?xml version="1.0" encoding="{enc}"?><!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>'
+        with pytest.raises(InputError, match="DTD"):
+            safety.refuse_declarations(xml.encode(enc), "x")
+    safety.refuse_declarations(b'<?xml version="1.0"?><a><!-- c --><![CDATA[x]]></a>', "x")
+    with pytest.raises(InputError, match="编码"):
+        safety.refuse_declarations(b'<?xml version="1.0" encoding="x-unknown-9"?><a/>', "x")
+    assert safety.looks_like_xml("\ufeff<a/>".encode("utf-16")) and not safety.looks_like_xml(b"\x89PNG")

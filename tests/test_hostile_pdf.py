@@ -6,12 +6,15 @@ endless parsing, and random mutations of valid files (hypothesis). Only a ``Repo
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import hashlib
 import random
 import re
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,7 +25,17 @@ from gongkai.errors import GongkaiError, InputError
 from gongkai.model.report import Report, Source
 from gongkai.read import pdf as pdf_reader
 from gongkai.read.pdf import SCANNED, read_pdf
-from gongkai.read.pdf_guard import MemoryLimit, Timeout, check_streams, deadline, rss, watchdog
+from gongkai.read.pdf_guard import (
+    MemoryLimit,
+    Timeout,
+    TooLarge,
+    _ascii85,
+    _run_length,
+    check_streams,
+    deadline,
+    rss,
+    watchdog,
+)
 from gongkai.read.pdf_layout import Glyph, Rule, page_lines
 from gongkai.synth.compare import compare
 from gongkai.synth.generate import generate_report
@@ -397,3 +410,66 @@ CRASHERS: list[tuple[int, list[tuple[int, int, int, bytes]]]] = [
 @pytest.mark.parametrize(("seed", "ops"), CRASHERS)
 def test_crashers(seed: int, ops: list[tuple[int, int, int, bytes]]) -> None:
     read_or_refuse(mutate(SEEDS[seed], ops))
+
+
+# --- filter chains (issue 11, item 5) ---------------------------------------------------------------
+
+
+def bomb_behind(filters: bytes, encode: Callable[[bytes], bytes], size: int) -> bytes:
+    """:func:`bomb` with the zlib data encoded again and the filter chain ``filters``."""
+    z = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    body = encode(b"".join(z.compress(chunk) for _ in range(size >> 20)) + z.flush())
+    data = small_pdf().build()
+    extra = b"99 0 obj\n<< /Length %d /Filter %s >>\nstream\n%s\nendstream\nendobj\n" % (
+        len(body),
+        filters,
+        body,
+    )
+    head = data.index(b"1 0 obj")
+    return data[:head] + extra + data[head:]
+
+
+@pytest.mark.parametrize(
+    ("filters", "encode"),
+    [
+        (b"[/ASCIIHexDecode /FlateDecode]", lambda b: binascii.hexlify(b) + b">"),
+        (b"[/AHx /Fl]", lambda b: binascii.hexlify(b) + b">"),
+        (b"[/ASCII85Decode /FlateDecode]", lambda b: base64.a85encode(b) + b"~>"),
+        (b"[/ASCIIHex#44ecode /FlateDecode]", lambda b: binascii.hexlify(b) + b">"),
+    ],
+    ids=["hex", "hex-abbreviated", "ascii85", "hex-escaped-name"],
+)
+def test_zip_bomb_behind_another_filter_refused(
+    monkeypatch: pytest.MonkeyPatch, filters: bytes, encode: Callable[[bytes], bytes]
+) -> None:
+    monkeypatch.setattr(pdf_reader, "MAX_STREAM", 4 << 20)  # the limit, not the size, is tested
+    refused(bomb_behind(filters, encode, 5 << 20), "解压后过大")
+
+
+def test_filter_chain_by_reference_counted() -> None:
+    payload = zlib.compress(b"x" * 300_000)
+    data = (
+        b"5 0 obj\n[/AHx /Fl]\nendobj\n1 0 obj\n<< /Filter 5 0 R >>\nstream\n"
+        + binascii.hexlify(payload)
+        + b">\nendstream\nendobj\n"
+    )
+    assert check_streams(data, 1 << 20, 1 << 20) == 300_000
+    with pytest.raises(TooLarge):
+        check_streams(data, 200_000, 1 << 20)
+
+
+def test_stream_decoders_agree_with_pdfminer() -> None:
+    from pdfminer.ascii85 import ascii85decode
+    from pdfminer.runlength import rldecode
+
+    rng = random.Random(5)
+    for _ in range(20):
+        raw = bytes(rng.choice(b"aab \x00\xff") for _ in range(rng.randint(0, 2000)))
+        a85 = base64.a85encode(raw) + b"~>"
+        assert b"".join(_ascii85(iter([a85[i : i + 7] for i in range(0, len(a85), 7)]))) == ascii85decode(a85)
+        runs = b"".join(bytes([257 - len(r), r[0]]) for r in re.findall(rb"a+|b+|.", raw, re.S) if len(r) > 1)
+        runs += b"\x00x\x80"
+        assert b"".join(_run_length(iter([runs[i : i + 3] for i in range(0, len(runs), 3)]))) == rldecode(
+            runs
+        )

@@ -12,15 +12,18 @@ Limits (documented in ``docs/formats.md``):
 - a part we read is at most ``MAX_MEMBER_BYTES`` (64 MB) once inflated and, beyond 1 MB, at most
   ``MAX_RATIO`` (200) times its compressed size; both are checked on the declared sizes and again
   while inflating, so that a lying header gains nothing;
-- XML with a DTD or entity declaration is refused (OOXML never has one): no entity is expanded and
-  nothing is fetched; the parser has ``huge_tree`` off, so libxml2 keeps its depth (256) and size
+- XML with a DTD or entity declaration is refused (OOXML never has one), judged on the text decoded
+  as a parser would decode it (byte-order mark, UTF-16/32 layout, declared encoding), so that
+  UTF-16 gains nothing (:func:`refuse_declarations`): no entity is expanded and nothing is fetched; the parser has ``huge_tree`` off, so libxml2 keeps its depth (256) and size
   limits and its own entity-amplification check; a part of more than ``MAX_XML_ELEMENTS``
   (1 000 000) elements is refused, which bounds the time of walking it.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
+import re
 import zipfile
 import zlib
 from itertools import islice
@@ -120,6 +123,17 @@ def read_member(zf: zipfile.ZipFile, part: str, name: str) -> bytes:
     return bytes(out)
 
 
+def member_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, size: int = 1024) -> bytes:
+    """The first ``size`` bytes of a part (inflating no more than that), to sniff its kind."""
+    if info.flag_bits & 0x1:
+        raise InputError("文件已加密（设置了打开密码），请去掉密码后另存再试。", source=name)
+    try:
+        with zf.open(info) as f:
+            return f.read(size)
+    except Exception as e:  # encrypted, unsupported compression, corrupt stream
+        raise InputError(_BAD_ZIP, source=name) from e
+
+
 def xml_parser() -> etree.XMLParser:
     """A parser that expands no entity, loads no DTD, touches no network and keeps libxml2's limits."""
     return etree.XMLParser(
@@ -134,13 +148,68 @@ def xml_parser() -> etree.XMLParser:
     )
 
 
-def parse_xml(data: bytes, name: str, part: str = "XML") -> etree._Element:
-    """Parse untrusted XML. A DTD or entity declaration is refused before and after parsing."""
-    head = data[:4096]
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in data or b"<!doctype" in head:
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# "<?" (or "<!", "<a") without a byte-order mark, as XML 1.0 appendix F detects it
+_UNMARKED = (
+    (b"<\0\0\0", "utf-32-le"),
+    (b"\0\0\0<", "utf-32-be"),
+    (b"<\0", "utf-16-le"),
+    (b"\0<", "utf-16-be"),
+)
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+# any markup declaration: <!DOCTYPE, <!ENTITY, <!ELEMENT, … (comments and CDATA are allowed)
+_DECLARATION = re.compile(r"<!(?!--|\[CDATA\[)")
+
+
+def xml_encoding(data: bytes) -> str | None:
+    """The encoding an XML parser would decode ``data`` with (byte-order mark, then the layout of
+    the first characters, then the declaration), or ``None`` when Python has no such codec."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return enc
+    for head, enc in _UNMARKED:
+        if data.startswith(head):
+            return enc
+    m = _DECLARED.match(data[:1024])
+    enc = m.group(1).decode("ascii") if m else "utf-8"
+    try:
+        return codecs.lookup(enc).name
+    except LookupError:
+        return None
+
+
+def looks_like_xml(data: bytes) -> bool:
+    """Whether a parser would try to read ``data`` as XML (a part of any name may be one)."""
+    enc = xml_encoding(data[:1024])
+    if enc is None:
+        return True  # declares an encoding we cannot check: treat it as XML, and refuse it
+    head = data[:64].decode(enc, errors="ignore").lstrip("\ufeff \t\r\n")
+    return head.startswith("<")
+
+
+def refuse_declarations(data: bytes, name: str, part: str = "XML") -> None:
+    """Refuse XML with a DTD, an entity or any other markup declaration, judged on the decoded
+    text whatever its encoding (UTF-8, UTF-16, UTF-32, or the one it declares): a byte search
+    for ``<!ENTITY`` misses the same text in UTF-16."""
+    enc = xml_encoding(data)
+    if enc is None:
+        raise InputError(f"{part} 声明了无法识别的字符编码，出于安全原因拒绝读取。", source=name)
+    text = data.decode(enc, errors="replace")
+    if _DECLARATION.search(text):
         raise InputError(
             f"{part} 含有 DTD 或实体声明（正常的 Office 文档没有），出于安全原因拒绝读取。", source=name
         )
+
+
+def parse_xml(data: bytes, name: str, part: str = "XML") -> etree._Element:
+    """Parse untrusted XML. A DTD or entity declaration is refused before and after parsing."""
+    refuse_declarations(data, name, part)
     try:
         root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as e:
