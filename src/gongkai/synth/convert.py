@@ -139,7 +139,7 @@ def _pypdf(data: bytes) -> bytes:
 
 def _pymupdf4llm(data: bytes) -> bytes:
     import pymupdf
-    import pymupdf4llm
+    import pymupdf4llm  # type: ignore[import-untyped]
 
     with pymupdf.open(stream=data, filetype="pdf") as doc:
         return str(pymupdf4llm.to_markdown(doc, show_progress=False)).encode("utf-8")
@@ -253,7 +253,7 @@ def grid_of(table: etree._Element) -> Grid:
             while c < len(cells[r]) and cells[r][c] != -1:
                 c += 1
             i = len(texts)
-            texts.append(" ".join(td.text_content().split()))
+            texts.append(" ".join("".join(str(x) for x in td.itertext()).split()))
             tags.append(str(td.tag))
             for dr in range(_span(td, "rowspan")):
                 while len(cells) <= r + dr:
