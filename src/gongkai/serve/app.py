@@ -31,6 +31,7 @@ ROUTERS: list[str] = [
     "gongkai.serve.routes_public",
     "gongkai.serve.routes_oversight",
     "gongkai.serve.api",
+    "gongkai.register.web",
 ]
 
 MAX_UPLOAD = 50 * 1024 * 1024  # bytes of one request body (a report, or a zip of reports)
