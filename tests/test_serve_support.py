@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarning)
+warnings.filterwarnings("ignore", message=".*httpx.*")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
@@ -78,9 +79,21 @@ def make_world(tmp: Path) -> World:
     return World(db, path, users, users["clerk_a"].agency_id or 0, users["clerk_b"].agency_id or 0)
 
 
+@pytest.fixture(scope="session")
+def world_template(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """Built once per test process; each test gets a copy of its database file."""
+    w = make_world(tmp_path_factory.mktemp("serve-world"))
+    w.db.close()
+    return w
+
+
 @pytest.fixture
-def world(tmp_path: Path) -> World:
-    w = make_world(tmp_path)
+def world(tmp_path: Path, world_template: World) -> Iterator[World]:
+    import shutil
+
+    path = tmp_path / "web.db"
+    shutil.copyfile(world_template.path, path)
+    w = World(open_db(path), path, dict(world_template.users), world_template.agency_a, world_template.agency_b)
     yield w
     w.db.close()
 
@@ -108,3 +121,60 @@ def start_filing(client: TestClient, csrf: str, year: int = 2023) -> int:
     r = client.post("/filing/new", data={"year": str(year), "csrf": csrf})
     assert r.status_code == 303, r.text[:500]
     return int(r.headers["location"].rsplit("/", 1)[-1])
+
+
+def scope_of(w: World, name: str) -> Any:
+    from gongkai.serve.auth import scope_of as scope
+
+    return scope(w.db, w.users[name])
+
+
+def filed(w: World, clerk: str = "clerk_a", year: int = 2023, **sections: str) -> tuple[int, int]:
+    """A filing of ``clerk``'s agency made from the bundled sample and submitted: (filing, report)."""
+    from gongkai.serve import workflow as wf
+
+    user, scope = w.users[clerk], scope_of(w, clerk)
+    assert user.agency_id is not None
+    fid = wf.start_filing(w.db, scope, user, user.agency_id, year)
+    form = form_from(sample_report())
+    form.update({f"section:{k}": v for k, v in sections.items()})
+    result = wf.apply_form(wf.draft_report(w.db, fid), form)
+    reasons = {
+        wf.fingerprint(f.rule, f.cells, wf.report_values(result.report)): "已核实"
+        for f in result.findings
+        if f.severity.value == "warning"
+    }
+    rid = wf.submit(w.db, scope, user, fid, form, reasons)
+    return fid, rid
+
+
+def routes() -> list[tuple[str, str]]:
+    """(method, path) of every route of the application's routers."""
+    import importlib
+
+    from gongkai.serve.app import ROUTERS
+
+    out = []
+    for path in ROUTERS:
+        for r in importlib.import_module(path).router.routes:
+            for m in sorted(getattr(r, "methods", ()) or ()):
+                if m != "HEAD":
+                    out.append((m, r.path))
+    return out
+
+
+PUBLIC = {
+    ("GET", "/"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/public"),
+    ("GET", "/public/report/{report_id:int}"),
+    ("GET", "/public/report/{report_id:int}.{fmt}"),
+    ("POST", "/api/login"),
+    ("GET", "/api/public/reports"),
+    ("GET", "/api/public/reports/{report_id}"),
+}
+
+
+def fill(path: str, values: dict[str, Any]) -> str:
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values.get(m.group(1), 1)), path)

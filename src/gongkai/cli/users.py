@@ -40,8 +40,8 @@ def list_cmd(db: DbOption = "gongkai.db", _help_: HelpOption = False) -> None:
     except GongkaiError as e:
         raise _err(e) from None
     with store.engine.connect() as conn:
-        agencies = dict(conn.execute(sa.select(s.agencies.c.id, s.agencies.c.name)).tuples().all())
-        regions = dict(conn.execute(sa.select(s.regions.c.id, s.regions.c.name)).tuples().all())
+        agencies = dict(conn.execute(sa.select(s.agencies.c.id, s.agencies.c.name)).all())
+        regions = dict(conn.execute(sa.select(s.regions.c.id, s.regions.c.name)).all())
     table = Table("用户名", "姓名", "角色", "范围", "状态", box=box.SIMPLE_HEAD)
     for u in list_users(store):
         where = agencies.get(u.agency_id or -1) or regions.get(u.region_id or -1) or "全部"
@@ -54,10 +54,15 @@ def list_cmd(db: DbOption = "gongkai.db", _help_: HelpOption = False) -> None:
 def add_cmd(
     username: Annotated[str, typer.Argument(help="用户名（登录用，不含空格）。", show_default=False)],
     role: Annotated[
-        str, typer.Option("--role", help="角色：admin 管理员，reviewer 公开办审核人，clerk 填报单位，viewer 只读。")
+        str,
+        typer.Option(
+            "--role", help="角色：admin 管理员，reviewer 公开办审核人，clerk 填报单位，viewer 只读。"
+        ),
     ] = "clerk",
     name: Annotated[str | None, typer.Option("--name", help="姓名或显示名称。")] = None,
-    region: Annotated[str | None, typer.Option("--region", help="审核人（或只读用户）所辖地区，如 淮安市。")] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="审核人（或只读用户）所辖地区，如 淮安市。")
+    ] = None,
     agency: Annotated[str | None, typer.Option("--agency", help="填报单位所属机关的名称。")] = None,
     db: DbOption = "gongkai.db",
     _help_: HelpOption = False,
@@ -67,7 +72,9 @@ def add_cmd(
     from gongkai.store.db import open_db
 
     try:
-        user, password = create_user(open_db(db), username, role, display_name=name, region=region, agency=agency)
+        user, password = create_user(
+            open_db(db), username, role, display_name=name, region=region, agency=agency
+        )
     except GongkaiError as e:
         raise _err(e) from None
     Console(highlight=False).print(
@@ -89,7 +96,9 @@ def passwd_cmd(
         password = set_password(open_db(db), username)
     except GongkaiError as e:
         raise _err(e) from None
-    Console(highlight=False).print(f"用户 [bold]{username}[/] 的新初始密码（只显示这一次）：[bold]{password}[/]")
+    Console(highlight=False).print(
+        f"用户 [bold]{username}[/] 的新初始密码（只显示这一次）：[bold]{password}[/]"
+    )
 
 
 def _active(username: str, db: str, active: bool) -> None:

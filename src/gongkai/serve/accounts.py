@@ -61,7 +61,9 @@ def region_by_name(conn: sa.Connection, name: str, create: bool = True) -> int:
     d = Directory.load(conn)
     places, _ = split_name(agency_key(name.strip() + "人民政府"))
     if not places:
-        raise AccountError(f"无法识别地区名称「{name}」：请写出完整的行政区划名称，如“淮安市”或“江苏省淮安市”。")
+        raise AccountError(
+            f"无法识别地区名称「{name}」：请写出完整的行政区划名称，如“淮安市”或“江苏省淮安市”。"
+        )
     hits = d.regions_by_name.get(places[-1].name, [])
     if len(places) == 1 and len(hits) == 1:
         return hits[0]

@@ -22,13 +22,14 @@ from gongkai.serve.auth import (
     NotFound,
     Scope,
     WebError,
-    current_auth,
     csrf_guard,
+    current_auth,
     current_scope,
     current_user,
     get_db,
     require_role,
 )
+from gongkai.serve.deps import scoped_filing
 
 router = APIRouter(prefix="/api", dependencies=[Depends(csrf_guard)], tags=["gongkai"])
 clerk = require_role("clerk", "admin")
@@ -146,7 +147,9 @@ def me(user: User = Depends(current_user)) -> Any:
 
 @router.get("/openapi.json", include_in_schema=False)
 def openapi(request: Request, user: User = Depends(current_user)) -> Any:
-    return JSONResponse(get_openapi(title=request.app.title, version=request.app.version, routes=router.routes))
+    return JSONResponse(
+        get_openapi(title=request.app.title, version=request.app.version, routes=router.routes)
+    )
 
 
 @router.get("/filings")
@@ -184,7 +187,11 @@ def _with_report(request: Request, info: wf.FilingInfo) -> dict[str, Any]:
 
 @router.get("/filings/{filing_id}")
 def filing(
-    request: Request, filing_id: int, user: User = Depends(current_user), scope: Scope = Depends(current_scope)
+    request: Request,
+    filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
+    user: User = Depends(current_user),
+    scope: Scope = Depends(current_scope),
 ) -> Any:
     return _with_report(request, wf.get_filing(get_db(request), scope, filing_id))
 
@@ -194,6 +201,7 @@ def save_draft(
     request: Request,
     filing_id: int,
     body: Draft,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
     user: User = Depends(clerk),
     scope: Scope = Depends(current_scope),
 ) -> Any:
@@ -207,6 +215,7 @@ def save_draft(
 async def upload(
     request: Request,
     filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
     file: UploadFile = File(...),
     user: User = Depends(clerk),
     scope: Scope = Depends(current_scope),
@@ -222,7 +231,12 @@ async def upload(
 
 @router.post("/filings/{filing_id}/submit")
 def submit(
-    request: Request, filing_id: int, body: Submit, user: User = Depends(clerk), scope: Scope = Depends(current_scope)
+    request: Request,
+    filing_id: int,
+    body: Submit,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
+    user: User = Depends(clerk),
+    scope: Scope = Depends(current_scope),
 ) -> Any:
     wf.submit(get_db(request), scope, user, filing_id, _form(body), body.reasons)
     return _filing_json(wf.get_filing(get_db(request), scope, filing_id))
@@ -230,7 +244,12 @@ def submit(
 
 @router.post("/filings/{filing_id}/return")
 def send_back(
-    request: Request, filing_id: int, body: Comment, user: User = Depends(reviewer), scope: Scope = Depends(current_scope)
+    request: Request,
+    filing_id: int,
+    body: Comment,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
+    user: User = Depends(reviewer),
+    scope: Scope = Depends(current_scope),
 ) -> Any:
     wf.send_back(get_db(request), scope, user, filing_id, body.comment)
     return _filing_json(wf.get_filing(get_db(request), scope, filing_id))
@@ -238,7 +257,12 @@ def send_back(
 
 @router.post("/filings/{filing_id}/approve")
 def approve(
-    request: Request, filing_id: int, body: Comment, user: User = Depends(reviewer), scope: Scope = Depends(current_scope)
+    request: Request,
+    filing_id: int,
+    body: Comment,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
+    user: User = Depends(reviewer),
+    scope: Scope = Depends(current_scope),
 ) -> Any:
     wf.approve(get_db(request), scope, user, filing_id, body.comment)
     return _filing_json(wf.get_filing(get_db(request), scope, filing_id))
@@ -246,7 +270,12 @@ def approve(
 
 @router.post("/filings/{filing_id}/publish")
 def publish(
-    request: Request, filing_id: int, body: Comment, user: User = Depends(reviewer), scope: Scope = Depends(current_scope)
+    request: Request,
+    filing_id: int,
+    body: Comment,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
+    user: User = Depends(reviewer),
+    scope: Scope = Depends(current_scope),
 ) -> Any:
     wf.publish(get_db(request), scope, user, filing_id, body.comment)
     return _filing_json(wf.get_filing(get_db(request), scope, filing_id))
@@ -254,7 +283,11 @@ def publish(
 
 @router.get("/filings/{filing_id}/review")
 def review(
-    request: Request, filing_id: int, user: User = Depends(reader), scope: Scope = Depends(current_scope)
+    request: Request,
+    filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
+    user: User = Depends(reader),
+    scope: Scope = Depends(current_scope),
 ) -> Any:
     """The submitted report: cells (parsed and corrected), findings with fingerprints and decisions."""
     from gongkai.store.query import report_detail
@@ -284,7 +317,13 @@ def review(
             }
         )
     cells = {
-        c.address: {"parsed": c.parsed, "status": c.status, "raw": c.raw, "corrected": c.corrected, "why": c.why}
+        c.address: {
+            "parsed": c.parsed,
+            "status": c.status,
+            "raw": c.raw,
+            "corrected": c.corrected,
+            "why": c.why,
+        }
         for c in detail.cells
     }
     return {"filing": _filing_json(info), "version": detail.version, "cells": cells, "findings": findings}
@@ -296,6 +335,7 @@ def decide(
     filing_id: int,
     fingerprint: str,
     body: Decision,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
     user: User = Depends(reviewer),
     scope: Scope = Depends(current_scope),
 ) -> Any:
@@ -308,6 +348,7 @@ def correct(
     request: Request,
     filing_id: int,
     body: CorrectionIn,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
     user: User = Depends(reviewer),
     scope: Scope = Depends(current_scope),
 ) -> Any:
@@ -317,7 +358,11 @@ def correct(
 
 @router.get("/filings/{filing_id}/history")
 def history(
-    request: Request, filing_id: int, user: User = Depends(current_user), scope: Scope = Depends(current_scope)
+    request: Request,
+    filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
+    user: User = Depends(current_user),
+    scope: Scope = Depends(current_scope),
 ) -> Any:
     db = get_db(request)
     wf.get_filing(db, scope, filing_id)
@@ -371,7 +416,10 @@ def dashboard(
 
 @router.post("/batch")
 async def batch(
-    request: Request, file: UploadFile = File(...), user: User = Depends(reviewer), scope: Scope = Depends(current_scope)
+    request: Request,
+    file: UploadFile = File(...),
+    user: User = Depends(reviewer),
+    scope: Scope = Depends(current_scope),
 ) -> Any:
     from gongkai.serve.routes_oversight import MAX_ZIP, batch_ingest
 

@@ -68,7 +68,11 @@ class Dashboard:
 
     @property
     def submitted(self) -> int:
-        return sum(1 for a in self.agencies if a.state in ("submitted", "approved", "published") or (a.state is None and a.report_id))
+        return sum(
+            1
+            for a in self.agencies
+            if a.state in ("submitted", "approved", "published") or (a.state is None and a.report_id)
+        )
 
     @property
     def late(self) -> int:
@@ -89,7 +93,9 @@ class Dashboard:
 
 def _agencies(conn: sa.Connection, scope: Scope) -> dict[int, str]:
     a = s.agencies.c
-    return dict(conn.execute(sa.select(a.id, a.name).where(scope.agency_filter(a.id)).order_by(a.name)).tuples().all())
+    return dict(
+        conn.execute(sa.select(a.id, a.name).where(scope.agency_filter(a.id)).order_by(a.name)).all()
+    )
 
 
 def figure_rows(db: Database, scope: Scope, year: int | Iterable[int] | None = None, **kw: Any) -> list[Any]:
@@ -185,7 +191,7 @@ def pair_shares(db: Database, pairs: list[tuple[int, int]]) -> dict[tuple[int, i
         chunk = todo[i : i + 200]
         ids = sorted({x for p in chunk for x in p})
         with db.engine.connect() as conn:
-            docs = dict(conn.execute(sa.select(r.id, r.parsed).where(r.id.in_(ids))).tuples().all())
+            docs = dict(conn.execute(sa.select(r.id, r.parsed).where(r.id.in_(ids))).all())
         if len(_SHARES) > 50_000:
             _SHARES.clear()
         for a, b in chunk:
@@ -205,7 +211,7 @@ def repeated_shares(db: Database, pairs: list[tuple[int, int]], year: int) -> di
         for i in range(0, len(agency_ids), 500):
             chunk = agency_ids[i : i + 500]
             q = sa.select(r.agency_id, r.id).where(r.is_current, r.year == year - 1, r.agency_id.in_(chunk))
-            prev.update(dict(conn.execute(q).tuples().all()))
+            prev.update(dict(conn.execute(q).all()))
     shares = pair_shares(db, [(rid, prev[a]) for a, rid in pairs if a in prev])
     return {a: shares[(rid, prev[a])] for a, rid in pairs if a in prev}
 
@@ -234,13 +240,17 @@ def report_card(db: Database, scope: Scope, agency_id: int) -> tuple[str, list[C
     rows = [r for r in figure_rows(db, scope, agency=agency_id)]
     with db.engine.connect() as conn:
         f = t.filings.c
-        states = dict(conn.execute(sa.select(f.year, f.state).where(f.agency_id == agency_id)).tuples().all())
+        states = dict(conn.execute(sa.select(f.year, f.state).where(f.agency_id == agency_id)).all())
     out = []
     by_year = {r.year: r for r in rows}
     for y, rec in sorted(by_year.items()):
         g = compute_stats([rec]).overall
         prev = by_year.get(y - 1)
-        share = pair_shares(db, [(rec.report_id, prev.report_id)])[(rec.report_id, prev.report_id)] if prev else None
+        share = (
+            pair_shares(db, [(rec.report_id, prev.report_id)])[(rec.report_id, prev.report_id)]
+            if prev
+            else None
+        )
         out.append(
             CardYear(
                 y,

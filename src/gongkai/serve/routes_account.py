@@ -11,8 +11,8 @@ from gongkai.serve.auth import (
     COOKIE,
     PRE_COOKIE,
     Auth,
-    current_auth,
     csrf_guard,
+    current_auth,
     get_db,
     optional_auth,
 )

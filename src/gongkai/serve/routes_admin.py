@@ -19,12 +19,14 @@ def _names(request: Request) -> tuple[dict[int, str], dict[int, str]]:
     import sqlalchemy as sa
 
     with get_db(request).engine.connect() as conn:
-        agencies = dict(conn.execute(sa.select(s.agencies.c.id, s.agencies.c.name)).tuples().all())
-        regions = dict(conn.execute(sa.select(s.regions.c.id, s.regions.c.name)).tuples().all())
+        agencies = dict(conn.execute(sa.select(s.agencies.c.id, s.agencies.c.name)).all())
+        regions = dict(conn.execute(sa.select(s.regions.c.id, s.regions.c.name)).all())
     return agencies, regions
 
 
-def _list(request: Request, message: str = "", created: tuple[str, str] | None = None, status: int = 200) -> Response:
+def _list(
+    request: Request, message: str = "", created: tuple[str, str] | None = None, status: int = 200
+) -> Response:
     agencies, regions = _names(request)
     return page(
         request,

@@ -13,6 +13,7 @@ from gongkai.model.report import Report, Severity
 from gongkai.serve import workflow as wf
 from gongkai.serve.accounts import User
 from gongkai.serve.auth import Scope, WebError, csrf_guard, current_scope, get_db, require_role
+from gongkai.serve.deps import scoped_filing
 from gongkai.serve.grids import labels, tables, total_cells
 from gongkai.serve.render import page
 from gongkai.store.agencies import now
@@ -33,7 +34,12 @@ def cell_views(report: Report, invalid: dict[str, str] | None = None) -> dict[st
             title += "；读取存疑，可能是 " + " 或 ".join(format_value(c) for c in cell.candidates)
         if cell.raw == "上年报告":
             title += "；取自上年报告，请核对"
-        out[address] = {"value": value, "status": cell.status.value, "title": title, "label": names.get(address, "")}
+        out[address] = {
+            "value": value,
+            "status": cell.status.value,
+            "title": title,
+            "label": names.get(address, ""),
+        }
         if invalid and address in invalid:
             out[address]["cls"] = "invalid"
             out[address]["title"] += "；" + invalid[address]
@@ -121,7 +127,11 @@ def _form_page(
 
 @router.get("/{filing_id}")
 def filing_page(
-    request: Request, filing_id: int, user: User = Depends(clerk), scope: Scope = Depends(current_scope)
+    request: Request,
+    filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
+    user: User = Depends(clerk),
+    scope: Scope = Depends(current_scope),
 ) -> Response:
     db = get_db(request)
     info = wf.get_filing(db, scope, filing_id)
@@ -131,14 +141,21 @@ def filing_page(
 
 @router.post("/{filing_id}/check")
 async def live_check(
-    request: Request, filing_id: int, user: User = Depends(clerk), scope: Scope = Depends(current_scope)
+    request: Request,
+    filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
+    user: User = Depends(clerk),
+    scope: Scope = Depends(current_scope),
 ) -> Response:
     """The form as typed, checked without saving: totals, invalid cells, findings (JSON)."""
     db = get_db(request)
     wf.get_filing(db, scope, filing_id)
     result = wf.apply_form(wf.draft_report(db, filing_id), await form_dict(request))
     report = result.report
-    totals = {a: format_value(report.cell(a).value) if report.cell(a).known else "" for a in total_cells(report.meta.edition)}
+    totals = {
+        a: format_value(report.cell(a).value) if report.cell(a).known else ""
+        for a in total_cells(report.meta.edition)
+    }
     return JSONResponse(
         {"totals": totals, "invalid": result.invalid, "findings": findings_json(report), "labels": {}}
     )
@@ -146,20 +163,27 @@ async def live_check(
 
 @router.post("/{filing_id}/save")
 async def save(
-    request: Request, filing_id: int, user: User = Depends(clerk), scope: Scope = Depends(current_scope)
+    request: Request,
+    filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
+    user: User = Depends(clerk),
+    scope: Scope = Depends(current_scope),
 ) -> Response:
     db = get_db(request)
     form = await form_dict(request)
     result = wf.save_draft(db, scope, user, filing_id, form)
     info = wf.get_filing(db, scope, filing_id)
     note = "草稿已保存。" + (f"有 {len(result.invalid)} 个单元格不是有效数字。" if result.invalid else "")
-    return _form_page(request, info, result.report, message=note, invalid=result.invalid, reasons=reasons_of(form))
+    return _form_page(
+        request, info, result.report, message=note, invalid=result.invalid, reasons=reasons_of(form)
+    )
 
 
 @router.post("/{filing_id}/upload")
 async def upload(
     request: Request,
     filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
     file: UploadFile = File(...),
     user: User = Depends(clerk),
     scope: Scope = Depends(current_scope),
@@ -182,7 +206,11 @@ async def upload(
 
 @router.post("/{filing_id}/submit")
 async def submit(
-    request: Request, filing_id: int, user: User = Depends(clerk), scope: Scope = Depends(current_scope)
+    request: Request,
+    filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
+    user: User = Depends(clerk),
+    scope: Scope = Depends(current_scope),
 ) -> Response:
     db = get_db(request)
     form = await form_dict(request)
@@ -195,14 +223,24 @@ async def submit(
             raise
         result = wf.apply_form(wf.draft_report(db, filing_id), form)
         return _form_page(
-            request, info, result.report, message=e.message, invalid=result.invalid, status=400, reasons=reasons
+            request,
+            info,
+            result.report,
+            message=e.message,
+            invalid=result.invalid,
+            status=400,
+            reasons=reasons,
         )
     return RedirectResponse(f"/filing/{filing_id}", status_code=303)
 
 
 @router.get("/{filing_id}/template.xlsx")
 def template(
-    request: Request, filing_id: int, user: User = Depends(clerk), scope: Scope = Depends(current_scope)
+    request: Request,
+    filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
+    user: User = Depends(clerk),
+    scope: Scope = Depends(current_scope),
 ) -> Response:
     from urllib.parse import quote
 

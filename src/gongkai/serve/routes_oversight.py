@@ -35,7 +35,10 @@ def _default_year() -> int:
 
 @router.get("")
 def dashboard(
-    request: Request, year: int | None = None, user: User = Depends(reader), scope: Scope = Depends(current_scope)
+    request: Request,
+    year: int | None = None,
+    user: User = Depends(reader),
+    scope: Scope = Depends(current_scope),
 ) -> Response:
     y = year or _default_year()
     board = ov.dashboard(get_db(request), scope, y)
@@ -59,9 +62,17 @@ def card(
 ) -> Response:
     name, years = ov.report_card(get_db(request), scope, agency_id)
     labels = [str(c.year) for c in years]
-    chart = line_chart("主要指标", labels, {ov.INDICATORS[k]: [c.shares[k] for c in years] for k in ov.INDICATORS})
+    chart = line_chart(
+        "主要指标", labels, {ov.INDICATORS[k]: [c.shares[k] for c in years] for k in ov.INDICATORS}
+    )
     return page(
-        request, "card.html", name=name, years=years, chart=chart, flag=ov.REPEAT_FLAG, indicator_names=ov.INDICATORS
+        request,
+        "card.html",
+        name=name,
+        years=years,
+        chart=chart,
+        flag=ov.REPEAT_FLAG,
+        indicator_names=ov.INDICATORS,
     )
 
 
@@ -77,7 +88,32 @@ def export_bytes(db: Database, scope: Scope, fmt: str, year: int | None) -> byte
         data = out.read_bytes()
     if fmt == "csv":
         data = _inert_csv(data)
+    elif fmt == "xlsx":
+        data = _inert_xlsx(data)
     return data
+
+
+def _inert_xlsx(data: bytes) -> bytes:
+    """A workbook whose texts starting with ``=`` (stored as formulas by openpyxl) become plain
+    texts: an agency name or a message is never run by the spreadsheet program."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    changed = False
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+                    cell.value = ov.inert(str(cell.value))
+                    cell.data_type = "s"
+                    changed = True
+    if not changed:
+        return data
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def _inert_csv(data: bytes) -> bytes:
@@ -117,7 +153,9 @@ def export(
     except GongkaiError as e:
         raise WebError(e.message) from e
     name = quote(f"年报数据{year or ''}.{fmt}")
-    return Response(data, media_type=EXPORTS[fmt], headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+    return Response(
+        data, media_type=EXPORTS[fmt], headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"}
+    )
 
 
 def batch_ingest(db: Database, scope: Scope, user: User, name: str, data: bytes) -> list[dict[str, Any]]:
@@ -143,7 +181,14 @@ def batch_ingest(db: Database, scope: Scope, user: User, name: str, data: bytes)
     region_names = _scope_region_names(db, scope)
     for info in members:
         fname = info.filename
-        row: dict[str, Any] = {"file": fname, "agency": "", "year": "", "outcome": "", "errors": 0, "warnings": 0}
+        row: dict[str, Any] = {
+            "file": fname,
+            "agency": "",
+            "year": "",
+            "outcome": "",
+            "errors": 0,
+            "warnings": 0,
+        }
         try:
             body = read_member(zf, info.filename, name)
             report = read_bytes(body, Path(fname).name)
@@ -201,7 +246,9 @@ def _scope_region_names(db: Database, scope: Scope) -> set[str]:
         return set()
     with db.engine.connect() as conn:
         return set(
-            conn.execute(sa.select(s.regions.c.name).where(s.regions.c.id.in_(sorted(scope.region_ids)))).scalars()
+            conn.execute(
+                sa.select(s.regions.c.name).where(s.regions.c.id.in_(sorted(scope.region_ids)))
+            ).scalars()
         )
 
 

@@ -33,7 +33,9 @@ def published_rows(
 ) -> list[sa.Row]:
     f, a = t.filings.c, s.agencies.c
     q = (
-        sa.select(f.report_id, f.year, f.published_at, a.id.label("agency_id"), a.name.label("agency"), a.region_id)
+        sa.select(
+            f.report_id, f.year, f.published_at, a.id.label("agency_id"), a.name.label("agency"), a.region_id
+        )
         .join(s.agencies, a.id == f.agency_id)
         .where(f.state == "published", f.report_id.is_not(None))
     )
@@ -93,9 +95,7 @@ def _regions(db: Database) -> list[tuple[int, str]]:
 
 
 @router.get("")
-def index(
-    request: Request, region: str = "", year: str = "", agency: str = ""
-) -> Response:
+def index(request: Request, region: str = "", year: str = "", agency: str = "") -> Response:
     db = get_db(request)
     region_id = int(region) if region.isdigit() else None
     year_n = int(year) if year.isdigit() else None
@@ -122,7 +122,8 @@ def report_page(request: Request, report_id: int) -> Response:
     rec = published_record(get_db(request), report_id)
     by_key = {v.key: v for v in tables(rec.edition)}
     sections: list[dict[str, Any]] = [
-        {"heading": p.heading, "paragraphs": p.paragraphs, "table": by_key.get(p.key)} for p in parts(rec.report)
+        {"heading": p.heading, "paragraphs": p.paragraphs, "table": by_key.get(p.key)}
+        for p in parts(rec.report)
     ]
     return page(
         request,

@@ -15,6 +15,7 @@ from gongkai.model.keys import REQUEST_COLUMN_KEYS, edition
 from gongkai.serve import workflow as wf
 from gongkai.serve.accounts import User
 from gongkai.serve.auth import NotFound, Scope, csrf_guard, current_scope, get_db, require_role
+from gongkai.serve.deps import scoped_filing
 from gongkai.serve.grids import labels, tables
 from gongkai.serve.render import STATUS_NAMES, page
 from gongkai.serve.source import page_png, source_view
@@ -60,7 +61,9 @@ def cross_year(db: Any, info: wf.FilingInfo, values: dict[str, Any]) -> tuple[in
     for c in REQUEST_COLUMN_KEYS:
         cur, last = values.get(f"requests.carried_over.{c}"), pv.get(f"requests.carried_forward.{c}")
         ok = None if cur is None or last is None else str(cur) == str(last)
-        label = "上年结转 ＝ 上年报告结转下年度 · " + names.get(f"requests.carried_over.{c}", c).split(" · ")[-1]
+        label = (
+            "上年结转 ＝ 上年报告结转下年度 · " + names.get(f"requests.carried_over.{c}", c).split(" · ")[-1]
+        )
         rows.append(CrossRow(label, cur, last, last, ok))
     for r in ("rules", "normative_documents"):
         base = f"active_disclosure.{r}"
@@ -174,6 +177,7 @@ def review_context(request: Request, info: wf.FilingInfo) -> dict[str, Any]:
 def review_page(
     request: Request,
     filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
     done: str = "",
     user: User = Depends(reader),
     scope: Scope = Depends(current_scope),
@@ -187,6 +191,7 @@ def pdf_page(
     request: Request,
     filing_id: int,
     number: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
     user: User = Depends(reader),
     scope: Scope = Depends(current_scope),
 ) -> Response:
@@ -219,6 +224,7 @@ def _back(filing_id: int, done: str) -> Response:
 def finding(
     request: Request,
     filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
     fingerprint: str = Form(...),
     decision: str = Form(...),
     comment: str = Form(""),
@@ -233,6 +239,7 @@ def finding(
 def correct(
     request: Request,
     filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
     address: str = Form(...),
     value: str = Form(...),
     reason: str = Form(""),
@@ -247,6 +254,7 @@ def correct(
 def send_back(
     request: Request,
     filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
     comment: str = Form(""),
     user: User = Depends(reviewer),
     scope: Scope = Depends(current_scope),
@@ -259,6 +267,7 @@ def send_back(
 def approve(
     request: Request,
     filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
     comment: str = Form(""),
     user: User = Depends(reviewer),
     scope: Scope = Depends(current_scope),
@@ -271,6 +280,7 @@ def approve(
 def publish(
     request: Request,
     filing_id: int,
+    _in_scope: wf.FilingInfo = Depends(scoped_filing),
     comment: str = Form(""),
     user: User = Depends(reviewer),
     scope: Scope = Depends(current_scope),

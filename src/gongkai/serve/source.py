@@ -20,7 +20,9 @@ class SourceView:
 
 
 def _lines_view(lines: list[str], where: list[str]) -> SourceView:
-    return SourceView("lines", lines=tuple((i + 1, text, w) for i, (text, w) in enumerate(zip(lines, where, strict=True))))
+    return SourceView(
+        "lines", lines=tuple((i + 1, text, w) for i, (text, w) in enumerate(zip(lines, where, strict=True)))
+    )
 
 
 @lru_cache(maxsize=64)

@@ -15,17 +15,26 @@ def _x(i: int, n: int) -> float:
     return LEFT + (W - LEFT - RIGHT) * (i / (n - 1) if n > 1 else 0.5)
 
 
-def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], percent: bool = True) -> Markup:
+def line_chart(
+    title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], percent: bool = True
+) -> Markup:
     """Lines over ``labels`` (years); gaps where a value is unknown. Values are shares (0..1)."""
     n = len(labels)
     values = [v for vs in series.values() for v in vs if v is not None]
-    top = max([*values, 0.0]) if not percent else max(1.0 if max(values, default=0) > 0.5 else 0.5, *values, 0.1)
+    top = (
+        max([*values, 0.0])
+        if not percent
+        else max(1.0 if max(values, default=0) > 0.5 else 0.5, *values, 0.1)
+    )
     top = top or 1.0
 
     def y(v: float) -> float:
         return TOP + (H - TOP - BOTTOM) * (1 - v / top)
 
-    out = [f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{escape(title)}">', f"<title>{escape(title)}</title>"]
+    out = [
+        f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
     for k in range(5):
         v = top * k / 4
         out.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e5e7eb"/>')
@@ -43,7 +52,9 @@ def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[flo
             path.append(f"{pen}{_x(i, n):.1f},{y(v):.1f}")
             pen = "L"
             label = f"{name} {labels[i]}：{v * 100:.1f}%" if percent else f"{name} {labels[i]}：{v:,.0f}"
-            out.append(f'<circle cx="{_x(i, n):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}"><title>{escape(label)}</title></circle>')
+            out.append(
+                f'<circle cx="{_x(i, n):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}"><title>{escape(label)}</title></circle>'
+            )
         if path:
             out.append(f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2"/>')
         ly = TOP + 10 + 20 * j
@@ -58,7 +69,10 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[int | None]) -
     top = max([v for v in values if v is not None] + [1])
     inner = W - LEFT - RIGHT
     bw = inner / n * 0.6
-    out = [f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{escape(title)}">', f"<title>{escape(title)}</title>"]
+    out = [
+        f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
     for i, (lab, v) in enumerate(zip(labels, values, strict=True)):
         cx = LEFT + inner * (i + 0.5) / n
         out.append(f'<text x="{cx:.1f}" y="{H - 12}" text-anchor="middle">{escape(lab)}</text>')

@@ -508,7 +508,11 @@ def send_back(db: Database, scope: Scope, user: User, filing_id: int, comment: s
     if info.report_id is not None:  # the clerk continues from what was filed, corrections applied
         from gongkai.store.query import load_reports
 
-        recs = [r for r in load_reports(db, agency=info.agency_id, year=info.year) if r.report_id == info.report_id]
+        recs = [
+            r
+            for r in load_reports(db, agency=info.agency_id, year=info.year)
+            if r.report_id == info.report_id
+        ]
         if recs:
             report = recs[0].report
             with db.engine.begin() as conn:
@@ -518,7 +522,9 @@ def send_back(db: Database, scope: Scope, user: User, filing_id: int, comment: s
                 report.sections = old.sections
                 report.meta.title = old.meta.title
                 conn.execute(
-                    sa.update(t.filings).where(t.filings.c.id == filing_id).values(draft=report.to_json_dict())
+                    sa.update(t.filings)
+                    .where(t.filings.c.id == filing_id)
+                    .values(draft=report.to_json_dict())
                 )
 
 
@@ -590,7 +596,9 @@ def decide(
         raise WorkflowError("该填报尚未提交。")
     detail = report_detail(db, info.report_id)
     values = effective_values(detail)
-    match = [fl.finding for fl in detail.findings if fingerprint(fl.finding.rule, fl.finding.cells, values) == fp]
+    match = [
+        fl.finding for fl in detail.findings if fingerprint(fl.finding.rule, fl.finding.cells, values) == fp
+    ]
     if not match:
         raise NotFound("没有找到该问题（报告可能已被更正并重新检查）。")
     r = t.finding_reviews.c
@@ -679,7 +687,9 @@ def mark_published(db: Database, user: User | None, agency_id: int, year: int, r
         else:
             fid = row.id
             conn.execute(
-                sa.update(t.filings).where(f.id == fid).values(report_id=report_id, updated_at=stamp, published_at=stamp)
+                sa.update(t.filings)
+                .where(f.id == fid)
+                .values(report_id=report_id, updated_at=stamp, published_at=stamp)
             )
         _event(conn, fid, user, "ingest", report_id=report_id)
     return int(fid)
