@@ -331,7 +331,7 @@ def test_xlsx_findings_and_notes(workbook: tuple[Frame, Any], records: list[Repo
     assert {findings.cell(r, 5).value for r in range(2, findings.max_row + 1)} <= {"错误", "警告", "提示"}
     notes = {row[0]: row[1] for row in wb["说明"].iter_rows(values_only=True) if row and row[0]}
     assert notes["筛选条件"] == "地区：江苏省"
-    assert notes["生成时间"].endswith("北京时间（UTC+8）")
+    assert notes["生成时间"].endswith("北京时间（东八区）")
     assert str(len(records)) == notes["报告数"]
     fields = list(wb["字段"].iter_rows(values_only=True))
     assert fields[0][:4] == ("列", "列名", "中文名称", "类型")  # zh: no 字段 (key) column

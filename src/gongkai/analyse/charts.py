@@ -16,11 +16,16 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from gongkai.analyse.stats import SHARES, Dimension, GroupStats, compute_stats
 from gongkai.errors import InputError
-from gongkai.store.records import ReportRecord
+
+if TYPE_CHECKING:
+    from gongkai.store.figures import FigureRow
+    from gongkai.store.records import ReportRecord
+
+    Record = ReportRecord | FigureRow
 
 ChartKind = Literal["trend", "agencies", "outcomes"]
 CHART_KINDS: tuple[ChartKind, ...] = ("trend", "agencies", "outcomes")
@@ -120,6 +125,10 @@ class ChartSpec:
     title: str
     subtitle: str
     panels: list[Panel] = field(default_factory=list)
+    note: str = ""  # what the reader must know to read it right: years summed, agencies compared
+
+    def caption(self) -> str:
+        return f"{self.subtitle}。{self.note}" if self.note else self.subtitle
 
 
 # --- fonts ---------------------------------------------------------------------------------
@@ -157,7 +166,7 @@ def _warn_no_font() -> None:
 # --- specs ---------------------------------------------------------------------------------
 
 
-def _subtitle(records: Sequence[ReportRecord], filters: dict[str, Any] | None) -> str:
+def _subtitle(records: Sequence[Record], filters: dict[str, Any] | None) -> str:
     from gongkai.analyse.export import ExportInfo
 
     years = sorted({r.year for r in records})
@@ -169,7 +178,7 @@ def _subtitle(records: Sequence[ReportRecord], filters: dict[str, Any] | None) -
     return "，".join(p for p in parts if p)
 
 
-def _need(records: Sequence[ReportRecord]) -> None:
+def _need(records: Sequence[Record]) -> None:
     if not records:
         raise InputError("没有符合条件的报告，无法作图。")
 
@@ -187,16 +196,49 @@ def _group_id(g: GroupStats, without: str | None = None) -> tuple[Any, ...]:
     )
 
 
+def same_agencies_only(records: Sequence[Record]) -> list[Record]:
+    """The records of the agencies that have a report in every year the records cover."""
+    years = {r.year for r in records}
+    by_agency: dict[int, set[int]] = {}
+    for r in records:
+        by_agency.setdefault(r.agency_id, set()).add(r.year)
+    keep = {a for a, ys in by_agency.items() if ys == years}
+    return [r for r in records if r.agency_id in keep]
+
+
+def agencies_note(records: Sequence[Record], same: bool) -> str:
+    """Does a trend compare the same agencies every year? Say so either way."""
+    years = sorted({r.year for r in records})
+    per_year = {y: {r.agency_id for r in records if r.year == y} for y in years}
+    if same:
+        n = len(per_year[years[0]]) if years else 0
+        return f"只比较每年都有报告的 {n} 个机关"
+    if len({frozenset(v) for v in per_year.values()}) <= 1:
+        n = len(per_year[years[0]]) if years else 0
+        return f"每年都是相同的 {n} 个机关"
+    counts = "，".join(f"{y}年 {len(per_year[y])} 个" for y in years)
+    return f"各年的机关不完全相同（{counts}），年度之间的变化部分来自机关的增减；只比较每年都有报告的机关请加 --same-agencies"
+
+
 def trend_chart(
-    records: Sequence[ReportRecord],
+    records: Sequence[Record],
     *,
     by: Dimension | None = None,
     level: int = 1,
     top: int = 8,
     filters: dict[str, Any] | None = None,
+    same_agencies: bool = False,
 ) -> ChartSpec:
-    """Requests received and the share granted, year by year; one line per group with ``by``."""
+    """Requests received and the share granted, year by year; one line per group with ``by``.
+
+    The note says whether every year holds the same agencies; ``same_agencies`` keeps only the
+    agencies with a report in every year."""
     _need(records)
+    if same_agencies:
+        records = same_agencies_only(records)
+        if not records:
+            raise InputError("没有每年都有报告的机关，无法只比较相同的机关；请缩小 --year 的范围。")
+    note = agencies_note(records, same_agencies)
     years = sorted({r.year for r in records})
     cats = [f"{y}年" for y in years]
     title = "政府信息公开申请趋势"
@@ -224,7 +266,7 @@ def trend_chart(
                 percent=True,
             ),
         ]
-        return ChartSpec("trend", title, _subtitle(records, filters), panels)
+        return ChartSpec("trend", title, _subtitle(records, filters), panels, note)
     result = compute_stats(records, (by, "year"), level=level)
     overall = compute_stats(records, (by,), level=level)
     ranked = sorted(overall.groups, key=lambda g: (-(g.totals.get("received") or 0), g.sort))[:top]
@@ -245,11 +287,31 @@ def trend_chart(
         Panel(f"本年新收政府信息公开申请数{shown}", cats, received_series, "line", axis_label="件"),
         Panel("公开率（予以公开＋部分公开）÷ 办结", cats, granted_series, "line", percent=True),
     ]
-    return ChartSpec("trend", title, _subtitle(records, filters), panels)
+    return ChartSpec("trend", title, _subtitle(records, filters), panels, note)
+
+
+def years_note(records: Sequence[Record]) -> tuple[str, str]:
+    """(short title suffix, note) saying which years a ranking sums, or the one year it uses."""
+    years = sorted({r.year for r in records})
+    if len(years) == 1:
+        return f"（{years[0]}年）", f"只用 {years[0]} 年的报告"
+    per_agency: dict[int, set[int]] = {}
+    for r in records:
+        per_agency.setdefault(r.agency_id, set()).add(r.year)
+    span = (
+        f"{years[0]}—{years[-1]}年"
+        if years == list(range(years[0], years[-1] + 1))
+        else "、".join(map(str, years)) + "年"
+    )
+    fewer = sum(1 for ys in per_agency.values() if len(ys) < len(years))
+    note = f"每个机关为 {span} {len(years)} 个年度的合计（比例按合计计算）"
+    if fewer:
+        note += f"；其中 {fewer} 个机关不是每年都有报告，合计的年度较少"
+    return f"（{span}合计）", note + "；只看一年请加 --year"
 
 
 def agencies_chart(
-    records: Sequence[ReportRecord],
+    records: Sequence[Record],
     *,
     metric: str = "received",
     top: int = 10,
@@ -274,8 +336,9 @@ def agencies_chart(
     if not scored:
         raise InputError(f"没有可比较的机关{note}。")
     scored.reverse()  # largest at the top of a horizontal bar chart
+    suffix, years_text = years_note(records)
     panel = Panel(
-        f"{name}{note}",
+        f"{name}{suffix}{note}",
         [g.label for _, g in scored],
         [Series(name, [v for v, _ in scored], PALETTE[0])],
         "barh",
@@ -283,12 +346,16 @@ def agencies_chart(
         axis_label="" if is_share else "件",
     )
     return ChartSpec(
-        "agencies", f"机关比较：{name}（前 {len(scored)} 名）", _subtitle(records, filters), [panel]
+        "agencies",
+        f"机关比较：{name}{suffix}（前 {len(scored)} 名）",
+        _subtitle(records, filters),
+        [panel],
+        years_text,
     )
 
 
 def outcomes_chart(
-    records: Sequence[ReportRecord],
+    records: Sequence[Record],
     *,
     by: Dimension = "year",
     level: int = 1,
@@ -312,13 +379,20 @@ def outcomes_chart(
     groups.reverse()  # first group at the top
     series = [Series(name, [g.shares.get(key) for g in groups], color) for key, name, color in OUTCOMES]
     names = {"year": "年度", "region": "地区", "agency": "机关"}
+    suffix, years_text = ("", "") if by == "year" else years_note(records)
     panel = Panel(
-        f"办理结果占办结申请的比例{note}", [g.label for g in groups], series, "stacked_barh", percent=True
+        f"办理结果占办结申请的比例{suffix}{note}",
+        [g.label for g in groups],
+        series,
+        "stacked_barh",
+        percent=True,
     )
-    return ChartSpec("outcomes", f"办理结果构成（按{names[by]}）", _subtitle(records, filters), [panel])
+    return ChartSpec(
+        "outcomes", f"办理结果构成（按{names[by]}）", _subtitle(records, filters), [panel], years_text
+    )
 
 
-def build_chart(kind: ChartKind, records: Sequence[ReportRecord], **options: Any) -> ChartSpec:
+def build_chart(kind: ChartKind, records: Sequence[Record], **options: Any) -> ChartSpec:
     builders = {"trend": trend_chart, "agencies": agencies_chart, "outcomes": outcomes_chart}
     if kind not in builders:
         raise InputError(f"未知图表类型 {kind!r}；可用：{'、'.join(CHART_KINDS)}。")
@@ -362,7 +436,8 @@ def render_png(spec: ChartSpec, path: str | Path, dpi: int = 150) -> None:
         FigureCanvasAgg(fig)
         fig.suptitle(spec.title, fontsize=15, fontweight="bold")
         fig.supxlabel(
-            f"{spec.subtitle}。数据：政府信息公开工作年度报告；由 gongkai 生成",
+            f"{spec.subtitle}。数据：政府信息公开工作年度报告；由 gongkai 生成"
+            + (f"\n{spec.note}" if spec.note else ""),
             fontsize=9,
             color="#555555",
             x=0.01,
@@ -502,7 +577,11 @@ def plotly_figure(spec: ChartSpec) -> Any:
         if panel.style == "stacked_barh":
             fig.update_xaxes(range=[0, 1], row=row, col=1)
     fig.update_layout(
-        title={"text": f"{spec.title}<br><sup>{spec.subtitle}</sup>", "x": 0.5},
+        title={
+            "text": f"{spec.title}<br><sup>{spec.subtitle}</sup>"
+            + (f"<br><sup>{spec.note}</sup>" if spec.note else ""),
+            "x": 0.5,
+        },
         barmode="stack" if any(p.style == "stacked_barh" for p in spec.panels) else "group",
         font={"family": HTML_FONT},
         template="plotly_white",
@@ -541,9 +620,7 @@ def write_chart(spec: ChartSpec, path: str | Path) -> None:
         raise InputError(f"不支持的图表文件类型 {suffix or '（无后缀）'}；请用 .png 或 .html。")
 
 
-def chart_records(
-    kind: ChartKind, records: Iterable[ReportRecord], path: str | Path, **options: Any
-) -> ChartSpec:
+def chart_records(kind: ChartKind, records: Iterable[Record], path: str | Path, **options: Any) -> ChartSpec:
     spec = build_chart(kind, list(records), **options)
     write_chart(spec, path)
     return spec

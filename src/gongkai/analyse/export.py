@@ -66,7 +66,7 @@ SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 TIME_ZONE = "Asia/Shanghai"
-TIME_ZONE_NAME = "北京时间（UTC+8）"
+TIME_ZONE_NAME = "北京时间（东八区）"
 
 
 def local_zone() -> tzinfo:
@@ -90,7 +90,7 @@ def generation_time() -> datetime:
 
 
 def time_text(when: datetime) -> str:
-    """``2026-12-07 10:30:00 北京时间（UTC+8）``."""
+    """``2026-12-07 10:30:00 北京时间（东八区）``."""
     return f"{when.astimezone(local_zone()):%Y-%m-%d %H:%M:%S} {TIME_ZONE_NAME}"
 
 

@@ -141,7 +141,7 @@ def make_record(
             t, r, c = address.split(".")
             report.tables[t][r][c] = Cell(status=rng.choice((Status.MISSING, Status.AMBIGUOUS)))
         findings.append(
-            Finding(rule="cells.missing", severity=Severity.WARNING, cells=[], message="有单元格缺失。")
+            Finding(rule="cell.blank", severity=Severity.WARNING, cells=[], message="有单元格缺失。")
         )
     return ReportRecord(
         report_id=report_id,

@@ -366,13 +366,23 @@ def chart_cmd(
             "--min", min=0, help="agencies 比较比例时，只含分母（办结申请或已审结案件）至少这么多的机关。"
         ),
     ] = 10,
+    same_agencies: Annotated[
+        bool,
+        typer.Option(
+            "--same-agencies",
+            help="trend：只比较每年都有报告的机关（否则图中注明各年的机关数是否相同）。",
+        ),
+    ] = False,
     region: RegionOption = None,
     year: YearOption = None,
     agency: AgencyOption = None,
     db: DbOption = DEFAULT_DB,
     _help_: HelpOption = False,
 ) -> None:
-    """画图：逐年趋势、机关比较或办理结果构成，输出 PNG 图片或 HTML 交互网页。"""
+    """画图：逐年趋势、机关比较或办理结果构成，输出 PNG 图片或 HTML 交互网页。
+
+    图下方注明所用的年度（机关比较把所选各年合计，只看一年请加 --year）以及逐年趋势是否每年都是相同的机关。
+    """
     from gongkai.analyse.charts import build_chart, write_chart
 
     with _guard(ctx) as err:
@@ -383,7 +393,12 @@ def chart_cmd(
         filters = _filters(region, year, agency)
         options: dict[str, Any] = {"filters": filters}
         if kind == ChartKindChoice.trend:
-            options |= {"by": by.value if by else None, "level": level, "top": top}
+            options |= {
+                "by": by.value if by else None,
+                "level": level,
+                "top": top,
+                "same_agencies": same_agencies,
+            }
         elif kind == ChartKindChoice.agencies:
             options |= {"metric": metric.value, "top": top, "min_processed": min_processed}
         else:
@@ -393,6 +408,8 @@ def chart_cmd(
         err.print(
             f"已画出 {escape(spec.title)}（{len(records)} 份报告）到 {escape(output)}。", soft_wrap=True
         )
+        if spec.note:
+            err.print(f"[yellow]说明[/]  {escape(spec.note)}。", soft_wrap=True)
 
 
 FIGURES_HELP = "供统计、作图和导出使用的数字：导入和更正时自动更新，也可从报告重新计算。"
