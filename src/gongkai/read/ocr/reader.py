@@ -19,6 +19,7 @@ import numpy as np
 
 from gongkai.model.report import At, ImageAt, Report, Source, Status, TextAt, trusted
 from gongkai.read.meta import find_title
+from gongkai.read.ocr.confusable import judge
 from gongkai.read.ocr.page import Field, PageLine, PageResult, ocr_page
 from gongkai.read.text import read_text
 
@@ -151,15 +152,24 @@ def _hold_back(report: Report, lines: list[PageLine]) -> None:
     doubtful = {
         (ln.page, f.box): f for ln in lines for f in ln.fields if f.judged is not None and f.judged.doubtful
     }
+    free = {(ln.page, f.box): f for ln in lines if not ln.ruled for f in ln.fields}
     for _, cell in report.cells():
         at = cell.at
         if not isinstance(at, ImageAt):
             continue
         f = doubtful.get((at.page, at.bbox))
-        if f is None or f.judged is None:
+        if f is not None and f.judged is not None:
+            cands = set(f.judged.candidates)
+            cell.raw = f.ocr
+        elif (line := free.get((at.page, at.bbox))) is not None and cell.raw:
+            # a number in a line of free text (no ruled cell of its own): judged by its text and
+            # the score of the whole line
+            j = judge(cell.raw, line.score)
+            if not j.doubtful:
+                continue
+            cands = set(j.candidates)
+        else:
             continue
-        cands = set(f.judged.candidates)
-        cell.raw = f.ocr
         if cell.status == Status.INFERRED and cell.value in cands:
             continue
         if cell.known and isinstance(cell.value, int):

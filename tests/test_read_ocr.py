@@ -1,0 +1,185 @@
+"""OCR reader, the parts that need no recognition: look-alike judgement, ruled tables, page
+preparation (stamp, skew, rotation), format sniffing, bundled models, --no-ocr."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from gongkai import api
+from gongkai.errors import InputError
+from gongkai.model.report import Source
+from gongkai.read.ocr import engine, ocr_settings, read_image
+from gongkai.read.ocr.confusable import judge, look_alikes
+from gongkai.read.ocr.prepare import prepare, remove_stamp, sideways, skew_angle, turn
+from gongkai.read.ocr.ruling import find_rules, find_tables
+from gongkai.read.pdf import SCANNED, read_pdf
+from gongkai.synth.scan import cjk_font_path, degrade, draw_table, images_to_pdf
+
+needs_font = pytest.mark.skipif(cjk_font_path() is None, reason="no CJK font (fonts-noto-cjk)")
+
+
+# --- look-alikes ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["/", "1", "l", "|", "I", "丨"])
+def test_one_like_characters_are_doubtful(text: str) -> None:
+    j = judge(text, 0.999)
+    assert j.doubtful and j.candidates == (0, 1) and j.text == "/"
+
+
+@pytest.mark.parametrize("text", ["—", "一", "-", "——"])
+def test_dashes_are_blanks_never_counts(text: str) -> None:
+    j = judge(text, 0.999)
+    assert not j.doubtful and j.text == "—" and j.candidates == ()
+
+
+def test_numbers_by_score() -> None:
+    assert judge("41", 0.99) == judge("41", 0.99) and judge("41", 0.99).text == "41"
+    assert not judge("41", 0.99).doubtful
+    low = judge("41", 0.5)
+    assert low.doubtful and low.text == "/" and low.candidates[0] == 41 and len(low.candidates) >= 2
+    assert judge("1O", 0.99).doubtful  # a letter for a digit: never read
+    assert judge("239.42", 0.99).text == "239.42"
+    assert not judge("行政许可", 0.2).doubtful  # labels are not judged
+
+
+def test_look_alikes() -> None:
+    assert look_alikes("8")[0] == 8 and {3, 0, 6, 9} <= set(look_alikes("8"))
+    assert all(v >= 10 for v in look_alikes("18"))  # no leading zero
+    assert look_alikes("2.5") == ()
+
+
+# --- ruled tables ---------------------------------------------------------------------------------
+
+ROWS = [
+    ["第二十条第（一）项"],
+    ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+    ["规章", "1", "|", "11"],
+    ["行政规范性文件", "41", "/", "44"],
+]
+SPANS = {(0, 0): 4}
+
+
+@needs_font
+def test_ruled_grid_with_merged_cells() -> None:
+    im = draw_table(ROWS, [300, 220, 220, 220], spans=SPANS)
+    gray = np.asarray(im.convert("L"))
+    tables = find_tables(find_rules(gray))
+    assert len(tables) == 1
+    t = tables[0]
+    assert len(t.cols) == 5 and len(t.rows) == 5  # "1" and "|" in cells are not rules
+    assert [(c.row, c.col, c.colspan) for c in t.cells][:2] == [(0, 0, 4), (1, 0, 1)]
+    assert len(t.cells) == 1 + 4 * 3
+
+
+@needs_font
+def test_two_tables_on_one_page() -> None:
+    a = np.asarray(draw_table(ROWS, [300, 220, 220, 220], spans=SPANS).convert("L"))
+    page = np.vstack([a, np.full((80, a.shape[1]), 255, np.uint8), a])
+    assert len(find_tables(find_rules(page))) == 2
+
+
+# --- preparation ----------------------------------------------------------------------------------
+
+
+@needs_font
+@pytest.mark.parametrize("angle", [-1.6, 0.7])
+def test_skew_is_measured(angle: float) -> None:
+    im = draw_table(ROWS, [300, 220, 220, 220], spans=SPANS)
+    tilted = np.asarray(im.rotate(angle, expand=True, fillcolor="white").convert("L"))
+    assert abs(skew_angle(tilted) + angle) <= 0.25
+
+
+@needs_font
+def test_sideways_page_is_turned() -> None:
+    im = draw_table(ROWS * 3, [300, 220, 220, 220], heading="二、主动公开政府信息情况")
+    gray = np.asarray(im.convert("L"))
+    assert not sideways(gray)
+    assert sideways(np.rot90(gray).copy())
+    assert prepare(np.asarray(im.transpose(Image.Transpose.ROTATE_90))).rotation == 90
+
+
+def test_turn_maps_points_back() -> None:
+    gray = np.zeros((30, 50), np.uint8)
+    gray[5, 40] = 255
+    turned, m = turn(gray, 90)
+    x, y, _ = m @ np.array([40.0, 5.0, 1.0])
+    assert turned[int(round(y)), int(round(x))] == 255
+
+
+@needs_font
+def test_red_stamp_goes_ink_under_it_stays() -> None:
+    im = draw_table(ROWS, [300, 220, 220, 220], spans=SPANS)
+    stamped = np.asarray(degrade(im, "stamp", seed=1))
+    gray = remove_stamp(stamped)
+    red = (stamped[:, :, 0] > 150) & (stamped[:, :, 1] < 140) & (stamped[:, :, 1] > 60)
+    assert red.any() and gray[red].min() > 180  # stamp on paper: near white
+    plain = np.asarray(im.convert("L"))
+    under = red & (plain < 60)
+    if under.any():  # black print under the stamp stays clearly darker than paper
+        assert np.median(gray[(stamped[:, :, 0] < 200) & (plain < 60)]) < 180
+
+
+# --- formats and switches -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "TIFF"])
+def test_images_are_sniffed(fmt: str) -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(buf, fmt)
+    assert api.sniff_format(buf.getvalue()) == "image"
+
+
+def test_no_ocr_refuses_an_image() -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(buf, "PNG")
+    with ocr_settings(enabled=False), pytest.raises(InputError, match="--no-ocr"):
+        read_image(buf.getvalue(), Source(name="a.png", sha256="", format="image"))
+
+
+def test_scanned_pdf_is_refused_unless_ocr_is_on() -> None:
+    pdf = images_to_pdf([Image.new("RGB", (400, 560), "white")])
+    with pytest.raises(InputError) as e:
+        read_pdf(pdf, Source(name="scan.pdf", sha256="", format="pdf"))
+    assert e.value.message == SCANNED and "--ocr" in SCANNED
+
+
+def test_cli_no_ocr(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from gongkai.cli.main import app
+
+    p = tmp_path / "报告.png"
+    Image.new("RGB", (20, 20), "white").save(p)
+    r = CliRunner().invoke(app, ["parse", "--no-ocr", str(p)])
+    assert r.exit_code == 2 and "--no-ocr" in r.output
+
+
+def test_damaged_image() -> None:
+    with pytest.raises(InputError, match="图片"):
+        read_image(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, Source(name="x.png", sha256="", format="image"))
+
+
+# --- bundled models -------------------------------------------------------------------------------
+
+
+def test_models_ship_inside_the_installed_package() -> None:
+    import rapidocr
+
+    site = Path(rapidocr.__file__).resolve().parent
+    paths = engine.model_paths()
+    assert set(paths) == {"det", "rec", "cls"}
+    for p in paths.values():
+        assert p.is_file() and p.stat().st_size > 100_000
+        assert site in p.parents  # inside the wheel's package, not a download cache
+
+
+def test_missing_model_is_refused_never_fetched(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(engine, "model_dir", lambda: tmp_path)
+    with pytest.raises(engine.OcrUnavailable, match="不会联网下载"):
+        engine.model_paths()

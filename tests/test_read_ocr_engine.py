@@ -1,0 +1,144 @@
+"""OCR reader end to end on one small drawn page (recognition is slow: few pages here; the
+scanned corpus and its degradations are in bench/bench_ocr.py)."""
+
+from __future__ import annotations
+
+import io
+import socket
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import jsonschema
+import pytest
+from PIL import Image
+
+from gongkai import api
+from gongkai.model.report import ImageAt, Report, Status
+from gongkai.read.ocr import ocr_settings
+from gongkai.schema import load_schema
+from gongkai.synth.scan import cjk_font_path, degrade, draw_table, images_to_pdf
+
+pytestmark = pytest.mark.skipif(cjk_font_path() is None, reason="no CJK font (fonts-noto-cjk)")
+
+ROWS = [
+    ["第二十条第（一）项"],
+    ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+    ["规章", "4", "/", "1"],
+    ["行政规范性文件", "41", "5", "44"],
+    ["第二十条第（五）项"],
+    ["信息内容", "本年处理决定数量"],
+    ["行政许可", "120"],
+    ["第二十条第（六）项"],
+    ["信息内容", "本年处理决定数量"],
+    ["行政处罚", "21"],
+    ["行政强制", "l"],
+    ["第二十条第（八）项"],
+    ["信息内容", "本年收费金额（单位：万元）"],
+    ["行政事业性收费", "239.42"],
+]
+SPANS = {(r, 0): 4 for r in (0, 4, 7, 11)} | {(r, 1): 3 for r in (5, 6, 8, 9, 10, 12, 13)}
+TRUTH: dict[str, Any] = {
+    "active_disclosure.rules.issued": 4,
+    "active_disclosure.normative_documents.issued": 41,
+    "active_disclosure.normative_documents.repealed": 5,
+    "active_disclosure.normative_documents.in_force": 44,
+    "active_disclosure.licensing.decisions": 120,
+    "active_disclosure.penalty.decisions": 21,
+    "active_disclosure.fees.amount": Decimal("239.42"),
+}
+LOOK_ALIKES = (
+    "active_disclosure.rules.repealed",
+    "active_disclosure.rules.in_force",
+    "active_disclosure.coercion.decisions",
+)
+
+
+def page() -> Image.Image:
+    return draw_table(
+        ROWS, [300, 220, 220, 220], heading="二、主动公开政府信息情况", spans=SPANS, size=26, row_height=50
+    )
+
+
+def png(im: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def offline() -> Iterator[None]:
+    """No socket may connect while OCR runs: a model fetched at run time fails the tests."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network access during OCR")
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(socket.socket, "connect", refuse)
+    mp.setattr(socket.socket, "connect_ex", refuse)
+    mp.setattr(socket, "create_connection", refuse)
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def clean(offline: None) -> Report:
+    return api.parse_bytes(png(page()), "表.png")
+
+
+def assert_never_wrong(report: Report) -> int:
+    """No stated cell differs from the truth; look-alikes are never read. Returns how many of the
+    truth's cells were stated."""
+    stated = 0
+    for address, cell in report.cells():
+        if address in LOOK_ALIKES:
+            assert cell.status != Status.READ, address
+            assert cell.status != Status.INFERRED or cell.value in (0, 1)
+        if cell.known:
+            assert address in TRUTH and cell.value == TRUTH[address], (address, cell)
+            stated += 1
+    return stated
+
+
+def test_clean_page(clean: Report) -> None:
+    assert clean.source.format == "image"
+    assert assert_never_wrong(clean) == len(TRUTH)
+    for address in LOOK_ALIKES:
+        c = clean.cell(address)
+        assert c.status == Status.AMBIGUOUS and c.candidates == [0, 1], (address, c)
+    w, h = page().size
+    for address in TRUTH:
+        at = clean.cell(address).at
+        assert isinstance(at, ImageAt) and at.page == 1 and 0.9 <= at.score <= 1.0
+        x0, y0, x1, y1 = at.bbox
+        assert 0 <= x0 < x1 <= w and 0 <= y0 < y1 <= h
+    # the licensing cell spans three columns: its box is the merged cell
+    x0, _, x1, _ = clean.cell("active_disclosure.licensing.decisions").at.bbox  # type: ignore[union-attr]
+    assert x1 - x0 > 600
+
+
+def test_json_carries_the_score(clean: Report) -> None:
+    data = clean.to_json_dict()
+    jsonschema.validate(data, load_schema())
+    at = data["tables"]["active_disclosure"]["rules"]["issued"]["at"]
+    assert set(at) == {"page", "bbox", "score"}
+    assert (
+        Report.from_json_dict(data).cell("active_disclosure.rules.issued").at
+        == clean.cell("active_disclosure.rules.issued").at
+    )
+
+
+@pytest.mark.parametrize("kind", ["turn180", "stamp"])
+def test_degraded_page_is_never_wrong(offline: None, kind: str) -> None:
+    report = api.read_bytes(png(degrade(page(), kind, seed=2)), f"{kind}.png")
+    assert assert_never_wrong(report) >= len(TRUTH) - 2
+
+
+def test_scanned_pdf_with_progress_in_parallel(offline: None) -> None:
+    pdf = images_to_pdf([page(), Image.new("RGB", page().size, "white")], dpi=150)
+    seen: list[tuple[int, int]] = []
+    with ocr_settings(enabled=True, jobs=2, progress=lambda d, n: seen.append((d, n))):
+        report = api.read_bytes(pdf, "扫描件.pdf")
+    assert seen == [(1, 2), (2, 2)]
+    assert report.source.format == "pdf"
+    assert assert_never_wrong(report) == len(TRUTH)
