@@ -109,7 +109,7 @@ def test_turn_maps_points_back() -> None:
     gray[5, 40] = 255
     turned, m = turn(gray, 90)
     x, y, _ = m @ np.array([40.0, 5.0, 1.0])
-    assert turned[int(round(y)), int(round(x))] == 255
+    assert turned[round(y), round(x)] == 255
 
 
 @needs_font
