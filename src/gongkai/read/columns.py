@@ -214,6 +214,34 @@ def header_lines_above(
     return found
 
 
+def header_words(
+    texts: list[Token], columns: Sequence[Column], words: Sequence[str] = ()
+) -> list[tuple[int, str, str | None]]:
+    """The words of header text as ``(line, label key, column key or None)``, in reading order.
+
+    Text copies put a header's labels on one line separated by spaces, and sometimes break a
+    label with a space ("科研 机构"): a word that names nothing is joined with the next one or
+    two when the join is exactly a column label (or one of ``words``, group labels).
+    """
+    out: list[tuple[int, str, str | None]] = []
+    exact = {h: c.key for c in columns for h in c.headers}
+    for t in texts:
+        parts = [label_key(w) for w in t.text.split()]
+        parts = [w for w in parts if w]
+        i = 0
+        while i < len(parts):
+            for j in (3, 2):
+                joined = "".join(parts[i : i + j])
+                if i + j <= len(parts) and (joined in exact or joined in words):
+                    out.append((t.line, joined, exact.get(joined)))
+                    i += j
+                    break
+            else:
+                out.append((t.line, parts[i], match_column(parts[i], columns)))
+                i += 1
+    return out
+
+
 def header_sequence(
     texts: list[Token],
     columns: Sequence[Column],
@@ -239,17 +267,13 @@ def header_sequence(
     group_line: int | None = None
     group_pos = 0
     understood = True
-    for t in texts:
-        k = label_key(t.text)
-        if not k:
-            continue
-        key = match_column(k, columns)
+    for line, k, key in header_words(texts, columns, (group, *ignore) if group else tuple(ignore)):
         if key is not None:
-            per_line.setdefault(t.line, []).append(key)
+            per_line.setdefault(line, []).append(key)
         elif group and group in k and group_line is None:
-            group_line = t.line
-            group_pos = len(per_line.get(t.line, []))
-            per_line.setdefault(t.line, [])
+            group_line = line
+            group_pos = len(per_line.get(line, []))
+            per_line.setdefault(line, [])
         elif any(w in k for w in ignore) or len(k) > MAX_HEADER_LABEL:
             continue
         else:

@@ -15,6 +15,7 @@ keeps places (grids, PDF boxes), else in reading order with the column order its
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +35,8 @@ from gongkai.read.readings import readings_for
 from gongkai.read.solve import Obs, Reading, Segment
 from gongkai.read.tokens import Token
 
+_CELLS = re.compile(r"[\t|｜¦]")
+
 
 def _obs(t: Token) -> Obs:
     return Obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell)
@@ -52,7 +55,9 @@ class Placer:
     group_members: Sequence[str] = ()
     row_lines: set[int] = field(default_factory=set)  # the label lines of the table's rows
     refused: set[str] = field(default_factory=set)  # rows not read: header order not understood
+    lines: Sequence[str] = ()  # the text's lines, for the empty cells of separated copies
     _aligned: dict[tuple[int, ...], bool] = field(default_factory=dict)
+    _celled: dict[int, bool] = field(default_factory=dict)
 
     def _is_label(self, columns: Sequence[Column]) -> Callable[[str], bool]:
         return lambda k: match_column(k, columns) is not None
@@ -137,8 +142,66 @@ class Placer:
             self.refused.add(row)
             return Segment(tuple(f"{self.table}.{row}.{c.key}" for c in columns), [], False)
         addresses = tuple(f"{self.table}.{row}.{k}" for k in order)
+        celled = self.by_row_cells(line, len(order))
+        if celled is not None and self.row_celled(len(order)):
+            return Segment(addresses, [celled], True)
         rds, exact = readings_for(tokens, len(addresses))
         return Segment(addresses, rds, exact)
+
+    def _after_label(self, line: int) -> tuple[list[str], list[Token]] | None:
+        """The cells of a separated line after its row label (the last text cell before its
+        first number), and the number tokens; a final empty cell left by a closing ``|`` does
+        not count."""
+        toks = self.by_line.get(line, [])
+        nums = [t for t in toks if t.kind != "text"]
+        if not nums or not 1 <= line <= len(self.lines):
+            return None
+        before = [t.cell for t in toks if t.kind == "text" and t.cell < nums[0].cell]
+        if not before:
+            return None
+        raw = self.lines[line - 1].rstrip()
+        parts = _CELLS.split(raw)
+        after = parts[max(before) + 1 :]
+        if after and not after[-1].strip() and raw and _CELLS.match(raw[-1]):
+            after = after[:-1]
+        return after, nums
+
+    def by_row_cells(self, line: int, n: int) -> Reading | None:
+        """The row read cell by cell: a separated line (``|`` or tab) whose label is followed by
+        exactly one cell per column, empty or holding one number."""
+        got = self._after_label(line)
+        if got is None:
+            return None
+        after, nums = got
+        if len(after) != n:
+            return None
+        by_cell = {t.cell: t for t in nums}
+        first = nums[0].cell - next(i for i, c in enumerate(after) if c.strip())
+        reading: list[Obs | None] = []
+        for i, text in enumerate(after):
+            t = by_cell.get(first + i)
+            if not text.strip():
+                if t is not None:
+                    return None
+                reading.append(None)
+            elif t is None or len(text.split()) != 1:
+                return None
+            else:
+                reading.append(_obs(t))
+        if len(by_cell) != sum(1 for o in reading if o is not None):
+            return None
+        return tuple(reading)
+
+    def row_celled(self, n: int) -> bool:
+        """Whether every row of the table with numbers on its label line prints exactly one cell
+        per column after its label: only then do a separated copy's empty cells mean printed
+        blanks. (A copy whose rows have an odd cell here and there proves nothing.)"""
+        if n not in self._celled:
+            lines = [ln for ln in sorted(self.row_lines) if self._after_label(ln) is not None]
+            self._celled[n] = len(lines) >= 2 and all(
+                len(got[0]) == n for ln in lines if (got := self._after_label(ln)) is not None
+            )
+        return self._celled[n]
 
 
 # --- appeals: a transposed header (行政复议 / 行政诉讼 · 未经复议直接起诉 / 复议后起诉 over the results)

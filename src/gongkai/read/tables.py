@@ -8,6 +8,7 @@ labels, wrapped label tails, headers repeated on a new page) is passed over.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from gongkai.model.identities import Identity
 from gongkai.model.keys import (
     ACTIVE_2019,
     ACTIVE_2021,
+    APPEAL_COLUMNS,
     APPEALS,
     OTHER_ROWS_2021,
     REQUEST_COLUMN_KEYS,
@@ -25,6 +27,7 @@ from gongkai.model.keys import (
     REQUESTS_2021,
     Table,
 )
+from gongkai.read.columns import header_words
 from gongkai.read.normalize import label_key
 from gongkai.read.placing import Placer, appeal_row
 from gongkai.read.readings import readings_for
@@ -401,7 +404,10 @@ def appeal_segments(tokens: list[Token], start: int, end: int) -> list[Segment] 
     runs: list[tuple[str, list[Token]]] = []  # (label before the run, numbers)
     started = new_run = False
     label = ""
+    header: list[Token] = []
     for t in tokens[start:end]:
+        if t.kind == "text" and not runs:
+            header.append(t)
         if t.kind == "text":
             k = label_key(t.text)
             if len(k) > MAX_LABEL and runs:
@@ -417,13 +423,16 @@ def appeal_segments(tokens: list[Token], start: int, end: int) -> list[Segment] 
         runs[-1][1].append(t)
     if not runs:
         return []
+    order = appeal_order(header)
+    if order is None:
+        return None  # the header shows another column order and cannot be understood
     if len(runs) > 1 and all(appeal_row(lbl) for lbl, _ in runs[1:]):
         out = []
         for lbl, nums in runs:  # printed row by row: 行政复议 … / 未经复议直接起诉 … / 复议后起诉 …
             row = appeal_row(lbl)
             if row is None:
                 return None
-            addresses = tuple(f"appeals.{row}.{c.key}" for c in APPEALS.rows[0].columns)
+            addresses = tuple(f"appeals.{row}.{c}" for c in order)
             rds, exact = readings_for(nums, len(addresses))
             out.append(Segment(addresses, rds, exact))
         return out
@@ -438,5 +447,57 @@ def appeal_segments(tokens: list[Token], start: int, end: int) -> list[Segment] 
     if any(_HEADER_WORDS.search(lbl) for lbl, _ in runs[1:]):
         return None  # numbers interleaved with header words: the text is not in reading order
     nums = [t for _, run in runs for t in run]
-    rds, exact = readings_for(nums, len(APPEAL_ADDRESSES))
-    return [Segment(APPEAL_ADDRESSES, rds, exact)]
+    addresses = tuple(f"appeals.{r.key}.{c}" for r in APPEALS.rows for c in order)
+    rds, exact = readings_for(nums, len(addresses))
+    return [Segment(addresses, rds, exact)]
+
+
+_APPEAL_RESULT_KEYS = tuple(c.key for c in APPEAL_COLUMNS)
+_APPEAL_GROUP_WORDS = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉")
+
+
+def appeal_order(header: list[Token]) -> list[str] | None:
+    """The order of the result columns (结果维持 … 总计) the appeals header prints, repeated for
+    each of its three groups; the official order when the header gives none. None when the
+    header shows the columns or groups in another order that cannot be established."""
+    words = header_words(header, APPEAL_COLUMNS, _APPEAL_GROUP_WORDS)
+    chunks: list[list[str]] = []
+    rows_per_line: dict[int, list[str]] = {}
+    understood = True
+    line = -1
+    for ln, k, key in words:
+        if ln != line:
+            line = ln
+            chunks.append([])
+        if key is not None:
+            if key in chunks[-1]:
+                chunks.append([])
+            chunks[-1].append(key)
+            continue
+        row = appeal_row(k)
+        if row is not None or "行政诉讼" in k:
+            rows_per_line.setdefault(ln, []).append(row or "litigation")
+        elif len(k) <= 16 and "情况" not in k:
+            understood = False
+    official = list(_APPEAL_RESULT_KEYS)
+    rank = {k: i for i, k in enumerate(official)}
+    group_rank = {
+        "reconsideration": 0,
+        "litigation": 1,
+        "litigation_direct": 1,
+        "litigation_after_reconsideration": 2,
+    }
+    groups_in_order = all(
+        group_rank[a] <= group_rank[b] and a != b
+        for seq in rows_per_line.values()
+        for a, b in itertools.pairwise(seq)
+    )
+    full = [c for c in chunks if len(c) == len(official)]
+    if full and all(c == full[0] for c in full) and understood and groups_in_order:
+        order = full[0]
+        pos = {k: i for i, k in enumerate(order)}
+        if all(pos[a] < pos[b] for c in chunks for a, b in itertools.pairwise(c)):
+            return order
+    if groups_in_order and all(rank[a] < rank[b] for c in chunks for a, b in itertools.pairwise(c)):
+        return official
+    return None

@@ -20,9 +20,8 @@ from gongkai.model.keys import (
     edition_for_year,
 )
 from gongkai.model.report import At, Cell, Finding, Meta, Report, Severity, Source, TextAt, trusted
-from gongkai.read.columns import match_column, place_function
+from gongkai.read.columns import header_words, place_function
 from gongkai.read.meta import agency_from_prose, agency_from_title, find_title, region_of, year_of
-from gongkai.read.normalize import label_key
 from gongkai.read.placing import Placer, appeal_by_place
 from gongkai.read.sections import find_headings, section_texts
 from gongkai.read.solve import Result, solve
@@ -119,6 +118,7 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
         group=REQUEST_GROUP_HEADERS[0],
         group_members=APPLICANT_COLUMNS[1:-1],
         row_lines=set(requests.label_line.values()),
+        lines=lines,
     )
     act_placer = Placer(
         "active_disclosure",
@@ -127,6 +127,7 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
         place,
         ignore=ACTIVE_GROUP_HEADERS,
         row_lines=set(active.label_line.values()),
+        lines=lines,
     )
     scrambled = [
         t
@@ -221,7 +222,7 @@ def _row_header_texts(tokens: list[Token], start: int, rows: Rows, table: Table)
     for key in (r.key for r in table.rows if r.key in rows.label_line):
         line = rows.label_line[key]
         between = [t for t in tokens[start:] if t.kind == "text" and prev_end < t.line < line]
-        if any(match_column(label_key(t.text), table.row(key).columns) for t in between):
+        if any(col for _, _, col in header_words(between, table.row(key).columns)):
             current = between
         out[key] = current
         nums = rows.numbers.get(key) or []
