@@ -1,5 +1,4 @@
-
-
+# ruff: noqa: F811  (the fixtures world and world_template come from test_serve_support)
 """Security of the web application, as tests: sessions, scopes, CSRF, escaping, rate limit,
 cookies, uploads. Routes are enumerated from the application's routers, so a new route is
 covered without a new test."""

@@ -62,6 +62,13 @@ def published_record(db: Database, report_id: int) -> ReportRecord:
         raise NotFound("没有找到该公开报告。")
     for rec in load_reports(db, agency=row.agency_id, year=row.year, current_only=False):
         if rec.report_id == report_id:
+            with db.engine.connect() as conn:
+                draft = conn.execute(
+                    sa.select(f.draft).where(f.report_id == report_id, f.state == "published")
+                ).scalar()
+            if draft:  # the prose as filed (a resubmission may change prose only)
+                rec.report.sections.update(draft.get("sections") or {})
+                rec.report.meta.title = (draft.get("meta") or {}).get("title") or rec.report.meta.title
             return rec
     raise NotFound("没有找到该公开报告。")
 

@@ -398,7 +398,7 @@ def submit(
     db: Database, scope: Scope, user: User, filing_id: int, form: dict[str, str], reasons: dict[str, str]
 ) -> int:
     """Check, store as a new frozen version, and put the filing in the reviewers' queue."""
-    from gongkai.store.ingest import ADDED, VERSION, Writer, prepare
+    from gongkai.store.ingest import ADDED, COPY, VERSION, Writer, prepare
 
     info = get_filing(db, scope, filing_id)
     _editable(info, user)
@@ -426,7 +426,9 @@ def submit(
             sha = hashlib.sha256(data + f"\n#filing-{filing_id}-{number}".encode()).hexdigest()
     report.source = Source(name=name, sha256=sha, format=fmt)
     written = Writer(db).write(prepare(report, name, data))
-    if written.outcome not in (ADDED, VERSION) or written.report_id is None:
+    # COPY: the same values as a stored version (a resubmission changing only prose): that
+    # version stands for the numbers; the prose of each submission is the filing's draft
+    if written.outcome not in (ADDED, VERSION, COPY) or written.report_id is None:
         raise WorkflowError(f"报告未能保存：{written.message or written.outcome}")
     values = report_values(report)
     kept = {
