@@ -71,7 +71,14 @@ FORMAT_NAMES = {
 
 
 def read_bytes(data: bytes, name: str = "-") -> Report:
-    """Read one report from its bytes, by its format, without checking it."""
+    """Read one report from its bytes, by its format, without checking it. Every cell holds a
+    value of its column's kind (:func:`gongkai.read.kinds.fit_kinds`)."""
+    from gongkai.read.kinds import fit_kinds
+
+    return fit_kinds(_read_by_format(data, name))
+
+
+def _read_by_format(data: bytes, name: str) -> Report:
     fmt = sniff_format(data)
     sha256 = hashlib.sha256(data).hexdigest()
     if fmt in ("text", "html"):  # HTML in a JavaScript string, fragments, HTML tables in markdown

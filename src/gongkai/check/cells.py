@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -43,9 +44,24 @@ def checked_cells(report: Report) -> Iterator[tuple[str, Cell]]:
 # --- cell.blank ----------------------------------------------------------------------------
 
 
+_PRINTED_NUMBER = re.compile(r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?$")
+
+
+def unfit_printed(report: Report, address: str, cell: Cell) -> Decimal | None:
+    """The number printed in a cell that the reader left missing because its column cannot hold
+    it (a decimal or negative count: ``read/kinds.py``), or None."""
+    raw = cell.raw.strip()
+    if cell.status != Status.MISSING or not _PRINTED_NUMBER.match(raw):
+        return None
+    from gongkai.read.kinds import fit
+
+    number = Decimal(raw.replace(",", ""))
+    return number if fit(edition(report.meta.edition).column(address).kind, number) is None else None
+
+
 def check_blank(report: Report) -> list[Finding]:
     ed = report.meta.edition
-    blank = [(a, c) for a, c in checked_cells(report) if is_blank(c)]
+    blank = [(a, c) for a, c in checked_cells(report) if is_blank(c) and unfit_printed(report, a, c) is None]
     out: list[Finding] = []
     for table_key, in_table in groupby(blank, key=lambda ac: ac[0].split(".")[0]):
         rows: dict[str, list[tuple[str, Cell]]] = defaultdict(list)
@@ -168,6 +184,8 @@ def _valued(report: Report) -> Iterator[tuple[str, Cell, str]]:
     for a, c in checked_cells(report):
         if c.known and c.value is not None:
             yield a, c, ed.column(a).kind
+        elif (printed := unfit_printed(report, a, c)) is not None:  # checked as printed
+            yield a, c.model_copy(update={"value": printed}), ed.column(a).kind
 
 
 def check_values(report: Report) -> list[Finding]:
