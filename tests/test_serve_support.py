@@ -93,7 +93,9 @@ def world(tmp_path: Path, world_template: World) -> Iterator[World]:
 
     path = tmp_path / "web.db"
     shutil.copyfile(world_template.path, path)
-    w = World(open_db(path), path, dict(world_template.users), world_template.agency_a, world_template.agency_b)
+    w = World(
+        open_db(path), path, dict(world_template.users), world_template.agency_a, world_template.agency_b
+    )
     yield w
     w.db.close()
 

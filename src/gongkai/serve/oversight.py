@@ -93,9 +93,7 @@ class Dashboard:
 
 def _agencies(conn: sa.Connection, scope: Scope) -> dict[int, str]:
     a = s.agencies.c
-    return dict(
-        conn.execute(sa.select(a.id, a.name).where(scope.agency_filter(a.id)).order_by(a.name)).all()
-    )
+    return dict(conn.execute(sa.select(a.id, a.name).where(scope.agency_filter(a.id)).order_by(a.name)).all())
 
 
 def figure_rows(db: Database, scope: Scope, year: int | Iterable[int] | None = None, **kw: Any) -> list[Any]:
