@@ -63,3 +63,13 @@ def fake_report(edition_key: str = "2021", value: int = 0) -> Report:
 def make_report() -> Callable[..., Report]:
     """Build a small fake :class:`Report` (every cell read) without the reader."""
     return fake_report
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly when the PostgreSQL tests did not run (they need GONGKAI_TEST_POSTGRES_URL)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    pg = sum(1 for rep in skipped if "GONGKAI_TEST_POSTGRES_URL" in str(getattr(rep, "longrepr", "")))
+    if pg:
+        terminalreporter.write_sep(
+            "=", f"PostgreSQL: {pg} tests SKIPPED (set GONGKAI_TEST_POSTGRES_URL to run them)", yellow=True
+        )
