@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -388,3 +389,37 @@ def test_cli_deadline_calendar_and_tables(tmp_path: Path, validator: Any) -> Non
     assert r.exit_code == 0 and "按期答复率 100.0%" in r.output
     r = invoke("register", "overdue", "--as-of", "2026-04-01", "--db", dbp)
     assert r.exit_code == 0 and "已逾期（0 件）" in r.output
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------------
+
+
+def test_register_on_postgresql() -> None:
+    import os
+
+    from gongkai.store.db import scratch_database
+
+    server = os.environ.get("GONGKAI_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("GONGKAI_TEST_POSTGRES_URL is not set")
+    with scratch_database(server, "gongkai_register") as url:
+        pg = open_db(url)
+        try:
+            v = service.add_request(pg, new(D(2025, 12, 22)))
+            service.add_event(pg, v.id, Event("third_party", D(2026, 1, 5)))
+            service.add_event(pg, v.id, Event("third_party_answer", D(2026, 1, 9)))
+            service.add_event(pg, v.id, Event("fee_notice", D(2026, 1, 12), amount=Decimal("200.50")))
+            service.add_event(pg, v.id, Event("fee_paid", D(2026, 1, 14)))
+            v = service.add_event(pg, v.id, Event("answer", D(2026, 1, 20), outcome="granted"))
+            assert v.events[2].amount == Decimal("200.50")
+            service.add_appeal(pg, v.id, "litigation_direct", D(2026, 2, 1), "upheld", D(2026, 6, 1))
+            data = _xlsx([HEAD, [1, "2026-03-02", "当面", "张三", "自然人", "A", "甲", None, None]])
+            assert import_rows(pg, read_sheet(data), agency=AGENCY, commit=True).imported == 1
+            views = service.list_requests(pg, agency=AGENCY)
+            report = year_report(views, 2026, label=AGENCY, agency=AGENCY, region=None)
+            assert report.findings == []
+            assert report.tables["requests"]["carried_over"]["total"].value == 1
+            assert report.tables["requests"]["carried_forward"]["total"].value == 1
+            assert report.tables["appeals"]["litigation_direct"]["upheld"].value == 1
+        finally:
+            pg.close()
