@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gongkai.model.keys import EditionKey, edition, edition_for_year
 from gongkai.model.report import Report
+from gongkai.write.cellsafe import protect_cell
 from gongkai.write.layout import (
     BALANCE_BAD,
     BALANCE_LABEL,
@@ -391,6 +392,7 @@ def _meta_sheet(
             cell.protection = UNLOCKED
         else:
             cell.value = value
+            protect_cell(cell)  # an agency name beginning with = stays text
             cell.fill = FILL_INPUT
             cell.protection = UNLOCKED
         if field == "year":
@@ -424,6 +426,7 @@ def _meta_sheet(
             ws.cell(r, cc).border = BORDER
         text = "\n".join(paragraphs(report.sections.get(s.key))) if report is not None else ""
         cell.value = text or None
+        protect_cell(cell)
         cell.font = _font(11)
         cell.fill = FILL_INPUT
         cell.protection = UNLOCKED
