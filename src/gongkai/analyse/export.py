@@ -43,6 +43,7 @@ from gongkai.errors import InputError
 from gongkai.model.keys import edition
 from gongkai.model.report import Severity
 from gongkai.store.records import ReportRecord
+from gongkai.write.cellsafe import csv_row, xlsx_row
 
 Format = Literal["xlsx", "csv", "parquet", "json"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv", "parquet", "json")
@@ -168,7 +169,7 @@ def write_csv(fr: Frame, out: IO[str], headers: Headers = "key") -> None:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(fr.headers(headers))
     for row in fr.rows:
-        w.writerow([text_value(v) for v in row])
+        w.writerow(csv_row(row, text_value))  # OWASP: text beginning with = + - @ gets a '
 
 
 # --- JSON ----------------------------------------------------------------------------------
@@ -519,7 +520,7 @@ def _data_sheet(wb: Any, fr: Frame, headers: Headers, zh: bool) -> None:
                 continue
             cell.value = v
             out.append(cell)
-        sheet.ws.append(out)
+        sheet.ws.append(xlsx_row(sheet.ws, out))  # text that looks like a formula stays text
 
 
 FINDING_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -556,7 +557,7 @@ def _findings_sheet(wb: Any, fr: Frame, zh: bool) -> None:
         for cell, v in zip(templates, values, strict=True):
             cell.value = v
             out.append(cell)
-        sheet.ws.append(out)
+        sheet.ws.append(xlsx_row(sheet.ws, out))
 
 
 def _fields_sheet(wb: Any, fr: Frame, headers: Headers) -> None:
@@ -582,7 +583,7 @@ def _fields_sheet(wb: Any, fr: Frame, headers: Headers) -> None:
     sheet.setup(names, kinds, rows, frozen_columns=2, wrap=HEADER_WRAP["zh"])
     sheet.header(names)
     for r in rows:
-        sheet.ws.append(r)
+        sheet.ws.append(xlsx_row(sheet.ws, r))
 
 
 def _notes_sheet(wb: Any, fr: Frame, headers: Headers, info: ExportInfo) -> None:
@@ -633,7 +634,7 @@ def _notes_sheet(wb: Any, fr: Frame, headers: Headers, info: ExportInfo) -> None
             a.fill = PatternFill("solid", fgColor=fills[k])
         b = WriteOnlyCell(ws, value=v or None)
         b.alignment = wrap
-        ws.append([a, b])
+        ws.append(xlsx_row(ws, [a, b]))  # the filters hold what the user typed
 
 
 # --- entry point ---------------------------------------------------------------------------
