@@ -36,14 +36,25 @@ SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+def _db_for(ctx: typer.Context, value: str) -> str:
+    """``ingest`` creates a new database; every other command needs an existing gongkai one (a
+    mistyped --db is an error, not a new empty database)."""
+    if ctx.info_name == "ingest" or not value:
+        return value
+    from gongkai.cli.files import existing_db
+
+    return existing_db(value)
+
+
 DbOption = Annotated[
     str,
     typer.Option(
         "--db",
         envvar=DB_ENV,
         metavar="URL",
+        callback=_db_for,
         help=(
-            "数据库：SQLite 文件路径（默认当前目录下的 gongkai.db，不存在时自动创建），"
+            "数据库：SQLite 文件路径（默认当前目录下的 gongkai.db；ingest 在它不存在时创建，其他命令要求它已存在），"
             "或 PostgreSQL 地址 postgresql://用户:密码@主机/库名。"
         ),
     ),
@@ -478,6 +489,58 @@ def agencies_rename(
     except Exception as e:
         raise _fail(e) from None
     _out().print(f"已把「{old}」改名为「{new}」；原名称保留为别名。")
+
+
+@agencies_app.command("unplaced")
+def agencies_unplaced(db: DbOption = "gongkai.db", _help_: HelpOption = False) -> None:
+    """列出还没有归入行政区划的机关（名称对应不到区划，或可能是几个地方的同名区县），以及可能的区划，供人工归入。"""
+    from gongkai.store.divisions import unplaced
+
+    try:
+        rows = unplaced(db)
+    except Exception as e:
+        raise _fail(e) from None
+    out = _out()
+    if not rows:
+        out.print(Text("所有机关都已归入行政区划。", style="dim"))
+        return
+    t = Table(box=box.SIMPLE_HEAD, header_style="bold")
+    t.add_column("编号", justify="right", no_wrap=True)
+    t.add_column("机关", overflow="fold")
+    t.add_column("报告", justify="right", no_wrap=True)
+    t.add_column("可能的区划（代码）", overflow="fold")
+    for u in rows:
+        t.add_row(
+            str(u.agency_id), u.name, str(u.reports), "\n".join(u.candidates) or "—（名称中没有已知的区划）"
+        )
+    out.print(t)
+    out.print(
+        Text(f"共 {len(rows)} 个机关未归入区划；用 gongkai agencies place 机关 代码 归入。", style="dim")
+    )
+
+
+@agencies_app.command("place")
+def agencies_place(
+    agency: Annotated[
+        str, typer.Argument(metavar="AGENCY", help="机关编号、名称或别名。", show_default=False)
+    ],
+    code: Annotated[
+        str,
+        typer.Argument(
+            metavar="CODE", help="行政区划代码（GB/T 2260，6 位），如 320813。", show_default=False
+        ),
+    ],
+    db: DbOption = "gongkai.db",
+    _help_: HelpOption = False,
+) -> None:
+    """把机关归入一个行政区划（人工归入的，以后入库不再改动）。"""
+    from gongkai.store.divisions import place_agency
+
+    try:
+        got = place_agency(db, agency, code)
+    except Exception as e:
+        raise _fail(e) from None
+    _out().print(f"已把「{got.agency}」归入 {got.division}。")
 
 
 # --- wiring --------------------------------------------------------------------------------

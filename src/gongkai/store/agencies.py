@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from gongkai.model.divisions import divisions, locate
 from gongkai.store import schema as s
 from gongkai.store.db import StoreError
 
@@ -175,6 +176,22 @@ def now() -> datetime:
 
 _INSERT_ALIAS = sa.insert(s.agency_aliases)
 _INSERT_REGION = sa.insert(s.regions).returning(s.regions.c.id)
+_TITLE_YEAR = re.compile(r"^(?:关于)?(?:19|20)\d{2}\s*年度?")
+
+
+def place_chain(text: str) -> tuple[str, ...]:
+    """The place names at the start of a name or title (``淮安市洪泽区人民政府办公室2023年…`` →
+    淮安市, 洪泽区; ``江州市`` → 江州市)."""
+    places, body = split_name(agency_key(_TITLE_YEAR.sub("", fold(text))))
+    names = tuple(p.name for p in places)
+    return (*names, body) if body and divisions().named(body) else names
+
+
+def _names_a_division(chains: Iterable[tuple[str, ...]]) -> bool:
+    data = divisions()
+    return any(data.named(p) for chain in chains for p in chain)
+
+
 _INSERT_AGENCY = sa.insert(s.agencies).returning(s.agencies.c.id)
 _SET_REGION = (
     sa.update(s.agencies)
@@ -222,6 +239,9 @@ class Directory:
     regions_by_name: dict[str, list[int]] = field(default_factory=dict)
     agency_regions: dict[int, int | None] = field(default_factory=dict)
     named_by_user: dict[int, bool] = field(default_factory=dict)
+    placed: dict[int, str | None] = field(default_factory=dict)  # agency → auto / user / None
+    region_codes: dict[int, str | None] = field(default_factory=dict)  # region → GB/T 2260 code
+    region_by_code: dict[str, int] = field(default_factory=dict)
     version: int | None = None  # of directory_state when read
     _claimed: object = None  # the transaction that holds directory_state
 
@@ -254,12 +274,14 @@ class Directory:
         self._claimed = None
         self.by_key.clear()
         self.by_tail.clear()
-        self.regions = {
-            r.id: (r.name, r.level, r.parent_id)
-            for r in conn.execute(
-                sa.select(s.regions.c.id, s.regions.c.name, s.regions.c.level, s.regions.c.parent_id)
+        rows = conn.execute(
+            sa.select(
+                s.regions.c.id, s.regions.c.name, s.regions.c.level, s.regions.c.parent_id, s.regions.c.code
             )
-        }
+        ).all()
+        self.regions = {r.id: (r.name, r.level, r.parent_id) for r in rows}
+        self.region_codes = {r.id: r.code for r in rows}
+        self.region_by_code = {r.code: r.id for r in rows if r.code}
         self.regions_by_name = {}
         for rid, (name, _, _) in self.regions.items():
             self.regions_by_name.setdefault(name, []).append(rid)
@@ -268,7 +290,9 @@ class Directory:
         self.named_by_user = {}
         self.agency_regions = {}
         a_ = s.agencies.c
-        for a in conn.execute(sa.select(a_.id, a_.name, a_.named_by_user, a_.region_id)):
+        self.placed = {}
+        for a in conn.execute(sa.select(a_.id, a_.name, a_.named_by_user, a_.region_id, a_.placed)):
+            self.placed[a.id] = a.placed
             self._name(a.id, a.name)
             self.named_by_user[a.id] = bool(a.named_by_user)
             self.agency_regions[a.id] = a.region_id
@@ -378,7 +402,11 @@ class Directory:
                 pick = self._pick_top(same, places)
             else:
                 children = [rid for rid in same if self.regions[rid][2] == parent]
-                orphans = [rid for rid in same if self.regions[rid][2] is None and rid != parent]
+                orphans = [
+                    rid
+                    for rid in same
+                    if self.regions[rid][2] is None and rid != parent and self.region_codes.get(rid) is None
+                ]
                 if children:
                     pick = children[0]
                 elif len(orphans) == 1 and not self._is_ancestor(orphans[0], parent):
@@ -422,11 +450,16 @@ class Directory:
             of = self.regions.get(of, ("", "", None))[2]
         return False
 
-    def resolve(self, conn: sa.Connection, name: str) -> int:
-        """The agency of a printed name: found (and the spelling remembered) or created."""
+    def resolve(
+        self, conn: sa.Connection, name: str, evidence: Iterable[str | None] = (), year: int | None = None
+    ) -> int:
+        """The agency of a printed name: found (and the spelling remembered) or created, and
+        placed in the administrative divisions when its name, with the ``evidence`` (the
+        report's title, its region as read), names exactly one unit (see :meth:`place`)."""
         key = agency_key(name)
         places, _ = split_name(key)
         agency_id = self.find(name)
+        chains = [tuple(p.name for p in places), *(place_chain(e) for e in evidence if e)]
         if agency_id is None:
             shown = fold(name)
             if shown in self.agency_by_name:  # a different key, the same text: impossible
@@ -440,15 +473,65 @@ class Directory:
             self.named_by_user[agency_id] = False
             self.agency_regions[agency_id] = None
             self.add_alias(conn, shown, agency_id, "name")
-            self._set_region(conn, agency_id, places)
+            self.placed[agency_id] = None
+            if not self.place(conn, agency_id, chains, year) and not _names_a_division(chains):
+                self._set_region(conn, agency_id, places)  # places no data set knows: as printed
             return agency_id
         if key not in self.by_key:
             self.add_alias(conn, fold(name), agency_id, "auto")
             self._maybe_fuller(conn, agency_id, fold(name), places)
+        if not self.placed.get(agency_id):
+            self.place(conn, agency_id, chains, year)
         return agency_id
 
+    # -- the administrative divisions (gongkai.model.divisions) -------------------------------
+    def place(
+        self, conn: sa.Connection, agency_id: int, chains: Iterable[tuple[str, ...]], year: int | None
+    ) -> bool:
+        """Put an agency not yet placed in the one division its chains of place names name;
+        False (and nothing changed) when none or several fit: a person places it."""
+        if self.placed.get(agency_id):
+            return True
+        unit = locate(list(chains), year)
+        if unit is None:
+            return False
+        self.set_division(conn, agency_id, unit.code, "auto")
+        return True
+
+    def set_division(self, conn: sa.Connection, agency_id: int, code: str, how: str) -> None:
+        """Place an agency in the division ``code`` (``how``: auto, or user for a person)."""
+        region = self.region_for_division(conn, code)
+        self._claim(conn)
+        conn.execute(
+            sa.update(s.agencies).where(s.agencies.c.id == agency_id).values(region_id=region, placed=how)
+        )
+        self.agency_regions[agency_id] = region
+        self.placed[agency_id] = how
+
+    def region_for_division(self, conn: sa.Connection, code: str) -> int:
+        """The region of a division, with its province and prefecture (created as needed)."""
+        path = divisions().path(code)
+        if not path:
+            raise StoreError(f"「{code}」不是行政区划代码（GB/T 2260，6 位数字，如 320813）。")
+        parent: int | None = None
+        for unit in path:
+            rid = self.region_by_code.get(unit.code)
+            if rid is None:
+                self._claim(conn)
+                rid = conn.execute(
+                    _INSERT_REGION,
+                    {"name": unit.name, "level": unit.level, "parent_id": parent, "code": unit.code},
+                ).scalar_one()
+                self.regions[rid] = (unit.name, unit.level, parent)
+                self.regions_by_name.setdefault(unit.name, []).append(rid)
+                self.region_codes[rid] = unit.code
+                self.region_by_code[unit.code] = rid
+            parent = rid
+        assert parent is not None
+        return parent
+
     def _set_region(self, conn: sa.Connection, agency_id: int, places: tuple[Place, ...]) -> None:
-        if places:
+        if places and not self.placed.get(agency_id):
             region = self.region_for(conn, places)
             self._claim(conn)
             conn.execute(_SET_REGION, {"id_": agency_id, "region_": region})

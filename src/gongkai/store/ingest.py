@@ -370,7 +370,8 @@ class Writer:
         assert p.agency and p.year
         if conn.dialect.name == "postgresql":  # see docs/store.md: a server crash may undo the
             conn.exec_driver_sql("SET LOCAL synchronous_commit = off")  # last commits, never half of one
-        agency_id = self.directory.resolve(conn, p.agency)
+        evidence = (p.doc["meta"].get("title"), p.doc["meta"].get("region"))  # to place the agency
+        agency_id = self.directory.resolve(conn, p.agency, evidence, p.year)
         key = {"agency_id": agency_id, "year": p.year}
         last = conn.execute(_LAST_VERSION, key).scalar()
         version = (last or 0) + 1

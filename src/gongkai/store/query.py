@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from gongkai.model.keys import edition
 from gongkai.model.report import Cell, Finding, PdfAt, Report, Status, TableAt, TextAt, trusted
 from gongkai.store import schema as s
-from gongkai.store.agencies import Directory, agency_key, chains_compatible, split_name
+from gongkai.store.agencies import Directory
 from gongkai.store.db import Database, StoreError, using
 from gongkai.store.records import ReportRecord
 from gongkai.store.values import from_text, latest_corrections
@@ -198,29 +198,11 @@ def _cell(d: dict[str, Any]) -> Cell:
 
 
 def _region_ids(d: Directory, region: str) -> set[int]:
-    """Regions a filter names, with everything below them."""
-    key = agency_key(region)
-    places, body = split_name(key)
-    chain = [p.name for p in places] + ([body] if body else [])
-    if not chain:
-        return set()
-    hits = {
-        rid
-        for rid, (name, _, _) in d.regions.items()
-        if name == chain[-1] and chains_compatible(chain, d.region_path(rid))
-    }
-    children: dict[int | None, list[int]] = {}
-    for rid, (_, _, parent) in d.regions.items():
-        children.setdefault(parent, []).append(rid)
-    out: set[int] = set()
-    todo = list(hits)
-    while todo:
-        rid = todo.pop()
-        if rid in out:
-            continue
-        out.add(rid)
-        todo.extend(children.get(rid, []))
-    return out
+    """Regions a filter names (a name, a chain of names or a GB/T 2260 code), with everything
+    below them: ``gongkai.store.divisions.region_ids``."""
+    from gongkai.store.divisions import region_ids
+
+    return region_ids(d, region)
 
 
 def load_reports(
