@@ -36,6 +36,7 @@ from gongkai.read.tables import (
     scan_requests,
 )
 from gongkai.read.tokens import Token, tokenize
+from gongkai.read.unfold import unfold
 
 TABLE_SECTIONS = {"active_disclosure", "requests", "appeals"}
 
@@ -52,6 +53,10 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
     came from; without it ``at`` is ``{"line": N}``.
     """
     source = source or Source(name="-", sha256="", format="text")
+    unfolded = unfold(text.lstrip("\ufeff"))
+    if unfolded is not None:  # the report run together on a line: broken at headings and labels
+        text, origin = unfolded
+        locate = _unfolded_locate(origin, locate)
     lines = text.lstrip("\ufeff").splitlines()
     headings = find_headings(lines)
     at_line = {h.key: h.line for h in headings}
@@ -274,6 +279,19 @@ def _edition(tokens: list[Token], start: int, end: int, requests: Rows, year: in
     if v21 != v19:
         return "2021" if v21 > v19 else "2019"
     return edition_for_year(year)
+
+
+def _unfolded_locate(origin: list[int], locate: Locate | None) -> Locate:
+    """A locator for unfolded text: where its line came from in the original."""
+
+    def at(line: int, cell: int) -> At | None:
+        if not 1 <= line <= len(origin):
+            return None
+        if locate is None:
+            return _line_at(origin[line - 1], cell)
+        return locate(origin[line - 1], 0)
+
+    return at
 
 
 def _line_at(line: int, cell: int) -> At:

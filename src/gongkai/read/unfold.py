@@ -1,0 +1,100 @@
+"""Text whose lines say nothing: the whole report on one line, every cell run together.
+
+A crawler that keeps only the characters of a web page, or a copy with every space and line
+break removed, gives ``…规章000行政规范性文件77132470行政许可550…``. The reader locates rows
+by their labels, not by line starts; :func:`unfold` puts a line break before every section
+heading, and, inside the three table sections, before every row label and after the table
+headings, so that the line-based readers see the report's structure again. The digits glued to a
+label stay glued: the tokenizer separates them, and :mod:`gongkai.read.readings` considers every
+way a run of digits can fill the row's cells, which the identities then decide between (or
+leave ambiguous). A row's ordinal glued to the previous row's digits (``…00000002.其他法律…``)
+is split off by the same rule that breaks before ``2.其他``.
+
+Only long lines are unfolded (:data:`MIN_DENSE`): a report printed with its lines is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gongkai.model.keys import SECTIONS
+
+MIN_DENSE = 400  # characters: a line this long holding table labels is a report run together
+
+_CN = "一二三四五六"
+# Section headings with the format's wording (the table sections' own headings end in 情况).
+_SECTION = re.compile(
+    rf"(?=[{_CN}][、.．](?:"
+    + "|".join(re.escape(sig) for s in SECTIONS for sig in s.signatures[:1])
+    + "|政府信息公开行政复议|总体概况|基本情况|存在的问题|其他事项|其他需要说明))"
+)
+_TABLE_HEADINGS = (*(s.heading for s in SECTIONS[1:4]), "四、政府信息公开行政复议、行政诉讼情况")
+
+# Row labels inside a table section (break before each).
+_ROWS = re.compile(
+    r"(?="
+    r"(?:一、本年新收|二、上年结转|三、本年度办理结果|四、结转下年度)"
+    r"|[(（][一二三四五六七][)）](?:予以公开|部分公开|不予公开|无法提供|不予处理|其他处理|总计|合计)"
+    r"|(?<![.．])[1-8][.．、](?=[\u4e00-\u9fff])"
+    r"|第二十条第"
+    r"|(?<!行政)规章(?!和)"
+    r"|行政规范性文件(?=\d)|(?<!行政)规范性文件(?=\d)"
+    r"|行政许可(?=\d)|行政处罚(?=\d)|行政强制(?=\d)|行政事业性收费|其他对外管理服务事项|政府集中采购"
+    r"|(?<![、和])行政复议(?![、和])|未经复议直接起诉|复议后起诉"
+    r")"
+)
+_TABLE_START = re.compile(r"[二三四][、.．](?:主动公开|收到和处理|政府信息公开行政复议)")
+_TABLE_END = re.compile(r"[五六][、.．](?:存在|其他)")
+
+
+def is_dense(line: str) -> bool:
+    """A line holding, run together, what a report prints on many lines."""
+    if len(line) < MIN_DENSE:
+        return False
+    hits = sum(w in line for w in ("本年新收", "上年结转", "予以公开", "结转下年度", "行政复议", "规章"))
+    return hits >= 3
+
+
+def unfold(text: str) -> tuple[str, list[int]] | None:
+    """The text with its dense lines broken at headings and row labels, and for each new line
+    the (1-based) line of the original it came from; None when no line is dense."""
+    lines = text.splitlines()
+    if not any(is_dense(ln) for ln in lines):
+        return None
+    out: list[str] = []
+    origin: list[int] = []
+    for n, line in enumerate(lines, 1):
+        pieces = _unfold_line(line) if is_dense(line) else [line]
+        out.extend(pieces)
+        origin.extend([n] * len(pieces))
+    return "\n".join(out) + "\n", origin
+
+
+def _split_before(text: str, pattern: re.Pattern[str]) -> list[str]:
+    cuts = sorted({m.start() for m in pattern.finditer(text)} - {0})
+    parts = []
+    prev = 0
+    for c in cuts:
+        parts.append(text[prev:c])
+        prev = c
+    parts.append(text[prev:])
+    return [p for p in parts if p]
+
+
+def _unfold_line(line: str) -> list[str]:
+    out: list[str] = []
+    in_table = False
+    for part in _split_before(line, _SECTION):
+        if _TABLE_START.match(part):
+            in_table = True
+        elif _TABLE_END.match(part):
+            in_table = False
+        if not in_table:
+            out.append(part)
+            continue
+        head = next((h for h in _TABLE_HEADINGS if part.startswith(h)), None)
+        if head is not None:
+            out.append(head)
+            part = part[len(head) :]
+        out.extend(_split_before(part, _ROWS))
+    return out
