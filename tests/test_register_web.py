@@ -91,6 +91,26 @@ def test_pages_respect_roles_and_scope(world: Database) -> None:
     assert b.get(url).status_code == 404  # another agency's request
     assert "张三" not in b.get("/register").text
 
+    r = a.post(
+        url + "/event", data={"csrf": csrf, "kind": "answer", "on": "2026-03-20", "outcome": "granted"}
+    )
+    assert r.status_code == 303
+    page = a.get(url)
+    assert "已办结" in page.text and "/letter?kind=答复" in page.text
+    letter = a.get(url + "/letter", params={"kind": "答复"})
+    assert letter.status_code == 200 and letter.content[:2] == b"PK"
+    tables = a.get("/register/tables", params={"year": "2026"})
+    assert tables.status_code == 200 and "按期答复率 100.0%" in tables.text
+    doc = a.get("/register/tables.json", params={"year": "2026"}).json()
+    assert doc["tables"]["requests"]["granted"]["natural_person"]["value"] == 1
+    assert doc["meta"]["agency"] == AGENCY_A and doc["meta"]["edition"] == "2021"
+    assert (
+        b.get("/register/tables.json", params={"year": "2026"}).json()["tables"]["requests"]["granted"][
+            "total"
+        ]["value"]
+        == 0
+    )  # clerk B counts only B's register
+
     v = TestClient(create_app(world), raise_server_exceptions=False, follow_redirects=False)
     vcsrf = login(v, "viewer")
     assert v.get(url).status_code == 200 and "延期答复" not in v.get(url).text  # read-only

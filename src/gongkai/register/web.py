@@ -46,7 +46,10 @@ from gongkai.serve.render import TEMPLATES as SERVE_TEMPLATES
 router = APIRouter(prefix="/register", dependencies=[Depends(csrf_guard)])
 CLERK = require_role("clerk", "admin")
 
-_NAV = """<nav class="tabs"><a href="/register">台账</a> · <a href="/register/overdue">到期与逾期</a></nav>"""
+_NAV = (
+    '<nav class="tabs"><a href="/register">台账</a> · <a href="/register/overdue">到期与逾期</a>'
+    ' · <a href="/register/tables">年度统计</a></nav>'
+)
 
 PAGES = {
     "register_list.html": """{% extends "base.html" %}
@@ -107,6 +110,8 @@ PAGES = {
 <p id="status"><strong>状态：{{ "已办结" if v.outcome else v.clock.status }}</strong>
 {% if v.outcome %} · 办理结果：{{ OUTCOMES[v.outcome] }}{% if v.clock.late_days %} · 逾期 {{ v.clock.late_days }} 个工作日{% endif %}
 {% else %} · 答复期限：<span id="due">{{ v.clock.due or "待定" }}</span> · 已计 {{ v.clock.used }} 个工作日，尚余 {{ v.clock.remaining }} 个{% if v.clock.overdue %} · <strong class="err">已逾期</strong>{% endif %}{% endif %}</p>
+{% if not v.outcome and v.clock.status == "待补正" %}<p>补正期限：{{ v.clock.correction_until }}</p>{% endif %}
+{% if not v.outcome and v.clock.status == "待缴费" %}<p>缴费期限：{{ v.clock.fee_until }}</p>{% endif %}
 {% for g in v.clock.gaps %}<p class="flash">{{ g }}</p>{% endfor %}
 <ol class="timeline" id="timeline">
 {% for s in v.clock.steps %}<li><time>{{ s.on }}</time> {{ s.text }}</li>{% endfor %}
@@ -116,6 +121,7 @@ PAGES = {
 {% else %}
 <p class="flash">{{ v.clock_error }}</p>
 {% endif %}
+{% if letters %}<p id="letters">起草告知书（Word）：{% for kind in letters %}<a href="/register/{{ v.id }}/letter?kind={{ kind }}">{{ kind }}</a>{% if not loop.last %} · {% endif %}{% endfor %}</p>{% endif %}
 {% if can_edit and not v.outcome %}
 <section class="card"><h2>暂停与恢复</h2>
 <form method="post" action="/register/{{ v.id }}/event" class="grid-form" id="pause-form">
@@ -152,6 +158,41 @@ PAGES = {
   <button type="submit" class="primary">办结</button>
 </form></section>
 {% endif %}
+{% endblock %}
+""",
+    "register_tables.html": """{% extends "base.html" %}
+{% block title %}年度统计{% endblock %}
+{% block content %}
+<h1>{{ label }} {{ year }} 年依申请公开统计（由台账计算，{{ report.meta.edition }} 年版表格）</h1>
+"""
+    + _NAV
+    + """
+<form method="get" action="/register/tables" class="grid-form">
+  <label>年度 <input name="year" type="number" min="2008" max="2100" value="{{ year }}"></label>
+  <button type="submit">统计</button>
+  <a href="/register/tables.json?year={{ year }}">下载 JSON（供填报）</a>
+</form>
+<h2>三、收到和处理政府信息公开申请情况</h2>
+<table class="official" id="table3">
+<colgroup><col style="width:32%"></colgroup>
+<thead><tr><th class="label">申请人情况</th>{% for c in columns %}<th>{{ c.label }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for r in rows %}<tr><th class="label">{{ r.group }}{{ r.label }}</th>{% for c in columns %}<td class="num">{{ report.tables.requests[r.key][c.key].value }}</td>{% endfor %}</tr>{% endfor %}
+</tbody>
+</table>
+<h2>四、政府信息公开行政复议、行政诉讼情况</h2>
+<table class="official" id="table4">
+<colgroup><col style="width:32%"></colgroup>
+<thead><tr><th class="label"></th>{% for c in appeal_columns %}<th>{{ c.label }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for r in appeal_rows %}<tr><th class="label">{{ r.group }}{{ r.label }}</th>{% for c in appeal_columns %}<td class="num">{{ report.tables.appeals[r.key][c.key].value }}</td>{% endfor %}</tr>{% endfor %}
+</tbody>
+</table>
+<p id="supervision">本年答复 {{ sv.answered }} 件：按期 {{ sv.on_time }} 件，逾期 {{ sv.late | length }} 件，按期答复率 {{ sv.on_time_rate | percent }}。
+本年审结复议诉讼 {{ sv.appeals_decided }} 件，其中纠正 {{ sv.appeals_corrected }} 件，纠错率 {{ sv.correction_rate | percent }}。</p>
+{% if sv.late %}<table class="list"><thead><tr><th>编号</th><th>机关</th><th>承办人</th><th>答复期限</th><th>答复日期</th><th>逾期工作日</th></tr></thead><tbody>
+{% for x in sv.late %}<tr><td><a href="/register/{{ x.request_id }}">{{ x.number }}</a></td><td>{{ x.agency }}</td><td>{{ x.handler or "" }}</td><td>{{ x.due }}</td><td>{{ x.answered }}</td><td>{{ x.late_days }}</td></tr>{% endfor %}
+</tbody></table>{% endif %}
 {% endblock %}
 """,
     "register_due.html": """{% extends "base.html" %}
@@ -314,6 +355,93 @@ def overdue(
     return _page(request, "register_due.html", items=items, as_of=day, within=within, handler=handler)
 
 
+def _year_report(request: Request, scope: Scope, year: int) -> tuple[Any, Any, str]:
+    from gongkai.register.tables import supervision, year_report
+
+    if not 2008 <= year <= 2100:
+        raise RegisterError("年度应在 2008 至 2100 之间。")
+    views = service.list_requests(get_db(request), agency_ids=_ids(scope), as_of=date(year, 12, 31))
+    agencies = sorted({v.agency for v in views})
+    label = agencies[0] if len(agencies) == 1 else "权限范围内各机关"
+    report = year_report(
+        views, year, label=label, agency=agencies[0] if len(agencies) == 1 else None, region=None
+    )
+    return report, supervision(views, year), label
+
+
+@router.get("/tables")
+def tables_page(
+    request: Request,
+    year: int | None = None,
+    user: User = Depends(current_user),
+    scope: Scope = Depends(current_scope),
+) -> Response:
+    from gongkai.model.keys import edition
+
+    y = year or date.today().year
+    report, sv, label = _year_report(request, scope, y)
+    ed = edition(report.meta.edition)
+    rq, ap = ed.table("requests"), ed.table("appeals")
+    return _page(
+        request,
+        "register_tables.html",
+        report=report,
+        sv=sv,
+        label=label,
+        year=y,
+        rows=rq.rows,
+        columns=rq.rows[0].columns,
+        appeal_rows=ap.rows,
+        appeal_columns=ap.rows[0].columns,
+    )
+
+
+@router.get("/tables.json")
+def tables_json(
+    request: Request, year: int, user: User = Depends(current_user), scope: Scope = Depends(current_scope)
+) -> Response:
+    """Tables 3 and 4 as the JSON of ``gongkai parse --json`` (for the 填报 form and ``gongkai write``)."""
+    report, _, _ = _year_report(request, scope, year)
+    return Response(
+        report.to_json(indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="register-{year}.json"'},
+    )
+
+
+@router.get("/{request_id}/letter")
+def letter(
+    request_id: int,
+    request: Request,
+    kind: str = "答复",
+    user: User = Depends(current_user),
+    scope: Scope = Depends(current_scope),
+) -> Response:
+    from gongkai.register.letters import draft_letter
+
+    v = _view(request, request_id, scope)
+    data = draft_letter(v, kind)
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f'attachment; filename="letter-{v.id}.docx"'},
+    )
+
+
+def _letters(v: service.RequestView) -> list[str]:
+    kinds = {e.kind for e in v.events}
+    out = ["答复"] if v.outcome else []
+    for kind, name in (
+        ("correction_notice", "补正"),
+        ("extension", "延期"),
+        ("fee_notice", "收费"),
+        ("third_party", "征求意见"),
+    ):
+        if kind in kinds and v.clock is not None:
+            out.append(name)
+    return out
+
+
 @router.get("/{request_id}")
 def detail(
     request_id: int,
@@ -322,7 +450,7 @@ def detail(
     scope: Scope = Depends(current_scope),
 ) -> Response:
     v = _view(request, request_id, scope)
-    return _page(request, "register_request.html", v=v, can_edit=_can_edit(user))
+    return _page(request, "register_request.html", v=v, can_edit=_can_edit(user), letters=_letters(v))
 
 
 @router.post("/{request_id}/event")
@@ -362,7 +490,9 @@ async def add_event(
         with get_db(request).engine.begin() as conn:
             service.insert_event(conn, v.id, ev, by=user.username)
     except RegisterError as e:
-        return _page(request, "register_request.html", 400, v=v, can_edit=True, error=e.message)
+        return _page(
+            request, "register_request.html", 400, v=v, can_edit=True, error=e.message, letters=_letters(v)
+        )
     return RedirectResponse(f"/register/{v.id}", status_code=303)
 
 
