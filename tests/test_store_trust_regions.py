@@ -120,3 +120,21 @@ def test_agencies_commands(stored: str) -> None:
     assert code == 2 and "不是已知的行政区划代码" in out
     code, out = run("agencies", "place", "没有的机关", "110105")
     assert code == 2 and "没有机关" in out
+
+
+def test_place_known_places_agencies_of_an_older_database(stored: str) -> None:
+    """Agencies stored before the divisions existed (placed is NULL) are placed by --auto."""
+    import sqlalchemy as sa
+
+    from gongkai.store import schema as s
+    from gongkai.store.divisions import place_known
+
+    db = open_db(stored)
+    with db.engine.begin() as conn:
+        conn.execute(sa.update(s.agencies).values(placed=None, region_id=None))
+        conn.execute(sa.update(s.directory_state).values(version=s.directory_state.c.version + 1))
+    db.close()
+    assert len(unplaced(stored)) == len(NAMES)
+    placed = {p.agency for p in place_known(stored)}
+    assert placed == set(NAMES) - {"朝阳区人民政府", "江州市人民政府"}
+    assert by_agency(stored)["商水县人民政府"] == ("河南省", "周口市", "商水县")

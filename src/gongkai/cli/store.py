@@ -522,25 +522,41 @@ def agencies_unplaced(db: DbOption = "gongkai.db", _help_: HelpOption = False) -
 @agencies_app.command("place")
 def agencies_place(
     agency: Annotated[
-        str, typer.Argument(metavar="AGENCY", help="机关编号、名称或别名。", show_default=False)
-    ],
+        str | None, typer.Argument(metavar="AGENCY", help="机关编号、名称或别名。", show_default=False)
+    ] = None,
     code: Annotated[
-        str,
+        str | None,
         typer.Argument(
             metavar="CODE", help="行政区划代码（GB/T 2260，6 位），如 320813。", show_default=False
         ),
-    ],
+    ] = None,
+    auto: Annotated[
+        bool, typer.Option("--auto", help="把名称和报告标题能唯一确定区划的未归入机关全部自动归入。")
+    ] = False,
     db: DbOption = "gongkai.db",
     _help_: HelpOption = False,
 ) -> None:
-    """把机关归入一个行政区划（人工归入的，以后入库不再改动）。"""
-    from gongkai.store.divisions import place_agency
+    """把机关归入一个行政区划（人工归入的，以后入库不再改动）；或用 --auto 自动归入能唯一确定的机关。"""
+    from gongkai.store.divisions import place_agency, place_known
 
+    out = _out()
     try:
+        if auto:
+            placed = place_known(db)
+            for p in placed:
+                out.print(f"已把「{p.agency}」归入 {p.division}。")
+            out.print(f"自动归入 {len(placed)} 个机关；其余的请用 gongkai agencies unplaced 查看。")
+            return
+        if not agency or not code:
+            raise typer.BadParameter(
+                "请给出机关和区划代码，如 gongkai agencies place 洪泽区人民政府 320813。"
+            )
         got = place_agency(db, agency, code)
+    except typer.BadParameter:
+        raise
     except Exception as e:
         raise _fail(e) from None
-    _out().print(f"已把「{got.agency}」归入 {got.division}。")
+    out.print(f"已把「{got.agency}」归入 {got.division}。")
 
 
 # --- wiring --------------------------------------------------------------------------------

@@ -154,3 +154,34 @@ def agency_places(db: Database | str | Path | None) -> dict[int, AgencyPlace]:
             body.startswith("人民政府"),
         )
     return out
+
+
+def place_known(db: Database | str | Path | None) -> list[Placed]:
+    """Place every agency not yet placed whose name, with its reports' titles, names exactly one
+    division (a database from before the divisions existed, or new evidence); the others stay
+    for a person."""
+    a, r = s.agencies.c, s.reports.c
+    with using(db) as store:
+
+        def work(conn: sa.Connection) -> list[Placed]:
+            d = Directory.load(conn)
+            evidence: dict[int, list[tuple[str | None, int]]] = {}
+            for aid, title, year in conn.execute(
+                sa.select(r.agency_id, r.title, r.year)
+                .join(s.agencies, a.id == r.agency_id)
+                .where(a.placed.is_(None))
+            ):
+                evidence.setdefault(aid, []).append((title, year))
+            done = []
+            for aid, name in sorted(d.agency_names.items()):
+                if d.placed.get(aid):
+                    continue
+                seen = evidence.get(aid, [])
+                chains = [place_chain(name), *(place_chain(t) for t, _ in seen if t)]
+                year = max((y for _, y in seen), default=None)
+                if d.place(conn, aid, chains, year):
+                    code = d.region_codes.get(d.agency_regions[aid] or -1)
+                    done.append(Placed(name, describe(code or "")))
+            return done
+
+        return run_writing(store.engine, work)
