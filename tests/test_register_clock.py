@@ -260,7 +260,7 @@ def pause_lists(draw: st.DrawFn, start: date) -> list[tuple[date, date]]:
     return out
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.data())
 def test_deadline_agrees_with_a_day_by_day_walk(data: st.DataObject) -> None:
     start = data.draw(received_days)
@@ -309,7 +309,7 @@ def timelines(draw: st.DrawFn) -> tuple[date, list[Event], list[tuple[date, date
     return received, events, spans, ext
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(timelines())
 def test_run_clock_agrees_with_a_day_by_day_walk(
     t: tuple[date, list[Event], list[tuple[date, date]], int],

@@ -35,12 +35,22 @@ AGENCY_B = "江苏省淮安市淮阴区人民政府"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[Database]:
-    db = open_db(tmp_path / "web.db")
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrated, with the accounts (password hashing is slow on purpose): copied for each test."""
+    path = tmp_path_factory.mktemp("register_web") / "template.db"
+    db = open_db(path)
     accounts.create_user(db, "clerk_a", "clerk", password=PASSWORD, agency=AGENCY_A)
     accounts.create_user(db, "clerk_b", "clerk", password=PASSWORD, agency=AGENCY_B)
     accounts.create_user(db, "viewer", "viewer", password=PASSWORD)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def world(tmp_path: Path, template_db: Path) -> Iterator[Database]:
+    shutil.copyfile(template_db, tmp_path / "web.db")
+    db = open_db(tmp_path / "web.db")
     yield db
     db.close()
 

@@ -41,9 +41,26 @@ def seed(conn: sa.Connection) -> list[int]:
     return want
 
 
+_CACHE: dict[tuple[object, ...], WorkCalendar] = {}
+
+
+def _fingerprint(conn: sa.Connection) -> tuple[object, ...]:
+    y, d = rs.calendar_years.c, rs.calendar_days.c
+    ys = conn.execute(sa.select(sa.func.count(), sa.func.sum(y.year), sa.func.max(y.added_at))).one()
+    ds = conn.execute(sa.select(sa.func.count(), sa.func.min(d.day), sa.func.max(d.day))).one()
+    return (str(conn.engine.url), *ys, *ds)
+
+
 def load(conn: sa.Connection) -> WorkCalendar:
-    """The calendar as the database holds it (seeded first when the library has more years)."""
+    """The calendar as the database holds it (seeded first when the library has more years).
+
+    Built once per state of the calendar tables (a cheap fingerprint query tells when an
+    administrator changed them)."""
     seed(conn)
+    key = _fingerprint(conn)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
     years = list(conn.execute(sa.select(rs.calendar_years.c.year)).scalars())
     days = [
         DayOff(r.day, r.kind, r.name)
@@ -51,7 +68,11 @@ def load(conn: sa.Connection) -> WorkCalendar:
             sa.select(rs.calendar_days.c.day, rs.calendar_days.c.kind, rs.calendar_days.c.name)
         )
     ]
-    return WorkCalendar.build(years, days)
+    cal = WorkCalendar.build(years, days)
+    if len(_CACHE) > 32:
+        _CACHE.clear()
+    _CACHE[key] = cal
+    return cal
 
 
 def add_year(
