@@ -681,7 +681,7 @@ def mark_published(db: Database, user: User | None, agency_id: int, year: int, r
                     submissions=1,
                     created_at=stamp,
                     updated_at=stamp,
-                    submitted_at=stamp,
+                    submitted_at=None,  # published elsewhere: when it was filed is not known here
                     published_at=stamp,
                 )
                 .returning(f.id)

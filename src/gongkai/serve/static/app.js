@@ -27,6 +27,8 @@
       form.querySelectorAll("td[data-address]").forEach(function (td) {
         td.classList.remove("has-error", "has-warning", "invalid");
         td.removeAttribute("data-problem");
+        var input = td.querySelector("input");
+        if (input) td.classList.toggle("missing", input.value.trim() === "");
       });
       findings.forEach(function (f) {
         f.cells.forEach(function (a) {
