@@ -107,10 +107,22 @@ def test_pages_respect_roles_and_scope(world: Database) -> None:
     assert r.status_code == 303
     page = a.get(url)
     assert "已办结" in page.text and "/letter?kind=答复" in page.text
+    assert (
+        a.post(
+            url + "/appeal", data={"csrf": csrf, "kind": "reconsideration", "filed_on": "2026-04-01"}
+        ).status_code
+        == 303
+    )
+    appeal_id = service.get_request(world, int(url.rsplit("/", 1)[-1])).appeals[0].id
+    r = a.post(
+        f"{url}/appeal/{appeal_id}", data={"csrf": csrf, "result": "corrected", "decided_on": "2026-05-20"}
+    )
+    assert r.status_code == 303
+    assert "纠正（2026-05-20 审结）" in a.get(url).text
     letter = a.get(url + "/letter", params={"kind": "答复"})
     assert letter.status_code == 200 and letter.content[:2] == b"PK"
     tables = a.get("/register/tables", params={"year": "2026"})
-    assert tables.status_code == 200 and "按期答复率 100.0%" in tables.text
+    assert tables.status_code == 200 and "按期答复率 100.0%" in tables.text and "纠错率 100.0%" in tables.text
     doc = a.get("/register/tables.json", params={"year": "2026"}).json()
     assert doc["tables"]["requests"]["granted"]["natural_person"]["value"] == 1
     assert doc["meta"]["agency"] == AGENCY_A and doc["meta"]["edition"] == "2021"

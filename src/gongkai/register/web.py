@@ -22,6 +22,8 @@ from gongkai.register import schema as rs
 from gongkai.register import service
 from gongkai.register.clock import Event
 from gongkai.register.rules import (
+    APPEAL_KINDS,
+    APPEAL_RESULTS,
     APPLICANT_TYPES,
     CHANNELS,
     EVENTS,
@@ -122,6 +124,21 @@ PAGES = {
 <p class="flash">{{ v.clock_error }}</p>
 {% endif %}
 {% if letters %}<p id="letters">起草告知书（Word）：{% for kind in letters %}<a href="/register/{{ v.id }}/letter?kind={{ kind }}">{{ kind }}</a>{% if not loop.last %} · {% endif %}{% endfor %}</p>{% endif %}
+{% if v.appeals or (can_edit and v.outcome) %}
+<section class="card" id="appeals"><h2>行政复议、行政诉讼</h2>
+<ul>{% for a in v.appeals %}<li>{{ APPEAL_KINDS[a.kind] }}：{{ a.filed_on }} 提起，{{ APPEAL_RESULTS[a.result] }}{% if a.decided_on %}（{{ a.decided_on }} 审结）{% endif %}
+{% if can_edit and a.result == "pending" %}<form method="post" action="/register/{{ v.id }}/appeal/{{ a.id }}" class="inline">
+<input type="hidden" name="csrf" value="{{ csrf }}">
+<select name="result">{% for k, label in APPEAL_RESULTS.items() if k != "pending" %}<option value="{{ k }}">{{ label }}</option>{% endfor %}</select>
+<input name="decided_on" type="date" required> <button type="submit" class="small">登记审结</button></form>{% endif %}</li>{% endfor %}</ul>
+{% if can_edit %}<form method="post" action="/register/{{ v.id }}/appeal" class="grid-form" id="appeal-form">
+  <input type="hidden" name="csrf" value="{{ csrf }}">
+  <label>类型 <select name="kind">{% for k, label in APPEAL_KINDS.items() %}<option value="{{ k }}">{{ label }}</option>{% endfor %}</select></label>
+  <label>提起日期 <input name="filed_on" type="date" required></label>
+  <button type="submit">登记复议诉讼</button>
+</form>{% endif %}
+</section>
+{% endif %}
 {% if can_edit and not v.outcome %}
 <section class="card"><h2>暂停与恢复</h2>
 <form method="post" action="/register/{{ v.id }}/event" class="grid-form" id="pause-form">
@@ -235,7 +252,12 @@ def _environment() -> Environment:
     env.filters.update(SERVE_ENV.filters)
     env.globals.update(SERVE_ENV.globals)
     env.globals.update(
-        OUTCOMES=OUTCOMES, OUTCOME_SHORT=OUTCOME_SHORT, APPLICANT_TYPES=APPLICANT_TYPES, CHANNELS=CHANNELS
+        OUTCOMES=OUTCOMES,
+        OUTCOME_SHORT=OUTCOME_SHORT,
+        APPLICANT_TYPES=APPLICANT_TYPES,
+        CHANNELS=CHANNELS,
+        APPEAL_KINDS=APPEAL_KINDS,
+        APPEAL_RESULTS=APPEAL_RESULTS,
     )
     return env
 
@@ -489,6 +511,51 @@ async def add_event(
         )
         with get_db(request).engine.begin() as conn:
             service.insert_event(conn, v.id, ev, by=user.username)
+    except RegisterError as e:
+        return _page(
+            request, "register_request.html", 400, v=v, can_edit=True, error=e.message, letters=_letters(v)
+        )
+    return RedirectResponse(f"/register/{v.id}", status_code=303)
+
+
+@router.post("/{request_id}/appeal")
+async def add_appeal(
+    request_id: int, request: Request, user: User = Depends(CLERK), scope: Scope = Depends(current_scope)
+) -> Response:
+    v = _view(request, request_id, scope)
+    form = await request.form()
+    f = {k: str(val) for k, val in form.items()}
+    try:
+        filed = _date(f.get("filed_on"), "提起日期")
+        if filed is None:
+            raise RegisterError("请填写提起日期。")
+        with get_db(request).engine.begin() as conn:
+            service.insert_appeal(conn, v.id, f.get("kind", ""), filed)
+    except RegisterError as e:
+        return _page(
+            request, "register_request.html", 400, v=v, can_edit=True, error=e.message, letters=_letters(v)
+        )
+    return RedirectResponse(f"/register/{v.id}", status_code=303)
+
+
+@router.post("/{request_id}/appeal/{appeal_id}")
+async def decide_appeal(
+    request_id: int,
+    appeal_id: int,
+    request: Request,
+    user: User = Depends(CLERK),
+    scope: Scope = Depends(current_scope),
+) -> Response:
+    v = _view(request, request_id, scope)
+    if appeal_id not in {a.id for a in v.appeals}:
+        raise NotFound("没有找到该记录，或它不在您的权限范围内。")
+    form = await request.form()
+    f = {k: str(val) for k, val in form.items()}
+    try:
+        decided = _date(f.get("decided_on"), "审结日期")
+        if decided is None:
+            raise RegisterError("请填写审结日期。")
+        service.decide_appeal(get_db(request), appeal_id, f.get("result", ""), decided)
     except RegisterError as e:
         return _page(
             request, "register_request.html", 400, v=v, can_edit=True, error=e.message, letters=_letters(v)
