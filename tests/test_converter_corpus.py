@@ -56,8 +56,26 @@ NOT_KEPT = {
 }
 # Forms the reader does not yet state 99.5% of: the coverage assertion is an expected failure
 # (measured by bench/bench_real.py; remove an entry when the form passes).
+_CRAWLED = "the crawled Word-pasted page (沭阳县发展和改革局) through a converter"
 NOT_YET = {
-    "real:html:": "the crawled Word-pasted page (沭阳县发展和改革局) gives 25 of 200",
+    "real:txt:": "seeds and the partial PDF dump",
+    "real:txt:s2t": "traditional characters: labels not matched",
+    "real:html:html2text": _CRAWLED,
+    "real:html:trafilatura": _CRAWLED,
+    "real:html:inscriptis": _CRAWLED,
+    "real:html:html_text": _CRAWLED,
+    "real:html:markitdown_html": _CRAWLED,
+    "real:html:s2t": "traditional characters: labels not matched",
+    "real:html:blank_zeros": "blank cells of the grid not given back by the identities",
+    "real:html:total_first>html2text": _CRAWLED,
+    "real:pdf:pymupdf4llm": "one small table per row group (placeholder headers)",
+    "real:pdf:markitdown_pdf": "labels and numbers in separate blocks",
+    "gen:html:s2t": "traditional characters: labels not matched",
+    "gen:html:permute_columns": "columns placed by position, not by header",
+    "gen:html:blank_zeros": "blank cells of the grid not given back by the identities",
+    "gen:html:total_first>html2text": "columns placed by position, not by header",
+    "gen:pdf:pymupdf4llm": "one small table per row group (placeholder headers)",
+    "gen:pdf:markitdown_pdf": "labels and numbers in separate blocks",
 }
 
 
@@ -135,8 +153,8 @@ def results(group: str, kind: str, chain: str) -> tuple[tuple[str, Score], ...]:
             pytest.skip(f"{SHARED} is absent")
         docs = [(n, d, json.loads(t)) for n, k, d, t in real_docs() if k == kind]
     else:
-        slow = chain in GEN_SLOW.get(kind, ())
-        for i in range(1 if slow else N_GENERATED):
+        one = chain in GEN_SLOW.get(kind, ()) or kind == "pdf"  # writing and reading PDFs is slow
+        for i in range(1 if one else N_GENERATED):
             docs.append((f"gen-{i}.{kind}", gen_doc(i, kind), dict(truth_cells(gen_reports()[i]))))
     out = []
     for name, data, truth in docs:
@@ -151,29 +169,26 @@ def results(group: str, kind: str, chain: str) -> tuple[tuple[str, Score], ...]:
 
 
 @pytest.mark.parametrize("param", PARAMS, ids=_id)
-def test_form_states_no_wrong_cell(param: tuple[str, str, str]) -> None:
+def test_form(param: tuple[str, str, str]) -> None:
+    """No wrong cell (always required), then the coverage of the cells the form keeps."""
     group, kind, chain = param
     chain_kind(kind, chain)  # the chain takes this kind
-    wrong = [(name, *w) for name, s in results(group, kind, chain) for w in s.wrong]
+    scores = results(group, kind, chain)
+    wrong = [(name, *w) for name, s in scores for w in s.wrong]
     assert not wrong, (
         f"{_id(param)}: {len(wrong)} wrong cells (file, key, truth, stated, status): {wrong[:15]}"
     )
 
-
-@pytest.mark.parametrize("param", PARAMS, ids=_id)
-def test_form_states_the_cells_it_keeps(param: tuple[str, str, str], request: pytest.FixtureRequest) -> None:
-    group, kind, chain = param
     form = f"{kind}:{chain}"
     if form in NOT_KEPT:
-        pytest.skip(f"{form} does not keep the tables: {NOT_KEPT[form]}")
-    reason = NOT_YET.get(f"{group}:{form}") or NOT_YET.get(f"{group}:{kind}:")
-    if reason:
-        request.applymarker(pytest.mark.xfail(strict=False, reason=reason))
-    scores = results(group, kind, chain)
+        return  # the form does not keep the tables (see NOT_KEPT): no coverage to require
     stated = sum(s.stated for _, s in scores)
     determined = sum(s.determined for _, s in scores)
     per_file = {name: f"{s.stated}/{s.determined}" for name, s in scores}
-    assert stated >= COVERAGE * determined, f"{_id(param)}: {stated} of {determined} stated: {per_file}"
+    message = f"{_id(param)}: {stated} of {determined} stated: {per_file}"
+    if stated < COVERAGE * determined and f"{group}:{form}" in NOT_YET:
+        pytest.xfail(f"{NOT_YET[f'{group}:{form}']} ({message})")  # coverage only, never a wrong cell
+    assert stated >= COVERAGE * determined, message
 
 
 def test_transformations_keep_every_number() -> None:

@@ -12,12 +12,13 @@ runs as an expected failure).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from gongkai.model.report import Cell, Status
@@ -61,9 +62,15 @@ def _explain(case: Case, wrong: list[Any]) -> str:
     )
 
 
+# Shrinking re-writes and re-reads a report per step: minutes, not seconds. CI finds and reports;
+# GONGKAI_FUZZ_SHRINK=1 shrinks here, and bench/bench_fuzz.py shrinks and keeps replays.
+PHASES = tuple(p for p in Phase if p != Phase.shrink or os.environ.get("GONGKAI_FUZZ_SHRINK"))
+
+
 def fuzz(examples: int) -> settings:
     return settings(
         max_examples=examples,
+        phases=PHASES,
         deadline=None,
         derandomize=True,
         database=None,
