@@ -4,9 +4,12 @@ scanned corpus and its degradations are in bench/bench_ocr.py)."""
 from __future__ import annotations
 
 import io
+import shutil
 import socket
+import subprocess
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -141,4 +144,42 @@ def test_scanned_pdf_with_progress_in_parallel(offline: None) -> None:
         report = api.read_bytes(pdf, "扫描件.pdf")
     assert seen == [(1, 2), (2, 2)]
     assert report.source.format == "pdf"
+    assert assert_never_wrong(report) == len(TRUTH)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_pdf_whose_table_is_a_picture_beside_text(offline: None, tmp_path: Path) -> None:
+    import docx
+    from docx.shared import Cm
+
+    (tmp_path / "t.png").write_bytes(png(page()))
+    d = docx.Document()
+    for text in (
+        "江州市交通运输局2023年政府信息公开工作年度报告",
+        "一、总体情况",
+        "本年度依法做好政府信息公开工作。",
+    ):
+        d.add_paragraph(text)
+    d.add_picture(str(tmp_path / "t.png"), width=Cm(15))
+    d.save(str(tmp_path / "m.docx"))
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "m.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    data = (tmp_path / "m.pdf").read_bytes()
+    assert not any(c.known for _, c in api.read_bytes(data, "m.pdf").cells())  # OCR off: nothing
+    with ocr_settings(enabled=True):
+        report = api.read_bytes(data, "m.pdf")
+    assert report.meta.agency == "江州市交通运输局"
     assert assert_never_wrong(report) == len(TRUTH)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from typing import Any, TypeVar
 
-from gongkai.errors import InputError
+from gongkai.errors import InputError, NotAReportError
 from gongkai.model.report import At, PdfAt, Report, Source, TextAt
 from gongkai.read.pdf_guard import MemoryLimit, Timeout, TooLarge, check_streams, watchdog
 from gongkai.read.pdf_layout import Glyph, Line, Rule, merge_title, page_lines
@@ -86,14 +86,35 @@ def read_pdf(data: bytes, source: Source) -> Report:
         if settings().enabled:
             return read_scanned_pdf(data, source)
         raise
-    report = read_text("\n".join(ln.text for ln in lines), source, locate=_locator(lines))
+    try:
+        report = read_text("\n".join(ln.text for ln in lines), source, locate=_locator(lines))
+    except NotAReportError:
+        if not _tables_as_pictures(data):
+            raise
+        from gongkai.read.ocr import read_scanned_pdf
+
+        return read_scanned_pdf(data, source)
     for f in report.findings:
         if isinstance(f.at, TextAt) and 1 <= f.at.line <= len(lines):
             ln = lines[f.at.line - 1]
             # the text reader names the line of its text, which means nothing in a PDF: the page
             f.message = f.message.replace(f"第{f.at.line}行", f"第{ln.page}页")
             f.at = _pdf_at(ln.page, ln.box)
+    if not any(c.known for _, c in report.cells()) and _tables_as_pictures(data):
+        from gongkai.read.ocr import read_scanned_pdf
+
+        scanned = read_scanned_pdf(data, source)
+        if sum(c.known for _, c in scanned.cells()) > 0:
+            return scanned
     return report
+
+
+def _tables_as_pictures(data: bytes) -> bool:
+    """OCR is on and the PDF holds images (the tables may be pictures beside the text layer).
+    Image XObjects are streams, never inside object streams: their ``/Image`` is in plain bytes."""
+    from gongkai.read.ocr import settings
+
+    return bool(settings().enabled) and b"/Image" in data
 
 
 def pdf_lines(data: bytes, name: str = "-") -> list[Line]:
