@@ -1,143 +1,296 @@
-"""Time of ``gongkai stats`` over many reports, against a plain-Python baseline.
+"""``gongkai stats`` and ``gongkai chart`` timed as a user runs them, against one SQL aggregate.
 
-    python bench/bench_stats.py [--n 10000] [--seed 0] [--repeat 3]
-    python bench/bench_stats.py --n 2000 --db bench/out/stats.db --fill   # also via the store
+    python bench/bench_stats.py [--n 10000] [--runs 5] [--db bench/out/stats-10000.db] [--old]
+    python bench/bench_stats.py --n 100000 --runs 3
+    python bench/bench_stats.py --n 2000 --postgres postgresql://gongkai:gongkai@127.0.0.1:5432/gongkai_test
 
-Generates ``n`` records (``gongkai.analyse.sample.synthetic_records``: agencies in a three-level
-region hierarchy, five years, both editions, some unknown cells), then, in the same run:
+A store of ``--n`` generated reports (``gongkai.analyse.sample``: agencies in a three-level
+region hierarchy, five years, both editions, unknown cells, error findings, 2% of reports
+corrected) is written once with the store's own row builders (agencies resolved by the store's
+directory, report, original, cells, findings and figures rows, 500 reports per transaction;
+cross-year checks are not run) and kept (default ``bench/out/stats-N.db``) for later runs.
 
-* baseline: a plain Python sum over the same cell values the statistics read (every ``total``
-  cell behind a figure, for every report): the least any statistic over these reports must do;
-* stats: ``gongkai.analyse.stats.compute_stats`` for each grouping (none, year, region at level
-  2, region and year, agency), best of ``--repeat`` runs.
+Then every command is run as a separate process, from start to exit, in turn (A B C A B C …),
+``--runs`` times after one warm-up round, and the script prints per command the median wall
+time, its range, the median peak memory (maximum resident set) and the median of the per-round
+ratios to the baseline:
 
-With ``--db`` (and the store installed) it also times ``gongkai.store.query.load_reports`` on
-that database and the statistics over what it returns; ``--fill`` first writes the generated
-records into it when it holds no report (through the store's writer, the way ``ingest`` does
-after parsing; slow: tens of milliseconds per report).
+* ``baseline``: ``python -c`` with ``sqlite3`` (or ``psycopg``): one SQL aggregate over the same
+  rows (count and 17 sums per year over the current reports' figures), nothing of gongkai;
+* ``gongkai stats``, ``gongkai stats --by region,year --level 2``, ``gongkai stats --json
+  --by agency``, ``gongkai chart trend -o x.png`` and ``gongkai chart agencies -o x.html``;
+* with ``--old``: once, the path ``stats`` took before the figures were stored
+  (``load_reports`` + ``compute_stats``, every report rebuilt from its cells).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from pathlib import Path
 
-from gongkai.analyse.sample import synthetic_records
-from gongkai.analyse.stats import FIGURE_ADDRESSES, FIGURES, compute_stats
-from gongkai.store.records import ReportRecord
-
-GROUPINGS: tuple[tuple[str, tuple[Any, ...], int], ...] = (
-    ("all", (), 1),
-    ("year", ("year",), 1),
-    ("region L2", ("region",), 2),
-    ("region L1,year", ("region", "year"), 1),
-    ("agency", ("agency",), 1),
+HERE = Path(__file__).resolve().parent
+FIGURES = [
+    "received",
+    "carried_over",
+    "processed",
+    "granted",
+    "partially_granted",
+    "withheld",
+    "unavailable",
+    "rejected",
+    "other",
+    "carried_forward",
+    "reconsideration",
+    "litigation",
+    "appeals_upheld",
+    "appeals_corrected",
+    "appeals_other",
+    "appeals_pending",
+    "appeals_concluded",
+]
+AGGREGATE = (
+    "SELECT r.year, count(*), "
+    + ", ".join(f"sum(f.{x})" for x in FIGURES)
+    + " FROM reports r JOIN report_figures f ON f.report_id = r.id WHERE r.is_current GROUP BY r.year"
 )
 
 
-def baseline(records: Sequence[ReportRecord]) -> int:
-    """Sum every value the statistics read, with the least Python possible."""
-    plans = {
-        k: [tuple(a.split(".")) for f in FIGURES for a in FIGURE_ADDRESSES[k][f]] for k in FIGURE_ADDRESSES
-    }
-    total = 0
-    for rec in records:
-        tables = rec.report.tables
-        for t, r, c in plans[rec.edition]:
-            v = tables[t][r][c].value
-            if v is not None:
-                total += v
-    return total
+# --- the store -----------------------------------------------------------------------------
 
 
-def best_of(repeat: int, fn: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+def fill_store(db_spec: str, n: int, seed: int = 0, batch: int = 500) -> int:
+    """Write ``n`` generated reports into an empty store, as ingest writes them after parsing
+    (without the cross-year checks). Returns the number written."""
+    import sqlalchemy as sa
 
+    from gongkai.analyse.sample import iter_synthetic_records
+    from gongkai.store import open_db
+    from gongkai.store import schema as s
+    from gongkai.store.agencies import Directory, now
+    from gongkai.store.figures import figures_row, insert_figures, refresh_figures
+    from gongkai.store.ingest import insert_cells, prepare
 
-def fill(db: Any, records: Sequence[ReportRecord]) -> int:
-    """Write the records into an empty store, as ``ingest`` would after parsing them."""
-    from gongkai.store.ingest import Writer, prepare
-
-    writer = Writer(db)
-    added = 0
-    for i, rec in enumerate(records, start=1):
-        report = rec.report.model_copy(deep=True)
-        report.findings = list(rec.findings)
-        data = report.to_json().encode()
-        report.source.sha256 = hashlib.sha256(data).hexdigest()
-        written = writer.write(prepare(report, f"bench-{rec.report_id}.json", data))
-        added += written.report_id is not None
-        if i % 1000 == 0:
-            print(f"  written {i}/{len(records)}", flush=True)
-    return added
-
-
-def via_store(url: str, records: Sequence[ReportRecord], do_fill: bool, repeat: int, base: float) -> None:
+    db = open_db(db_spec)
+    written = 0
+    start = time.perf_counter()
+    records = iter_synthetic_records(n, seed=seed, p_unknown=0.05, p_error=0.1, p_corrected=0.0)
+    insert_report = sa.insert(s.reports).returning(s.reports.c.id)
     try:
-        from gongkai.store import open_db
-        from gongkai.store.query import load_reports
-    except ImportError as e:
-        print(f"store: not available ({e}); skipped")
-        return
-    db = open_db(url)
-    try:
-        have = len(load_reports(db))
-        if have == 0 and do_fill:
-            t0 = time.perf_counter()
-            n = fill(db, records)
-            print(f"store: wrote {n} reports in {time.perf_counter() - t0:.1f} s")
-        t_load = best_of(repeat, lambda: load_reports(db))
-        loaded = load_reports(db)
-        t_stats = best_of(repeat, lambda: compute_stats(loaded, ("region", "year"), level=1))
+        with db.engine.connect() as conn:
+            directory = Directory.load(conn)
+            conn.commit()
+            done = False
+            while not done:
+                with conn.begin():
+                    for _ in range(batch):
+                        rec = next(records, None)
+                        if rec is None:
+                            done = True
+                            break
+                        report = rec.report
+                        report.findings = list(rec.findings)
+                        data = report.to_json().encode()
+                        report.source.sha256 = hashlib.sha256(data).hexdigest()
+                        p = prepare(report, f"bench-{rec.report_id}.json", data)
+                        assert p.doc is not None and p.cells is not None and p.findings is not None
+                        agency_id = directory.resolve(conn, rec.agency)
+                        rid = conn.execute(
+                            insert_report,
+                            {
+                                "agency_id": agency_id,
+                                "year": rec.year,
+                                "edition": rec.edition,
+                                "version": 1,
+                                "is_current": True,
+                                "source_name": p.doc["source"]["name"],
+                                "source_format": "json",
+                                "sha256": p.sha256,
+                                "size": len(data),
+                                "title": None,
+                                "printed_agency": rec.agency,
+                                "parsed": p.doc,
+                                "ingested_at": now(),
+                            },
+                        ).scalar_one()
+                        conn.execute(sa.insert(s.originals), {"report_id": rid, "data": data})
+                        insert_cells(conn, rid, p.cells)
+                        cells = {c[0]: (c[4], c[5]) for c in p.cells}
+                        insert_figures(conn, figures_row(rid, rec.year, rec.edition, cells))
+                        if p.findings:
+                            conn.execute(sa.insert(s.findings), [{**f, "report_id": rid} for f in p.findings])
+                        if rec.report_id % 50 == 7:  # 2% of the reports carry a correction
+                            conn.execute(
+                                sa.insert(s.corrections),
+                                {
+                                    "report_id": rid,
+                                    "address": "requests.new_received.total",
+                                    "old_value": cells["requests.new_received.total"][0],
+                                    "new_value": str(rec.report_id),
+                                    "who": "bench",
+                                    "corrected_at": now(),
+                                    "why": "bench",
+                                },
+                            )
+                            refresh_figures(conn, rid)
+                        written += 1
+                if written and written % 10_000 < batch:
+                    rate = written / (time.perf_counter() - start)
+                    print(f"  stored {written}/{n} ({rate:.0f} reports/s)", flush=True)
     finally:
         db.close()
-    n = len(loaded)
-    print(f"store: {n} reports in {db.describe()}")
-    print(f"{'load_reports':26}{1000 * t_load:10.1f} ms{1e6 * t_load / max(1, n):10.1f} us/report")
-    print(f"{'stats (region,year)':26}{1000 * t_stats:10.1f} ms{1e6 * t_stats / max(1, n):10.1f} us/report")
-    if n == len(records):
-        print(f"load + stats take {(t_load + t_stats) / base:.0f}x the in-memory baseline's time")
+    return written
+
+
+def ensure_store(db_spec: str, n: int, seed: int) -> None:
+    from gongkai.store.figures import load_figures
+
+    is_file = "://" not in db_spec
+    if is_file and Path(db_spec).exists():
+        have = len(load_figures(db_spec))
+        if have == n:
+            print(f"store: {db_spec} already holds {n} reports")
+            return
+        print(f"store: {db_spec} holds {have} reports, not {n}: writing it again")
+        for suffix in ("", "-wal", "-shm"):
+            Path(db_spec + suffix).unlink(missing_ok=True)
+    start = time.perf_counter()
+    written = fill_store(db_spec, n, seed)
+    print(f"store: {written} reports written in {time.perf_counter() - start:.0f} s")
+
+
+# --- timing commands -----------------------------------------------------------------------
+
+
+TIME = "/usr/bin/time"  # GNU time: the peak memory of the command itself (wait4 in this
+# process would count the memory of this process's fork before exec)
+
+
+def run_once(argv: Sequence[str], cwd: str) -> tuple[float, float, int]:
+    """Wall seconds, peak resident MiB and exit code of one process, start to exit."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        wrapped = [TIME, "-f", "%M", "-o", rss.name, *argv] if Path(TIME).exists() else list(argv)
+        start = time.perf_counter()
+        proc = subprocess.run(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wall = time.perf_counter() - start
+        text = Path(rss.name).read_text().strip().splitlines()
+    peak = int(text[-1]) / 1024 if text and text[-1].isdigit() else float("nan")
+    if proc.returncode != 0:
+        print(
+            f"  ! {' '.join(argv[:4])}… exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-300:]}"
+        )
+    return wall, peak, proc.returncode
+
+
+def compare(commands: dict[str, list[str]], runs: int, cwd: str, baseline: str = "baseline") -> None:
+    """Run the commands in turn, ``runs`` rounds after a warm-up round; print medians and ratios."""
+    times: dict[str, list[float]] = {k: [] for k in commands}
+    peaks: dict[str, list[float]] = {k: [] for k in commands}
+    for round_ in range(runs + 1):
+        for name, argv in commands.items():
+            wall, peak, _ = run_once(argv, cwd)
+            if round_:  # the first round warms the caches
+                times[name].append(wall)
+                peaks[name].append(peak)
+    base = times[baseline]
+    print(f"{'command':44}{'median s':>10}{'min–max s':>16}{'peak MiB':>10}{'x baseline':>12}")
+    for name in commands:
+        t = times[name]
+        ratio = statistics.median(a / b for a, b in zip(t, base, strict=True))
+        print(
+            f"{name:44}{statistics.median(t):10.3f}{f'{min(t):.2f}–{max(t):.2f}':>16}"
+            f"{statistics.median(peaks[name]):10.0f}{ratio:12.1f}"
+        )
+
+
+def baseline_argv(db_spec: str) -> list[str]:
+    if "://" in db_spec:
+        url = "postgresql://" + db_spec.split("://", 1)[1]
+        code = f"import psycopg\nc = psycopg.connect({url!r})\nprint(c.execute({AGGREGATE!r}).fetchall())\n"
+    else:
+        code = (
+            f"import sqlite3\nc = sqlite3.connect({db_spec!r})\nprint(c.execute({AGGREGATE!r}).fetchall())\n"
+        )
+    return [sys.executable, "-c", code]
+
+
+def old_path(db_spec: str) -> None:
+    code = (
+        "from gongkai.store.query import load_reports\n"
+        "from gongkai.analyse.stats import compute_stats\n"
+        f"compute_stats(load_reports({db_spec!r}), ())\n"
+    )
+    wall, peak, _ = run_once([sys.executable, "-c", code], os.getcwd())
+    print(f"{'before the figures (load_reports + stats)':44}{wall:10.3f}{'(one run)':>16}{peak:10.0f}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("--n", type=int, default=10_000, help="reports to generate (default 10000)")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=10_000, help="reports in the store (default 10000)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--repeat", type=int, default=3, help="timed runs; the best is reported (default 3)")
-    ap.add_argument("--db", default=None, help="also time load_reports on this database (path or URL)")
-    ap.add_argument(
-        "--fill", action="store_true", help="with --db: write the generated reports when it is empty"
-    )
+    ap.add_argument("--runs", type=int, default=5, help="timed rounds after one warm-up (default 5)")
+    ap.add_argument("--db", default=None, help="the store (default bench/out/stats-N.db, kept)")
+    ap.add_argument("--postgres", default=None, help="a server URL: a scratch database there instead")
+    ap.add_argument("--old", action="store_true", help="also time the path before the figures, once")
+    ap.add_argument("--no-charts", action="store_true", help="time stats only")
     args = ap.parse_args(argv)
+    gongkai = str(Path(sys.executable).with_name("gongkai"))
+    print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.postgres:
+            from gongkai.store.db import scratch_database
 
-    t0 = time.perf_counter()
-    records = synthetic_records(args.n, seed=args.seed, p_unknown=0.05, p_error=0.1, p_corrected=0.05)
-    cells = sum(len(FIGURE_ADDRESSES[r.edition][f]) for r in records for f in FIGURES)
-    print(
-        f"generated {len(records)} records in {time.perf_counter() - t0:.1f} s ({cells} cells read per pass)"
-    )
-
-    t_base = best_of(args.repeat, lambda: baseline(records))
-    n = len(records)
-    print(f"{'':26}{'time':>13}{'per report':>16}{'x baseline':>12}")
-    print(f"{'baseline (plain sum)':26}{1000 * t_base:10.1f} ms{1e6 * t_base / n:10.1f} us/report{1.0:12.1f}")
-    for name, by, level in GROUPINGS:
-        t = best_of(args.repeat, lambda by=by, level=level: compute_stats(records, by, level=level))
-        groups = len(compute_stats(records, by, level=level).groups)
-        label = f"stats {name} ({groups})"
-        print(f"{label:26}{1000 * t:10.1f} ms{1e6 * t / n:10.1f} us/report{t / t_base:12.1f}")
-    if args.db:
-        via_store(args.db, records, args.fill, args.repeat, t_base)
+            with scratch_database(args.postgres, "gongkai_bench_stats") as url:
+                ensure_store(url, args.n, args.seed)
+                bench(gongkai, url, tmp, args)
+            return 0
+        db_spec = args.db or str(HERE / "out" / f"stats-{args.n}.db")
+        Path(db_spec).parent.mkdir(parents=True, exist_ok=True)
+        ensure_store(db_spec, args.n, args.seed)
+        bench(gongkai, db_spec, tmp, args)
     return 0
+
+
+def bench(gongkai: str, db_spec: str, tmp: str, args: argparse.Namespace) -> None:
+    commands: dict[str, list[str]] = {
+        "baseline": baseline_argv(db_spec),
+        "gongkai stats": [gongkai, "stats", "--db", db_spec],
+        "gongkai stats --by region,year --level 2": [
+            gongkai,
+            "stats",
+            "--by",
+            "region,year",
+            "--level",
+            "2",
+            "--db",
+            db_spec,
+        ],
+        "gongkai stats --json --by agency": [gongkai, "stats", "--json", "--by", "agency", "--db", db_spec],
+    }
+    if not args.no_charts:
+        commands["gongkai chart trend -o x.png"] = [gongkai, "chart", "trend", "-o", "x.png", "--db", db_spec]
+        commands["gongkai chart agencies -o x.html"] = [
+            gongkai,
+            "chart",
+            "agencies",
+            "-o",
+            "x.html",
+            "--db",
+            db_spec,
+        ]
+    print(f"{args.n} reports; {args.runs} rounds after a warm-up, commands in turn")
+    env_cols = os.environ.setdefault("COLUMNS", "160")
+    assert env_cols
+    compare(commands, args.runs, tmp)
+    if args.old:
+        old_path(db_spec)
 
 
 if __name__ == "__main__":

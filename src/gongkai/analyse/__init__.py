@@ -14,10 +14,28 @@ opens the database. See docs/analyse.md.
 
 from __future__ import annotations
 
-from gongkai.analyse.charts import build_chart, write_chart
-from gongkai.analyse.export import ExportInfo, export_records
-from gongkai.analyse.frame import Frame, long_frame, select, wide_frame
-from gongkai.analyse.stats import StatsResult, compute_stats
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gongkai.analyse.charts import build_chart, write_chart
+    from gongkai.analyse.export import ExportInfo, export_records
+    from gongkai.analyse.frame import Frame, long_frame, select, wide_frame
+    from gongkai.analyse.stats import StatsResult, compute_stats
+
+# Imported when first used: ``gongkai stats`` needs neither the report model nor the writers.
+_LAZY = {
+    "ExportInfo": "export",
+    "Frame": "frame",
+    "StatsResult": "stats",
+    "build_chart": "charts",
+    "compute_stats": "stats",
+    "export_records": "export",
+    "long_frame": "frame",
+    "select": "frame",
+    "wide_frame": "frame",
+    "write_chart": "charts",
+}
 
 __all__ = [
     "ExportInfo",
@@ -31,3 +49,9 @@ __all__ = [
     "wide_frame",
     "write_chart",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"gongkai.analyse.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

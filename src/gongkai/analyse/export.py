@@ -168,8 +168,21 @@ def write_csv(fr: Frame, out: IO[str], headers: Headers = "key") -> None:
     """RFC 4180 CSV, ``\\n`` line ends; the caller chooses the encoding (files: UTF-8 with BOM)."""
     w = csv.writer(out, lineterminator="\n")
     w.writerow(fr.headers(headers))
+    # Integer columns go to the csv module as they are (it writes None as ""); the others are
+    # made text here: decimals exactly, booleans as true/false, text made safe (OWASP: text
+    # beginning with = + - @ gets a ').
+    special = [j for j, c in enumerate(fr.columns) if c.kind not in ("count", "signed", "int")]
+    if fr.shape == "long" or len(special) * 2 > len(fr.columns):
+        for row in fr.rows:
+            w.writerow(csv_row(row, text_value))
+        return
     for row in fr.rows:
-        w.writerow(csv_row(row, text_value))  # OWASP: text beginning with = + - @ gets a '
+        values = list(row)
+        for j in special:
+            v = values[j]
+            if v is not None:
+                values[j] = csv_row((v,), text_value)[0]
+        w.writerow(values)
 
 
 # --- JSON ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from operator import itemgetter
 from typing import Any, Literal
 
 from gongkai.analyse.rows import sort_key
@@ -292,15 +293,16 @@ def wide_frame(
     columns = [*WIDE_META, *cells]
     first = len(WIDE_META)
     index = {a: first + i for i, a in enumerate(addresses)}
-    positions: dict[str, tuple[int | None, ...]] = {}  # edition → union column → own position
+    pick: dict[str, Any] = {}  # edition → values (and a None after them) → union columns
     rows: list[tuple[Any, ...]] = []
     highlight: list[tuple[int, ...]] = []
     for rec in recs:
         own, values, _ = record_cells(rec)
-        pos = positions.get(rec.edition)
-        if pos is None:
+        get = pick.get(rec.edition)
+        if get is None:
             at = {a: i for i, a in enumerate(own)}
-            pos = positions[rec.edition] = tuple(at.get(a) for a in addresses)
+            get = pick[rec.edition] = itemgetter(*(at.get(a, len(own)) for a in addresses))
+        values.append(None)
         corrected = rec.corrected
         meta = (
             rec.report_id,
@@ -314,7 +316,7 @@ def wide_frame(
             severity_count(rec, Severity.WARNING),
             corrected_text(corrected, headers, rec.edition),
         )
-        rows.append((*meta, *(None if i is None else values[i] for i in pos)))
+        rows.append((*meta, *get(values)))
         highlight.append(tuple(sorted(index[a] for a in corrected if a in index)))
     return Frame("wide", columns, rows, recs, highlight, eds)
 

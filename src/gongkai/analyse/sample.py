@@ -8,7 +8,7 @@ unknown (missing, ambiguous) cells, as a real corpus does.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from gongkai.model.keys import edition, edition_for_year
@@ -72,34 +72,47 @@ def synthetic_records(
     p_unknown: float = 0.05,
 ) -> list[ReportRecord]:
     """``n`` records: agencies in turn, each reporting for every year in ``years``."""
+    return list(
+        iter_synthetic_records(n, seed, years, p_corrected=p_corrected, p_error=p_error, p_unknown=p_unknown)
+    )
+
+
+def iter_synthetic_records(
+    n: int,
+    seed: int = 0,
+    years: Sequence[int] = (2019, 2020, 2021, 2022, 2023),
+    *,
+    p_corrected: float = 0.1,
+    p_error: float = 0.1,
+    p_unknown: float = 0.05,
+) -> Iterator[ReportRecord]:
+    """The records of :func:`synthetic_records`, one at a time (a corpus larger than memory)."""
     rng = random.Random(seed)
     names = agencies(seed)
-    out: list[ReportRecord] = []
+    made = 0
     agency_id = 0
-    while len(out) < n:
+    while made < n:
         path, name = names[agency_id % len(names)]
         if agency_id >= len(names):  # more agencies than names: number the repeats
             name += f"（{agency_id // len(names) + 1}）"
         agency_id += 1
         profile = pick_profile(rng)
         for year in years:
-            if len(out) >= n:
+            if made >= n:
                 break
-            out.append(
-                make_record(
-                    rng,
-                    report_id=len(out) + 1,
-                    agency_id=agency_id,
-                    agency=name,
-                    region_path=path,
-                    year=year,
-                    profile=profile,
-                    p_corrected=p_corrected,
-                    p_error=p_error,
-                    p_unknown=p_unknown,
-                )
+            made += 1
+            yield make_record(
+                rng,
+                report_id=made,
+                agency_id=agency_id,
+                agency=name,
+                region_path=path,
+                year=year,
+                profile=profile,
+                p_corrected=p_corrected,
+                p_error=p_error,
+                p_unknown=p_unknown,
             )
-    return out
 
 
 def make_record(

@@ -109,6 +109,11 @@ def _kinds(edition_key: str) -> tuple[str, ...]:
 
 
 @cache
+def _amounts(edition_key: str) -> tuple[bool, ...]:
+    return tuple(k == "amount" for k in _kinds(edition_key))
+
+
+@cache
 def _plan(edition_key: str) -> tuple[tuple[int, ...] | None, ...]:
     """Per figure, the positions of its cells in ``addresses``; None when the edition lacks one."""
     index = {a: i for i, a in enumerate(addresses(edition_key))}
@@ -314,15 +319,13 @@ class FigureRow:
         """Every cell's value in the order of :func:`addresses`: int, Decimal (amounts) or None."""
         if self.cell_values is None:
             raise ValueError("cell values were not loaded (load_figures(..., cells=True))")
-        out: list[int | Decimal | None] = []
-        for v, kind in zip(self.cell_values.split(SEPARATOR), _kinds(self.edition), strict=True):
-            if v == "":
-                out.append(None)
-            elif kind == "amount" or "." in v:
-                out.append(Decimal(v))
-            else:
-                out.append(int(v))
-        return out
+        parts = self.cell_values.split(SEPARATOR)
+        amounts = _amounts(self.edition)
+        if len(parts) != len(amounts):
+            raise ValueError(f"report {self.report_id}: {len(parts)} stored values for {len(amounts)} cells")
+        return [
+            None if v == "" else (Decimal(v) if a else int(v)) for v, a in zip(parts, amounts, strict=True)
+        ]
 
     def statuses(self) -> list[str]:
         return [CODE_STATUS[ch] for ch in self.cell_status or ""]
