@@ -27,7 +27,13 @@ from gongkai.register.excel import export_workbook, import_rows, read_sheet
 from gongkai.register.letters import draft_letter
 from gongkai.register.rules import RegisterError
 from gongkai.register.service import Appeal, NewRequest, RequestView
-from gongkai.register.tables import count_appeals, count_requests, supervision, year_report
+from gongkai.register.tables import (
+    agency_year_report,
+    count_appeals,
+    count_requests,
+    supervision,
+    year_report,
+)
 from gongkai.store import open_db
 
 D = date
@@ -107,6 +113,8 @@ def test_year_tables_from_the_store_balance_and_validate(db: Any, validator: Any
     assert report.findings == []
     sv = supervision(views, 2026)
     assert sv.correction_rate == 1.0 and sv.answered == 1 and sv.by_applicant["commercial_enterprise"] == 1
+    assert agency_year_report(db, a.agency_id, 2026) == report
+    assert agency_year_report(db, a.agency_id, 2020) is None
     last = year_report(views, 2025, label=AGENCY, agency=AGENCY, region=None)
     assert last.tables["requests"]["carried_forward"]["total"].value == rq["carried_over"]["total"].value == 1
 
@@ -327,6 +335,9 @@ def invoke(*args: str) -> Any:
 
 
 def test_cli_deadline_calendar_and_tables(tmp_path: Path, validator: Any, empty_db: Path) -> None:
+    r = invoke("register", "--help")
+    assert r.exit_code == 0 and "deadline" in r.output and "依申请公开台账" in r.output
+    assert "register" in invoke("--help").output
     r = invoke("register", "deadline", "--received", "2026-01-30", "--channel", "邮寄")
     assert r.exit_code == 0, r.output
     assert "答复期限：2026-03-05" in r.output and "签收之日" in r.output and "春节假期" in r.output

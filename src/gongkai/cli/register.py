@@ -25,6 +25,12 @@ DB_ENV = "GONGKAI_DB"
 
 register_app = new_app("register", "依申请公开台账：登记申请、计算答复期限、到期提醒、年度统计表。")
 
+
+@register_app.callback()
+def _register_root(_help_: HelpOption = False) -> None:
+    """依申请公开台账：登记申请、计算答复期限、到期提醒、年度统计表。详见 docs/register.md。"""
+
+
 DbOption = Annotated[
     str,
     typer.Option(
@@ -178,6 +184,11 @@ def fee_cmd(
 # --- calendar ----------------------------------------------------------------------------------
 
 calendar_app = new_app("calendar", "工作日日历：法定节假日和调休上班日。")
+
+
+@calendar_app.callback()
+def _calendar_root(_help_: HelpOption = False) -> None:
+    """工作日日历：法定节假日和调休上班日（国务院办公厅公布后由管理员录入下一年度）。"""
 
 
 @calendar_app.command("list")

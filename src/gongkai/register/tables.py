@@ -26,7 +26,7 @@ from gongkai.check import check_report
 from gongkai.model.keys import APPLICANT_COLUMNS, OTHER_ROWS_2021, edition, edition_for_year, outcome_rows
 from gongkai.model.report import Cell, Meta, Report, Source, Status, empty_tables
 from gongkai.register.rules import APPLICANT_TYPES
-from gongkai.register.service import RequestView
+from gongkai.register.service import DbArg, RequestView
 
 APPEAL_ROWS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
 APPEAL_RESULT_COLS = ("upheld", "corrected", "other", "pending")
@@ -182,3 +182,19 @@ def supervision(views: Iterable[RequestView], year: int) -> Supervision:
             sv.on_time += 1
     sv.late.sort(key=lambda x: (-x.late_days, x.request_id))
     return sv
+
+
+def agency_year_report(db: DbArg, agency_id: int, year: int) -> Report | None:
+    """Tables 3 and 4 of one agency's register for ``year`` (for prefilling the 填报 form), or
+    None when the register holds no request of that agency received by the end of the year."""
+    from gongkai.register.service import list_requests
+
+    views = [
+        v
+        for v in list_requests(db, agency_ids=[agency_id], as_of=date(year, 12, 31))
+        if v.received_on.year <= year
+    ]
+    if not views:
+        return None
+    name = views[0].agency
+    return year_report(views, year, label=name, agency=name, region=None)
