@@ -150,6 +150,10 @@ def _existing_db(db: str | None) -> str:
     path = spec.removeprefix("sqlite:///")
     if "://" not in path and not Path(path).expanduser().is_file():
         raise InputError(f"报告库 {spec} 不存在；请先用 gongkai ingest 导入报告，或用 --db 指定报告库。")
+    if "://" not in path and Path(path).expanduser().stat().st_size:
+        from gongkai.cli.files import existing_db
+
+        existing_db(path)  # a file that is not a gongkai database: a message, not a traceback
     return spec
 
 
@@ -389,6 +393,9 @@ def chart_cmd(
         suffix = Path(output).suffix.lower()
         if suffix not in (".png", ".html", ".htm"):
             raise InputError(f"不支持的图表文件类型 {suffix or '（无后缀）'}；请用 .png 或 .html。")
+        from gongkai.cli.files import output_folder
+
+        output_folder(output)  # a missing folder is named before any work
         records = load_records(db, region=region, year=parse_years(year), agency=agency)
         filters = _filters(region, year, agency)
         options: dict[str, Any] = {"filters": filters}

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
+
+try:  # typer 0.2x carries its own copy of click
+    from typer._click import ClickException
+except ImportError:  # pragma: no cover - older typer on click
+    from click import ClickException  # type: ignore[assignment,no-redef]
 
 
 def _help(ctx: typer.Context, value: bool) -> None:
@@ -61,6 +67,26 @@ def ocr_scope(enabled: bool, jobs: int, err: Console) -> Iterator[None]:
         yield
 
 
+class GongkaiGroup(TyperGroup):
+    """A command group whose commands share one error boundary: whatever a command lets escape
+    is printed for people (``run.report_exception``: a Chinese message and exit 2 for a
+    ``GongkaiError``, exit 3 and a traceback only with ``--debug`` for a bug), never as a bare
+    traceback. Nested groups are covered by the outermost one."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, ClickException):
+            raise
+        except (KeyboardInterrupt, BrokenPipeError):
+            raise
+        except Exception as e:
+            from gongkai.cli.run import report_exception
+
+            code = report_exception(Console(stderr=True, highlight=False), e)
+            raise typer.Exit(code) from None
+
+
 def new_app(name: str, help: str, **extra: object) -> typer.Typer:
     """A command group with the settings every gongkai app shares: help with -h/--help drawn by
     ``HelpOption`` (not click's), rich markup, no shell completion, no pretty tracebacks."""
@@ -72,5 +98,6 @@ def new_app(name: str, help: str, **extra: object) -> typer.Typer:
         rich_markup_mode="rich",
         context_settings={"help_option_names": [], "max_content_width": 100},
         pretty_exceptions_enable=False,
+        cls=GongkaiGroup,
         **extra,  # type: ignore[arg-type]
     )

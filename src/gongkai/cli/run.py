@@ -32,7 +32,36 @@ BUG_HINT = (
 
 
 def debug_from_env() -> bool:
+    """Whether to show tracebacks: ``--debug`` on the running ``gongkai`` command (read from the
+    click context, so that every command module honours it), or ``GONGKAI_DEBUG=1``."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - older typer on click
+        from click import get_current_context
+
+    ctx = get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    if isinstance(obj, dict) and obj.get("debug"):
+        return True
     return os.environ.get("GONGKAI_DEBUG", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def report_exception(err: Console, e: BaseException, where: str | None = None, debug: bool = False) -> int:
+    """Print an exception for people and return the exit code: a :class:`GongkaiError` as its
+    Chinese message (exit 2, or its own code); anything else as a bug (exit 3), with the
+    traceback only with ``--debug`` / ``GONGKAI_DEBUG=1``. The one error boundary of every
+    command (``cli/options.py``) and of each input of a batch (:class:`Batch`) print this way."""
+    prefix = f"{escape(where)}：" if where else ""
+    if isinstance(e, GongkaiError):
+        err.print(f"[bold red]错误[/]  {prefix}{escape(e.message)}", soft_wrap=True)
+        return e.exit_code or EXIT_INPUT
+    detail = f"{escape(type(e).__name__)}: {escape(str(e))}"
+    err.print(f"[bold red]内部错误[/]  {prefix}处理时出现意外问题（{detail}）。", soft_wrap=True)
+    if debug or debug_from_env():
+        err.print_exception(show_locals=False)
+    else:
+        err.print(BUG_HINT, style="dim", soft_wrap=True)
+    return EXIT_BUG
 
 
 def display_name(spec: str) -> str:
@@ -70,23 +99,8 @@ class Batch:
         for spec in files:
             try:
                 handle(spec, load(spec))
-            except GongkaiError as e:
-                self.failed.append(spec)
-                self.raise_to(e.exit_code or EXIT_INPUT)
-                self.err.print(
-                    f"[bold red]错误[/]  {escape(display_name(spec))}：{escape(e.message)}", soft_wrap=True
-                )
             except (KeyboardInterrupt, BrokenPipeError, typer.Exit):
                 raise
             except Exception as e:
                 self.failed.append(spec)
-                self.raise_to(EXIT_BUG)
-                self.err.print(
-                    f"[bold red]内部错误[/]  {escape(display_name(spec))}：处理时出现意外问题"
-                    f"（{escape(type(e).__name__)}: {escape(str(e))}）。",
-                    soft_wrap=True,
-                )
-                if self.debug:
-                    self.err.print_exception(show_locals=False)
-                else:
-                    self.err.print(BUG_HINT, style="dim", soft_wrap=True)
+                self.raise_to(report_exception(self.err, e, display_name(spec), self.debug))

@@ -8,9 +8,7 @@ printed), unless ``--force``; 2 input unreadable or usage error; 3 bug; 130 inte
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -21,7 +19,7 @@ from rich.markup import escape
 
 from gongkai.cli.options import HelpOption
 from gongkai.cli.run import BUG_HINT, EXIT_BUG, EXIT_FINDINGS, EXIT_INPUT, STDIN, debug_from_env, display_name
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, InputError
 from gongkai.model.report import Finding, Report, Severity
 
 MAX_WARNINGS_SHOWN = 10
@@ -75,23 +73,9 @@ def _save(data: bytes, out: str) -> None:
         stream.write(data)
         stream.flush()
         return
-    path = Path(out)
-    if path.is_dir():
-        raise GongkaiError("输出路径是一个目录，请给出文件名。", source=out)
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    except FileNotFoundError as e:
-        raise GongkaiError("输出文件所在的目录不存在。", source=out) from e
-    except PermissionError as e:
-        raise GongkaiError("没有在该目录写文件的权限。", source=out) from e
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise GongkaiError(f"无法写入文件：{e.strerror or e}。", source=out) from e
+    from gongkai.cli.files import save_bytes
+
+    save_bytes(data, out)  # whole or not at all; the user's umask; a missing folder named
 
 
 def _finding_line(f: Finding) -> str:
@@ -99,6 +83,33 @@ def _finding_line(f: Finding) -> str:
         Severity(f.severity).value
     ]
     return f"  {mark}  [dim]{escape(f.rule)}[/]  {escape(f.message)}"
+
+
+SUFFIXES = {
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".txt": "txt",
+}
+
+
+def output_format(to: str | None, output: str | None) -> str:
+    """The format to write: ``--to``, else the suffix of ``-o``, else docx. A suffix of another
+    known format than ``--to`` is an error (``-o 报告.pdf --to docx`` would write Word into a
+    file named .pdf)."""
+    suffix = Path(output).suffix.lower() if output and output != STDIN else ""
+    by_suffix = SUFFIXES.get(suffix)
+    if to is None:
+        return by_suffix or "docx"
+    if by_suffix is not None and by_suffix != to:
+        raise InputError(
+            f"输出文件的扩展名 {suffix} 与 --to {to} 不一致；请把文件名改为 .{to}，或去掉 --to 让格式跟随扩展名。",
+            source=output,
+        )
+    return to
 
 
 def _default_output(data: str, fmt: str) -> str:
@@ -137,14 +148,18 @@ def write_cmd(
         ),
     ],
     to: Annotated[
-        OutFormat,
+        OutFormat | None,
         typer.Option(
             "--to",
             "-t",
-            help="输出格式：docx（Word）、pdf（需要 LibreOffice）、html（网页）、md（Markdown）、txt（文本）。",
+            help=(
+                "输出格式：docx（Word）、pdf（需要 LibreOffice）、html（网页）、md（Markdown）、txt（文本）。"
+                "不给时按 -o 的扩展名，没有 -o 时为 docx。"
+            ),
             case_sensitive=False,
+            show_default=False,
         ),
-    ] = OutFormat.docx,
+    ] = None,
     output: Annotated[
         str | None,
         typer.Option(
@@ -170,8 +185,8 @@ def write_cmd(
     err = _err()
     debug = _debug(ctx)
     where = display_name(data)
-    fmt = to.value
     try:
+        fmt = output_format(to.value if to is not None else None, output)
         report = _load(data)
         errors = [f for f in report.findings if f.severity == Severity.ERROR]
         warnings = [f for f in report.findings if f.severity == Severity.WARNING]
