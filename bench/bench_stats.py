@@ -150,19 +150,31 @@ def fill_store(db_spec: str, n: int, seed: int = 0, batch: int = 500) -> int:
 
 
 def ensure_store(db_spec: str, n: int, seed: int) -> None:
+    """A store of ``n`` reports at ``db_spec``: kept from an earlier run, or written. A file is
+    written under a temporary name and renamed when complete, so that two benchmarks asking
+    for the same store at once never see (or delete) a half-written one."""
     from gongkai.store.figures import load_figures
 
-    is_file = "://" not in db_spec
-    if is_file and Path(db_spec).exists():
+    if "://" in db_spec:
+        fill_store(db_spec, n, seed)
+        return
+    if Path(db_spec).exists():
         have = len(load_figures(db_spec))
         if have == n:
             print(f"store: {db_spec} already holds {n} reports")
             return
         print(f"store: {db_spec} holds {have} reports, not {n}: writing it again")
-        for suffix in ("", "-wal", "-shm"):
-            Path(db_spec + suffix).unlink(missing_ok=True)
+    tmp = f"{db_spec}.{os.getpid()}.tmp"
     start = time.perf_counter()
-    written = fill_store(db_spec, n, seed)
+    written = fill_store(tmp, n, seed)
+    import sqlite3
+
+    with sqlite3.connect(tmp) as con:  # one file: the WAL folded in before the rename
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute("PRAGMA journal_mode=DELETE")
+    for suffix in ("-wal", "-shm"):
+        Path(db_spec + suffix).unlink(missing_ok=True)
+    os.replace(tmp, db_spec)
     print(f"store: {written} reports written in {time.perf_counter() - start:.0f} s")
 
 
