@@ -147,12 +147,11 @@ def test_scanned_pdf_with_progress_in_parallel(offline: None) -> None:
     assert assert_never_wrong(report) == len(TRUTH)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-def test_pdf_whose_table_is_a_picture_beside_text(offline: None, tmp_path: Path) -> None:
+def word_file_with_a_table_picture(path: Path) -> Path:
     import docx
     from docx.shared import Cm
 
-    (tmp_path / "t.png").write_bytes(png(page()))
+    (path.parent / "t.png").write_bytes(png(page()))
     d = docx.Document()
     for text in (
         "江州市交通运输局2023年政府信息公开工作年度报告",
@@ -160,8 +159,25 @@ def test_pdf_whose_table_is_a_picture_beside_text(offline: None, tmp_path: Path)
         "本年度依法做好政府信息公开工作。",
     ):
         d.add_paragraph(text)
-    d.add_picture(str(tmp_path / "t.png"), width=Cm(15))
-    d.save(str(tmp_path / "m.docx"))
+    d.add_picture(str(path.parent / "t.png"), width=Cm(15))
+    d.save(str(path))
+    return path
+
+
+def test_word_file_whose_table_is_a_picture(offline: None, tmp_path: Path) -> None:
+    data = word_file_with_a_table_picture(tmp_path / "m.docx").read_bytes()
+    assert not any(c.known for _, c in api.read_bytes(data, "m.docx").cells())  # OCR off: nothing
+    with ocr_settings(enabled=True):
+        report = api.read_bytes(data, "m.docx")
+    assert report.meta.agency == "江州市交通运输局" and report.source.format == "docx"
+    assert assert_never_wrong(report) == len(TRUTH)
+    at = report.cell("active_disclosure.rules.issued").at
+    assert isinstance(at, ImageAt) and at.page == 1  # the first picture
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_pdf_whose_table_is_a_picture_beside_text(offline: None, tmp_path: Path) -> None:
+    docx_path = word_file_with_a_table_picture(tmp_path / "m.docx")
     subprocess.run(
         [
             "soffice",
@@ -171,7 +187,7 @@ def test_pdf_whose_table_is_a_picture_beside_text(offline: None, tmp_path: Path)
             "pdf",
             "--outdir",
             str(tmp_path),
-            str(tmp_path / "m.docx"),
+            str(docx_path),
         ],
         check=True,
         capture_output=True,

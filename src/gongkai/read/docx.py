@@ -25,11 +25,12 @@ the ``w:tr`` in its table and ``col`` the grid column. Numbers read from paragra
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 
 from lxml import etree
 
-from gongkai.errors import InputError
+from gongkai.errors import InputError, NotAReportError
 from gongkai.model.report import Report, Source
 from gongkai.read.grid import GridBuilder, Lines, clean_line
 from gongkai.read.safety import open_zip, parse_xml, read_member
@@ -264,6 +265,38 @@ def docx_lines(data: bytes, name: str = "-") -> Lines:
 def read_docx(data: bytes, source: Source) -> Report:
     """Read a report from the bytes of a DOCX file (Word or WPS)."""
     lines = docx_lines(data, source.name)
-    if not len(lines):
-        raise InputError("Word 文档中没有可读的文字。", source=source.name)
-    return read_text(lines.text, source, locate=lines.locate)
+    try:
+        if not len(lines):
+            raise InputError("Word 文档中没有可读的文字。", source=source.name)
+        report = read_text(lines.text, source, locate=lines.locate)
+        if any(c.known for _, c in report.cells()):
+            return report
+    except (InputError, NotAReportError):
+        scanned = _pictures(data, source, lines)
+        if scanned is None:
+            raise
+        return scanned
+    return _pictures(data, source, lines) or report
+
+
+def _pictures(data: bytes, source: Source, lines: Lines) -> Report | None:
+    """With OCR on, the tables pasted into the document as pictures (word/media), read by OCR
+    after the document's text; None when OCR is off or there are none."""
+    from gongkai.read.ocr import read_embedded_images, settings
+
+    if not settings().enabled:
+        return None
+    zf = open_zip(data, source.name)
+    media = sorted(
+        (
+            n
+            for n in zf.namelist()
+            if n.startswith("word/media/") and n.lower().endswith((".png", ".jpg", ".jpeg", ".tif", ".tiff"))
+        ),
+        key=lambda n: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", n)],
+    )
+    if not media:
+        return None
+    return read_embedded_images(
+        [read_member(zf, n, source.name) for n in media], source, lines.lines, lines.locate
+    )

@@ -7,8 +7,10 @@ are images. Both go page by page through :mod:`.page` (prepare, ruled tables, re
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from gongkai.errors import InputError
-from gongkai.model.report import Report, Source
+from gongkai.model.report import At, Report, Source
 from gongkai.read.ocr.reader import OcrSettings, ocr_pages, ocr_settings, read_pages, settings
 
 PDF_DPI = 200  # scanned PDF pages are rendered at this resolution
@@ -50,4 +52,35 @@ def read_scanned_pdf(data: bytes, source: Source) -> Report:
         doc.close()
 
 
-__all__ = ["PDF_DPI", "OcrSettings", "ocr_settings", "read_image", "read_scanned_pdf", "settings"]
+def read_embedded_images(
+    images: list[bytes], source: Source, before: list[str], locate: Callable[[int, int], At | None]
+) -> Report | None:
+    """A report whose tables are pictures inside a Word file: the document's text lines first,
+    then the lines OCR finds in its images (page N is the N-th image). None when OCR is not
+    switched on (``--ocr``) or no image is large enough to hold a table."""
+    from gongkai.read.ocr.prepare import decode_images
+
+    if not settings().enabled:
+        return None
+    pages = []
+    for data in images:
+        try:
+            pages += [im for im in decode_images(data, source.name) if min(im.shape[:2]) >= 100]
+        except InputError:
+            continue  # a picture that is not a page image (a logo in EMF, a broken file)
+    if not pages:
+        return None
+    return read_pages(
+        ocr_pages(len(pages), lambda i: pages[i], source.name), source, before=before, before_locate=locate
+    )
+
+
+__all__ = [
+    "PDF_DPI",
+    "OcrSettings",
+    "ocr_settings",
+    "read_embedded_images",
+    "read_image",
+    "read_scanned_pdf",
+    "settings",
+]

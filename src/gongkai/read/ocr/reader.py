@@ -94,12 +94,23 @@ def ocr_pages(count: int, page: PageSource, name: str = "-") -> list[PageResult]
     return results
 
 
-def read_pages(pages: Sequence[PageResult], source: Source) -> Report:
-    """The report in the OCR'd pages."""
+def read_pages(
+    pages: Sequence[PageResult],
+    source: Source,
+    *,
+    before: Sequence[str] = (),
+    before_locate: Callable[[int, int], At | None] | None = None,
+) -> Report:
+    """The report in the OCR'd pages; ``before``: lines of text that come first (the text of a
+    Word file whose tables are pictures), located by ``before_locate``."""
     lines: list[PageLine] = _merge_title([ln for p in pages for ln in p.lines])
-    text = "\n".join(ln.text for ln in lines)
+    first = len(before)
+    text = "\n".join([*before, *(ln.text for ln in lines)])
 
     def locate(line: int, cell: int) -> At | None:
+        if line <= first:
+            return before_locate(line, cell) if before_locate else None
+        line -= first
         if not 1 <= line <= len(lines):
             return None
         ln = lines[line - 1]
@@ -111,8 +122,8 @@ def read_pages(pages: Sequence[PageResult], source: Source) -> Report:
     report = read_text(text, source, locate=locate)
     _hold_back(report, lines)
     for f in report.findings:
-        if isinstance(f.at, TextAt) and 1 <= f.at.line <= len(lines):
-            ln = lines[f.at.line - 1]
+        if isinstance(f.at, TextAt) and first < f.at.line <= first + len(lines):
+            ln = lines[f.at.line - first - 1]
             f.message = f.message.replace(f"第{f.at.line}行", f"第{ln.page}页")
             f.at = locate(f.at.line, 0)
     return report
