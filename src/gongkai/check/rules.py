@@ -201,6 +201,15 @@ _RULES: tuple[Rule, ...] = (
         by_reader=True,
     ),
     Rule(
+        "xlsx.text_in_number",
+        E,
+        "填报表的数字单元格填了文字",
+        "Excel 填报表中应填数字的单元格填的是文字（如汉字数字“十”），无法作为数字读取；"
+        "说明中给出工作表和单元格位置。gongkai write 在有此问题时不生成报告（除非加 --force）。",
+        "把该单元格改为阿拉伯数字（如 10），没有发生的填 0。",
+        by_reader=True,
+    ),
+    Rule(
         "requests.other_handling_split",
         W,
         "2019年版格式中「（六）其他处理」被分项填报",

@@ -17,6 +17,7 @@ from gongkai import __version__
 from gongkai.cli.options import HelpOption, JobsOption, OcrOption, new_app, ocr_scope
 from gongkai.cli.run import EXIT_FINDINGS, Batch, debug_from_env, display_name
 from gongkai.cli.zh import localize
+from gongkai.errors import InputError
 from gongkai.model.report import Report, Severity
 
 FINDINGS_SCHEMA_ID = "gongkai.findings/1"
@@ -137,20 +138,47 @@ def findings_document(report: Report) -> dict[str, Any]:
 @app.command("check")
 def check_cmd(
     ctx: typer.Context,
-    files: FilesArgument,
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE",
+            help="报告文件或文件夹（文件夹中的文件逐个检查，包括子文件夹，跳过以 . 开头的）；用 [bold]-[/] 表示从标准输入读取。",
+            show_default=False,
+        ),
+    ],
     as_json: JsonOption = False,
+    summary: Annotated[
+        str | None,
+        typer.Option(
+            "--summary",
+            metavar="XLSX",
+            help="另外写一个 Excel 汇总表：每份报告一行（文件、机关、年度、错误数、警告数和问题说明）。",
+            show_default=False,
+        ),
+    ] = None,
     ocr: OcrOption = True,
     jobs: JobsOption = 1,
     _help_: HelpOption = False,
 ) -> None:
     """检查报告的勾稽关系等规则，按文件列出发现的问题。
 
-    每条问题给出级别（错误、警告、提示）、规则编号、涉及的单元格和说明；规则见 docs/rules.md。
+    每条问题给出级别（错误、警告、提示）、规则编号、涉及的单元格和说明；规则见 docs/rules.md。可以给文件夹，并用 --summary 汇总.xlsx 写出汇总表。
 
     有“错误”级问题时退出码为 1，否则为 0；有文件无法读取时为 2。
     """
+    from gongkai.cli.files import expand_inputs, output_folder
+    from gongkai.cli.summary import SummaryRow, failed_row, report_row
     from gongkai.display import counts_text, render_findings, severity_counts
 
+    if summary is not None:
+        if not summary.lower().endswith(".xlsx"):
+            raise InputError(f"汇总表 {summary} 应是 .xlsx 文件。")
+        output_folder(summary)  # a missing folder is named before any report is read
+    given = files
+    files = expand_inputs(files)
+    if not files:
+        raise InputError(f"文件夹 {'、'.join(given)} 中没有文件。")
+    rows: dict[str, SummaryRow] = {}
     batch = _batch(ctx)
     out = _out()
     single = len(files) == 1
@@ -160,6 +188,7 @@ def check_cmd(
     def show(spec: str, report: Report) -> None:
         nonlocal checked
         checked += 1
+        rows[spec] = report_row(display_name(spec), report)
         for sev, n in severity_counts(report.findings).items():
             totals[sev] += n
         if as_json:
@@ -180,6 +209,13 @@ def check_cmd(
         line.append("；")
         line.append_text(counts_text(totals))
         out.print(line)
+    if summary is not None:
+        from gongkai.cli.files import save_bytes
+        from gongkai.cli.summary import summary_xlsx
+
+        table = [rows.get(f) or failed_row(display_name(f), batch.reasons.get(f, "")) for f in files]
+        save_bytes(summary_xlsx(table), summary)
+        batch.err.print(f"已写出汇总表  {summary}（{len(table)} 行）", soft_wrap=True, markup=False)
     if totals[Severity.ERROR]:
         batch.raise_to(EXIT_FINDINGS)
     raise typer.Exit(batch.exit_code)

@@ -91,7 +91,7 @@ def ingest_cmd(
         list[str],
         typer.Argument(
             metavar="PATH",
-            help="报告文件或文件夹（递归查找，跳过以 . 开头的文件和文件夹）；格式按内容识别。",
+            help="报告文件或文件夹（递归查找，跳过以 . 开头的文件和文件夹），gongkai parse --json 输出的 JSON 也可以；格式按内容识别；用 [bold]-[/] 表示从标准输入读取。",
             show_default=False,
         ),
     ],
@@ -124,6 +124,7 @@ def ingest_cmd(
 
     退出码：0 全部入库或已存在；2 有文件无法入库（原因列在最后）；3 程序内部错误。
     """
+    from gongkai.cli.files import stdin_as_file
     from gongkai.store.ingest import ingest
 
     err = _err()
@@ -145,8 +146,8 @@ def ingest_cmd(
         progress.update(task, completed=done, total=total, name=Path(getattr(w, "path", "")).name[:40])
 
     try:
-        with progress:
-            summary = ingest(db, paths, jobs=jobs or None, progress=step, agency=agency, year=year)
+        with stdin_as_file(paths) as files, progress:
+            summary = ingest(db, files, jobs=jobs or None, progress=step, agency=agency, year=year)
     except KeyboardInterrupt:
         err.print("已中断：已入库的报告都已完整保存，重新运行同一命令即可继续。")
         raise typer.Exit(130) from None

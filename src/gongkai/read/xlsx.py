@@ -39,7 +39,7 @@ from typing import Any
 
 from gongkai.errors import InputError, NotAReportError
 from gongkai.model.keys import EDITIONS, EditionKey, edition
-from gongkai.model.report import At, Cell, Meta, Report, Source, Status, TableAt
+from gongkai.model.report import At, Cell, Finding, Meta, Report, Severity, Source, Status, TableAt
 from gongkai.read import safety
 from gongkai.read.meta import region_of
 from gongkai.read.normalize import label_key, normalize_line
@@ -404,6 +404,7 @@ def read_template(
             raw_cells[c.address] = (match.sheets[t.key], r, k, ws.cell(r + 1, k + 1).value)
     positions = {(s, r, k): a for a, (s, r, k, _) in raw_cells.items()}
     cells: dict[str, Cell] = {}
+    typed_text: list[Finding] = []  # text typed where a number belongs ("十"): an error
 
     def cached_at(sheet: int, r: int, k: int) -> Any:
         return values.worksheets[sheet].cell(r + 1, k + 1).value if values is not None else None
@@ -443,6 +444,8 @@ def read_template(
                 value, status = computed(address, v, stack), Status.INFERRED
         else:
             value, raw = _reading(v, amount)
+            if value is None and raw and isinstance(v, str) and raw not in BLANKS:
+                typed_text.append(_text_in_number(wb.worksheets[sheet].title, r, k, raw, address, at))
         if value is not None and amount and not isinstance(value, Decimal):
             value = Decimal(value)
         if value is None:
@@ -458,7 +461,21 @@ def read_template(
         }
     meta, sections = template_meta(wb, match.meta, match.edition, values)
     meta.edition = match.edition
-    return Report(source=source, meta=meta, sections=sections, tables=tables)
+    return Report(source=source, meta=meta, sections=sections, tables=tables, findings=typed_text)
+
+
+def _text_in_number(sheet: str, r: int, k: int, raw: str, address: str, at: At) -> Finding:
+    from openpyxl.utils import get_column_letter
+
+    shown = raw if len(raw) <= 20 else raw[:20] + "…"
+    return Finding(
+        rule="xlsx.text_in_number",
+        severity=Severity.ERROR,
+        cells=[address],
+        message=f"工作表「{sheet}」{get_column_letter(k + 1)}{r + 1} 单元格应填数字，却填了文字“{shown}”，"
+        "无法作为数字读取。请改为阿拉伯数字（如 10），没有发生的填 0。",
+        at=at,
+    )
 
 
 def _text(v: Any) -> str | None:

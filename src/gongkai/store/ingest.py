@@ -203,9 +203,25 @@ def _read(path: str) -> bytes:
         raise GongkaiError(f"无法读取文件：{e.strerror or e}。") from None
 
 
+def _report_of(data: bytes, name: str) -> Report:
+    """The report in a file: gongkai's own JSON (``parse --json``) or any format ``parse``
+    reads; a 填报 workbook with no number filled in is refused, not stored empty."""
+    from gongkai.api import read_bytes
+    from gongkai.write.load import looks_json, report_from_json
+
+    if looks_json(data):
+        return report_from_json(data, name)
+    report = read_bytes(data, name)
+    filled = any(c.value is not None or c.candidates for _, c in report.cells())
+    if report.source.format == "xlsx" and not filled:
+        raise GongkaiError(
+            "这是一张还没有填写数字的 Excel 填报表（gongkai template 生成），不入库；请填好统计表后再导入。"
+        )
+    return report
+
+
 def parse_file(path: str) -> Parsed:
     """Read, parse and check one file (in a worker)."""
-    from gongkai.api import read_bytes
     from gongkai.check import check_report
 
     try:
@@ -213,7 +229,7 @@ def parse_file(path: str) -> Parsed:
         sha = hashlib.sha256(data).hexdigest()
         if sha in _KNOWN:
             return Parsed(path, sha, known=True)
-        report = read_bytes(data, Path(path).name)
+        report = _report_of(data, Path(path).name)
         if _AGENCY:
             report.meta.agency = _AGENCY
         if _YEAR:

@@ -23,9 +23,13 @@ from gongkai.model.report import Cell, Report
 MAX_JSON_BYTES = 20 * 1024 * 1024
 
 
-def _looks_json(data: bytes) -> bool:
+def looks_json(data: bytes) -> bool:
+    """Whether ``data`` is a JSON object (gongkai's own report JSON, if anything)."""
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     return head.startswith(b"{")
+
+
+_looks_json = looks_json
 
 
 def _validation_message(e: ValidationError) -> str:
@@ -99,4 +103,4 @@ def load_path(path: str | Path) -> Report:
     return load_report(read_input(path), Path(path).name)
 
 
-__all__ = ["load_path", "load_report", "report_from_json"]
+__all__ = ["load_path", "load_report", "looks_json", "report_from_json"]
