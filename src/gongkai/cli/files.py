@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from gongkai.errors import InputError
@@ -95,4 +97,39 @@ def existing_db(spec: str) -> str:
     return spec
 
 
-__all__ = ["existing_db", "new_file_mode", "output_folder", "save_bytes"]
+def expand_inputs(specs: list[str]) -> list[str]:
+    """``specs`` with each folder replaced by the files in it (recursively, sorted, hidden
+    files and folders skipped: as ``ingest``); files, ``-`` and absent paths as they are."""
+    out: list[str] = []
+    for spec in specs:
+        p = Path(spec)
+        if spec == STDIO or not p.is_dir():
+            out.append(spec)
+            continue
+        for root, dirs, names in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            out.extend(str(Path(root) / n) for n in sorted(names) if not n.startswith("."))
+    return out
+
+
+@contextlib.contextmanager
+def stdin_as_file(paths: list[str]) -> Iterator[list[str]]:
+    """``paths`` with ``-`` replaced by a temporary file named ``-`` holding standard input
+    (read with ``parse``'s size limit), for commands that work on files (``ingest``)."""
+    if STDIO not in paths:
+        yield paths
+        return
+    import sys
+
+    from gongkai.api import MAX_INPUT_BYTES
+
+    data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"标准输入超过 {MAX_INPUT_BYTES // 2**20} MB，不像是一份年度报告。", source=STDIO)
+    with tempfile.TemporaryDirectory(prefix="gongkai-stdin-") as tmp:
+        path = Path(tmp) / STDIO
+        path.write_bytes(data)
+        yield [str(path) if p == STDIO else p for p in paths]
+
+
+__all__ = ["existing_db", "expand_inputs", "new_file_mode", "output_folder", "save_bytes", "stdin_as_file"]

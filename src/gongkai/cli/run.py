@@ -90,6 +90,7 @@ class Batch:
     debug: bool = False
     exit_code: int = EXIT_OK
     failed: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # failed input → why, for summaries
 
     def raise_to(self, code: int) -> None:
         self.exit_code = max(self.exit_code, code)
@@ -103,4 +104,7 @@ class Batch:
                 raise
             except Exception as e:
                 self.failed.append(spec)
+                self.reasons[spec] = (
+                    e.message if isinstance(e, GongkaiError) else f"内部错误（{type(e).__name__}: {e}）"
+                )
                 self.raise_to(report_exception(self.err, e, display_name(spec), self.debug))
