@@ -274,20 +274,28 @@ def test_deadline_agrees_with_a_day_by_day_walk(data: st.DataObject) -> None:
 
 
 @st.composite
-def timelines(draw: st.DrawFn) -> tuple[date, list[Event], list[tuple[date, date]], int]:
-    """Random consultations, fee waits and an extension, placed one after another."""
+def timelines(draw: st.DrawFn) -> tuple[date, date, list[Event], list[tuple[date, date]], int]:
+    """Random timelines: maybe a 补正 restart first, then consultations, fee waits and an extension,
+    placed one after another."""
     received = draw(received_days)
     events: list[Event] = []
     spans: list[tuple[date, date]] = []
     day = received
+    start = received  # the clock restarts from the receipt of a corrected request
     ext = 0
+    if draw(st.booleans()):
+        notice = received + timedelta(days=draw(st.integers(0, 9)))
+        until = notice + timedelta(days=draw(st.integers(1, 15)))
+        start = notice + timedelta(days=draw(st.integers(0, 14)))
+        events += [Event("correction_notice", notice, until=until), Event("correction_received", start)]
+        day = start
     for _ in range(draw(st.integers(0, 4))):
         kind = draw(st.sampled_from(["third_party", "agency_consult", "fee_notice", "extension"]))
         day = day + timedelta(days=draw(st.integers(0, 6)))
         if kind == "extension":
             if ext:
                 continue
-            due = ref_nth_after(received, 20, spans)
+            due = ref_nth_after(start, 20, spans)
             if day > due:
                 continue
             ext = draw(st.integers(1, 20))
@@ -306,17 +314,18 @@ def timelines(draw: st.DrawFn) -> tuple[date, list[Event], list[tuple[date, date
             spans.append((day, answer))
             events += [Event("fee_notice", day), Event("fee_paid", answer)]
         day = answer + ONE
-    return received, events, spans, ext
+    return received, start, events, spans, ext
 
 
 @settings(max_examples=60, deadline=None)
 @given(timelines())
 def test_run_clock_agrees_with_a_day_by_day_walk(
-    t: tuple[date, list[Event], list[tuple[date, date]], int],
+    t: tuple[date, date, list[Event], list[tuple[date, date]], int],
 ) -> None:
-    received, events, spans, ext = t
+    received, start, events, spans, ext = t
     clock = run_clock(CAL, received, events)
-    assert clock.due == ref_nth_after(received, 20 + ext, spans)
+    assert clock.start == start
+    assert clock.due == ref_nth_after(start, 20 + ext, spans)
     assert clock.limit == 20 + ext
 
 
