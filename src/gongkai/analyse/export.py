@@ -268,23 +268,30 @@ def _arrow_type(kind: str) -> Any:
     return pa.string()
 
 
-def arrow_table(fr: Frame, headers: Headers = "key", info: ExportInfo | None = None) -> Any:
-    """The frame as a ``pyarrow.Table``: int64 counts, decimal128(18,4) amounts, nulls."""
+def arrow_table(
+    fr: Frame, headers: Headers = "key", info: ExportInfo | None = None, arrays: list[Any] | None = None
+) -> Any:
+    """The frame as a ``pyarrow.Table``: int64 counts, decimal128(18,4) amounts, nulls.
+
+    ``arrays``: the columns already built (:mod:`gongkai.analyse.columnar`); else from the rows."""
     import pyarrow as pa
 
     info = info or ExportInfo()
     names = fr.headers(headers)
-    arrays = []
     fields = []
-    columns = list(zip(*fr.rows, strict=True)) if fr.rows else [() for _ in fr.columns]
-    for c, name, values in zip(fr.columns, names, columns, strict=True):
+    if arrays is None:
+        arrays = []
+        columns = list(zip(*fr.rows, strict=True)) if fr.rows else [() for _ in fr.columns]
+        for c, name, values in zip(fr.columns, names, columns, strict=True):
+            typ = _arrow_type(c.kind)
+            if c.kind == "amount":  # the long shape's value column holds counts too: exact as decimals
+                values = tuple(Decimal(v) if isinstance(v, int) else v for v in values)
+            try:
+                arrays.append(pa.array(values, type=typ))
+            except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+                raise InputError(f"列 {name} 的数值无法无损写入 Parquet（{e}）。") from e
+    for c, name in zip(fr.columns, names, strict=True):
         typ = _arrow_type(c.kind)
-        if c.kind == "amount":  # the long shape's value column holds counts too: exact as decimals
-            values = tuple(Decimal(v) if isinstance(v, int) else v for v in values)
-        try:
-            arrays.append(pa.array(values, type=typ))
-        except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
-            raise InputError(f"列 {name} 的数值无法无损写入 Parquet（{e}）。") from e
         meta = {"key": c.key, "label": c.zh, "kind": c.kind}
         fields.append(pa.field(name, typ, metadata={k: v.encode() for k, v in meta.items()}))
     doc = {"schema": EXPORT_SCHEMA_ID, "shape": fr.shape, "headers": headers, **info.as_json()}
@@ -293,11 +300,15 @@ def arrow_table(fr: Frame, headers: Headers = "key", info: ExportInfo | None = N
 
 
 def write_parquet(
-    fr: Frame, path: str | Path, headers: Headers = "key", info: ExportInfo | None = None
+    fr: Frame,
+    path: str | Path,
+    headers: Headers = "key",
+    info: ExportInfo | None = None,
+    arrays: list[Any] | None = None,
 ) -> None:
     import pyarrow.parquet as pq
 
-    pq.write_table(arrow_table(fr, headers, info), str(path), compression="zstd")
+    pq.write_table(arrow_table(fr, headers, info, arrays), str(path), compression="zstd")
 
 
 # --- XLSX ----------------------------------------------------------------------------------
@@ -664,7 +675,14 @@ def export_records(
     stdout: Callable[[], IO[str]] | None = None,
 ) -> Frame:
     """Build the frame and write it; ``out`` ``-`` writes CSV or JSON to standard output."""
-    fr = frame(records, shape, headers)
+    from gongkai.analyse import columnar
+
+    records = list(records)
+    arrays = None
+    if fmt == "parquet" and shape == "wide" and str(out) != STDOUT and columnar.applies(records):
+        arrays, fr = columnar.wide_table(records, headers, _arrow_type)  # stored figures: no rows
+    else:
+        fr = frame(records, shape, headers)
     info = info or ExportInfo()
     if str(out) == STDOUT:
         if fmt not in ("csv", "json"):
@@ -690,7 +708,7 @@ def export_records(
             with open(tmp, "w", encoding="utf-8", newline="\n") as f:
                 write_json(fr, f, headers, info)
         elif fmt == "parquet":
-            write_parquet(fr, tmp, headers, info)
+            write_parquet(fr, tmp, headers, info, arrays)
         elif fmt == "xlsx":
             write_xlsx(fr, tmp, headers, info)
         else:  # pragma: no cover - typer restricts the choice

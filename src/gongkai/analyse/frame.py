@@ -61,6 +61,11 @@ class Frame:
     records: list[ReportRecord]  # in row order for wide; in the order their cells appear for long
     highlight: list[tuple[int, ...]] = field(default_factory=list)  # per row: corrected columns
     editions: tuple[str, ...] = ()
+    count: int | None = None  # rows written when ``rows`` was not built (columnar Parquet)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows) if self.count is None else self.count
 
     def headers(self, headers: Headers) -> list[str]:
         return [c.header(headers) for c in self.columns]
@@ -277,6 +282,29 @@ def corrected_text(corrected: Iterable[str], headers: Headers, edition_key: str)
     return CORRECTED_SEPARATOR.join(items)
 
 
+def wide_meta(rec: AnyRecord, headers: Headers, corrected: Iterable[str]) -> tuple[Any, ...]:
+    """The values of the :data:`WIDE_META` columns for one record."""
+    return (
+        rec.report_id,
+        rec.agency,
+        rec.region,
+        PATH_SEPARATOR.join(rec.region_path) if rec.region_path else None,
+        rec.year,
+        rec.edition,
+        rec.version,
+        severity_count(rec, Severity.ERROR),
+        severity_count(rec, Severity.WARNING),
+        corrected_text(corrected, headers, rec.edition),
+    )
+
+
+def wide_columns(editions: Sequence[str]) -> tuple[list[ColumnSpec], tuple[str, ...]]:
+    """The wide shape's columns for these editions, and the cell addresses among them."""
+    addresses = union_addresses(editions)
+    cells = [ColumnSpec(a, address_header(a), address_kind(a), a) for a in addresses]
+    return [*WIDE_META, *cells], addresses
+
+
 def wide_frame(
     records: Iterable[AnyRecord], editions: Sequence[str] | None = None, headers: Headers = "key"
 ) -> Frame:
@@ -288,9 +316,7 @@ def wide_frame(
     """
     recs = sorted_records(records)
     eds = tuple(editions) if editions else _editions(recs)
-    addresses = union_addresses(eds)
-    cells = [ColumnSpec(a, address_header(a), address_kind(a), a) for a in addresses]
-    columns = [*WIDE_META, *cells]
+    columns, addresses = wide_columns(eds)
     first = len(WIDE_META)
     index = {a: first + i for i, a in enumerate(addresses)}
     pick: dict[str, Any] = {}  # edition → values (and a None after them) → union columns
@@ -304,19 +330,7 @@ def wide_frame(
             get = pick[rec.edition] = itemgetter(*(at.get(a, len(own)) for a in addresses))
         values.append(None)
         corrected = rec.corrected
-        meta = (
-            rec.report_id,
-            rec.agency,
-            rec.region,
-            PATH_SEPARATOR.join(rec.region_path) if rec.region_path else None,
-            rec.year,
-            rec.edition,
-            rec.version,
-            severity_count(rec, Severity.ERROR),
-            severity_count(rec, Severity.WARNING),
-            corrected_text(corrected, headers, rec.edition),
-        )
-        rows.append((*meta, *get(values)))
+        rows.append((*wide_meta(rec, headers, corrected), *get(values)))
         highlight.append(tuple(sorted(index[a] for a in corrected if a in index)))
     return Frame("wide", columns, rows, recs, highlight, eds)
 

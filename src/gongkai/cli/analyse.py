@@ -286,7 +286,7 @@ def export_cmd(
         fr = export_records(records, output, fmt, shape=shape.value, headers=headers.value, info=info)  # type: ignore[arg-type]
         if output != "-":
             err.print(
-                f"已导出 {len(fr.records)} 份报告、{len(fr.rows)} 行到 {escape(output)}。", soft_wrap=True
+                f"已导出 {len(fr.records)} 份报告、{fr.row_count} 行到 {escape(output)}。", soft_wrap=True
             )
 
 
