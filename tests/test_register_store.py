@@ -397,6 +397,9 @@ def test_cli_deadline_calendar_and_tables(tmp_path: Path, validator: Any, empty_
     doc = json.loads(r.output)
     validator.validate(doc)
     assert doc["tables"]["requests"]["granted"]["research_institution"]["value"] == 1
+    (tmp_path / "t.json").write_text(r.output, encoding="utf-8")
+    w = invoke("write", str(tmp_path / "t.json"), "-o", str(tmp_path / "t.docx"), "--force")
+    assert w.exit_code == 0 and (tmp_path / "t.docx").stat().st_size > 0, w.output  # the writer takes it
     r = invoke("register", "tables", "--agency", AGENCY, "--year", "2026", "--db", dbp)
     assert r.exit_code == 0 and "按期答复率 100.0%" in r.output
     r = invoke("register", "overdue", "--as-of", "2026-04-01", "--db", dbp)
