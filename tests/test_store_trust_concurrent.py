@@ -66,16 +66,26 @@ def ingest_process(folder: Path, db: str, jobs: int = 2, **kw: object) -> subpro
 
 
 def snapshot(db_spec: str) -> tuple[list[str], list[str], list[tuple[int, int, int]]]:
+    """Every file's sha256 (a report, or a copy of one), the agencies, the current versions."""
     db = open_db(db_spec)
     r, a = s.reports.c, s.agencies.c
     with db.engine.connect() as conn:
         shas = list(conn.execute(sa.select(r.sha256)).scalars())
+        shas += conn.execute(sa.select(s.report_copies.c.sha256)).scalars()
         names = sorted(conn.execute(sa.select(a.name)).scalars())
         current = conn.execute(
             sa.select(r.agency_id, r.year, sa.func.count()).where(r.is_current).group_by(r.agency_id, r.year)
         ).all()
     db.close()
     return shas, names, [tuple(x) for x in current]  # type: ignore[misc]
+
+
+def snapshot_reports(db_spec: str) -> list[int]:
+    db = open_db(db_spec)
+    with db.engine.connect() as conn:
+        ids = list(conn.execute(sa.select(s.reports.c.id)).scalars())
+    db.close()
+    return ids
 
 
 def test_concurrent_ingests_store_every_report_once(db_url: str, tmp_path: Path) -> None:
@@ -97,7 +107,13 @@ def test_concurrent_ingests_store_every_report_once(db_url: str, tmp_path: Path)
 
     alone = str(tmp_path / "alone.db")  # the same files by one ingest: the same agencies
     ingest(alone, [tmp_path / "all"], jobs=1)
-    assert snapshot(alone)[1] == names
+    alone_shas, alone_names, _ = snapshot(alone)
+    assert alone_names == names
+    db = open_db(db_url)  # the same reports and the same copies (same values, another file)
+    with db.engine.connect() as conn:
+        copies = len(conn.execute(sa.select(s.report_copies.c.id)).all())
+    db.close()
+    assert sorted(alone_shas) == sorted(shas) and copies == len(files) - len(snapshot_reports(alone))
     assert len([x for x in names if "洪泽区" in x]) == 2  # the government and its finance bureau
 
 
@@ -146,3 +162,27 @@ def test_killed_ingest_leaves_no_workers(tmp_path: Path) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(w, signal.SIGKILL)
     assert not left, f"worker processes outlived the killed ingest: {left}"
+
+
+def test_a_stale_directory_is_detected_and_a_locked_one_wins(db_url: str) -> None:
+    """Two writers hold the agencies in memory; the second to change them learns that its copy
+    is stale instead of creating a second agency for a spelling the first just added."""
+    import pytest
+
+    from gongkai.store.agencies import Directory, StaleDirectory
+    from gongkai.store.db import write_transaction
+
+    db = open_db(db_url)
+    with db.engine.connect() as conn:
+        first, second = Directory.load(conn), Directory.load(conn)
+    with write_transaction(db.engine) as conn:
+        a = first.resolve(conn, "洪泽区人民政府")
+    with pytest.raises(StaleDirectory), write_transaction(db.engine) as conn:
+        second.resolve(conn, "淮安市洪泽区人民政府")  # would be a second agency from a stale copy
+    with write_transaction(db.engine) as conn:
+        second.lock(conn)
+        assert second.resolve(conn, "淮安市洪泽区人民政府") == a
+    with write_transaction(db.engine) as conn:
+        first.sync(conn)  # sees the other writer's change and reloads
+        assert first.find("淮安市洪泽区人民政府") == a and first.version == second.version
+    db.close()

@@ -256,6 +256,13 @@ class Directory:
         if conn.execute(_VERSION).scalar() != self.version:
             self.reload(conn)
 
+    def lock(self, conn: sa.Connection) -> None:
+        """Take the directory's lock first and read it afresh under the lock: the transaction
+        then cannot be beaten by another writer (for a retry after :class:`StaleDirectory`)."""
+        conn.execute(_BUMP)
+        self.reload(conn)
+        self._claimed = conn.get_transaction()
+
     def _claim(self, conn: sa.Connection) -> None:
         """Before the first change in a transaction: take the directory's lock, or raise
         :class:`StaleDirectory` when another writer changed it meanwhile."""

@@ -342,14 +342,18 @@ class Writer:
         assert p.doc is not None and p.cells is not None and p.findings is not None and p.data is not None
         assert p.agency and p.year
 
+        stored_meanwhile = stale = False
+
         def work(conn: sa.Connection) -> Written:
-            self.directory.sync(conn)  # another ingest may have added agencies meanwhile
+            if stale:  # beaten once by another writer changing agencies: lock them first
+                self.directory.lock(conn)
+            else:
+                self.directory.sync(conn)  # another ingest may have added agencies meanwhile
             return self._insert(conn, p)
 
-        stored_meanwhile = False
-
         def retry_on(e: BaseException) -> bool:
-            nonlocal stored_meanwhile
+            nonlocal stored_meanwhile, stale
+            stale = stale or isinstance(e, StaleDirectory)
             if isinstance(e, sa.exc.IntegrityError) and self._stored(p.sha256):
                 stored_meanwhile = True  # the same file, by another ingest
                 return False
@@ -372,10 +376,7 @@ class Writer:
 
     def _stored(self, sha256: str) -> bool:
         with self.db.engine.connect() as conn:
-            for table in (s.reports, s.report_copies):
-                if conn.execute(sa.select(table.c.sha256).where(table.c.sha256 == sha256)).first():
-                    return True
-        return False
+            return any(conn.execute(q, {"sha": sha256}).first() for q in _STORED)
 
     def _reload(self) -> None:
         with self.db.engine.connect() as conn:
@@ -386,6 +387,8 @@ class Writer:
         assert p.agency and p.year
         if conn.dialect.name == "postgresql":  # see docs/store.md: a server crash may undo the
             conn.exec_driver_sql("SET LOCAL synchronous_commit = off")  # last commits, never half of one
+        if any(conn.execute(q, {"sha": p.sha256}).first() for q in _STORED):
+            return Written(p.path, DUPLICATE)  # stored by another ingest since this one started
         evidence = (p.doc["meta"].get("title"), p.doc["meta"].get("region"))  # to place the agency
         agency_id = self.directory.resolve(conn, p.agency, evidence, p.year)
         key = {"agency_id": agency_id, "year": p.year}
@@ -437,6 +440,10 @@ class Writer:
         return Written(p.path, VERSION if version > 1 else ADDED, rid, followups=followups)
 
 
+_STORED = tuple(
+    sa.select(table.c.sha256).where(table.c.sha256 == sa.bindparam("sha"))
+    for table in (s.reports, s.report_copies)
+)
 _CURRENT = sa.select(_r.id).where(
     _r.agency_id == sa.bindparam("agency_id"), _r.year == sa.bindparam("year"), _r.is_current
 )
