@@ -106,7 +106,7 @@ class PeakRss:
         self.peak = max(self.peak, rss() or 0)
 
 
-def run(doc: Doc, dpi: int, kind: str, jobs: int, row: Row) -> None:
+def run(doc: Doc, dpi: int, kind: str, jobs: int, row: Row, verbose: int = 0) -> None:
     pages = [degrade(im, kind, seed=n) for n, im in enumerate(render_pdf(doc.pdf, dpi))]
     import numpy as np
 
@@ -132,6 +132,7 @@ def run(doc: Doc, dpi: int, kind: str, jobs: int, row: Row) -> None:
     report = read_pages(results, Source(name=doc.name, sha256="", format="pdf"))
     row.seconds += time.perf_counter() - started
     row.pages += len(arrays)
+    before = (row.stated, row.wrong)
     row.peak += peaks
     row.truth += len(doc.truth)
     for address, cell in report.cells():
@@ -147,6 +148,15 @@ def run(doc: Doc, dpi: int, kind: str, jobs: int, row: Row) -> None:
         else:
             row.wrong += 1  # stated where the truth states nothing
             row.examples.append(f"{doc.name} {dpi}dpi {kind}: {address} = {cell.value} (truth: not stated)")
+    if verbose:
+        stated, wrong = row.stated - before[0], row.wrong - before[1]
+        print(f"     {doc.name:<28} {stated}/{len(doc.truth)} stated, {wrong} wrong", flush=True)
+        for address, value in doc.truth.items():
+            cell = report.cell(address)
+            if not cell.known:
+                print(
+                    f"        {address} truth {value}: {cell.status.value} raw {cell.raw!r} {cell.candidates} {cell.at}"
+                )
 
 
 def baseline(docs: list[Doc]) -> float:
@@ -170,9 +180,15 @@ def main() -> None:
     ap.add_argument(
         "--jobs", type=int, default=1, help="pages in parallel (default 1: memory per page measured)"
     )
+    ap.add_argument(
+        "--docs", default="", help="only documents whose name contains one of these (comma-separated)"
+    )
+    ap.add_argument("-v", "--verbose", action="count", default=0, help="per document; the cells not stated")
     args = ap.parse_args()
 
     docs = corpus(args.generated, not args.no_peer)
+    if args.docs:
+        docs = [d for d in docs if any(k in d.name for k in args.docs.split(","))]
     if not docs:
         print("no documents", file=sys.stderr)
         return
@@ -188,10 +204,11 @@ def main() -> None:
     for dpi, kind in configs:
         row = Row()
         for d in docs:
-            run(d, dpi, kind, args.jobs, row)
+            run(d, dpi, kind, args.jobs, row, args.verbose)
         share = row.stated / max(1, row.truth)
         per_page = row.seconds / max(1, row.pages)
-        mem = f"{max(row.peak) / 2**20:8.0f}" if row.peak else f"{'-':>8}"
+        # the first page of a run also loads the models: the median is the cost of a page
+        mem = f"{sorted(row.peak)[len(row.peak) // 2] / 2**20:8.0f}" if row.peak else f"{'-':>8}"
         print(
             f"{dpi:>4} {kind:<12} {row.pages:>5} {share:>8.2%} {row.wrong:>5} {1 / per_page:>8.3f} "
             f"{per_page / base:>10.0f}× {mem}",
