@@ -183,3 +183,28 @@ def test_missing_model_is_refused_never_fetched(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(engine, "model_dir", lambda: tmp_path)
     with pytest.raises(engine.OcrUnavailable, match="不会联网下载"):
         engine.model_paths()
+
+
+def test_long_work_is_announced_and_pages_run_in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from gongkai.read.ocr import reader
+    from gongkai.read.ocr.page import PageResult
+
+    threads: set[int] = set()
+    barrier = threading.Barrier(3, timeout=10)
+
+    def fake(rgb: np.ndarray, page: int) -> PageResult:
+        threads.add(threading.get_ident())
+        barrier.wait()  # three pages at once, or this times out
+        return PageResult(page, [], 0, 0.0, False, 0)
+
+    monkeypatch.setattr(reader, "ocr_page", fake)
+    notices: list[str] = []
+    progress: list[tuple[int, int]] = []
+    with ocr_settings(jobs=3, notice=notices.append, progress=lambda d, n: progress.append((d, n))):
+        results = reader.ocr_pages(6, lambda i: np.zeros((2, 2), np.uint8), "报告.pdf")
+    assert [r.page for r in results] == [1, 2, 3, 4, 5, 6]
+    assert progress == [(d, 6) for d in range(1, 7)]
+    assert len(notices) == 1 and "共 6 页" in notices[0]
+    assert len(threads) == 3
