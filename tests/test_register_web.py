@@ -145,6 +145,14 @@ def test_pages_respect_roles_and_scope(world: Database) -> None:
 # --- the browser ----------------------------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
+ARGS = [  # as the web application's browser tests launch it: offline, no background traffic
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -177,7 +185,7 @@ def browser_page() -> Iterator[Any]:
         pytest.skip("chromium is absent")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(locale="zh-CN")
         page.set_default_timeout(15000)
         yield page
