@@ -208,7 +208,9 @@ def scan_rows(
         for j in hits:
             key = order[j][0]
             rows.numbers[key] = []
-            rows.label_line[key] = t.line
+            # the line where the label ends: its numbers follow there (a header word joined
+            # before a label, "商业企业" + "一、本年新收…", does not move the row up)
+            rows.label_line[key] = tokens[i - 1].line
             pos = j
             current = key
         below = False
