@@ -615,6 +615,10 @@ def tables_cmd(
     cr = f"{sv.correction_rate:.1%}" if sv.correction_rate is not None else "—"
     out.print(f"本年答复 {sv.answered} 件：按期 {sv.on_time} 件，逾期 {len(sv.late)} 件，按期答复率 {rate}。")
     out.print(f"本年审结复议诉讼 {sv.appeals_decided} 件，其中纠正 {sv.appeals_corrected} 件，纠错率 {cr}。")
+    from gongkai.register.rules import APPLICANT_TYPES
+
+    kinds = "，".join(f"{APPLICANT_TYPES[k]} {n} 件" for k, n in sv.by_applicant.items())
+    out.print(f"本年新收申请按申请人类型：{kinds}。", soft_wrap=True)
     for late in sv.late[:20]:
         out.print(
             f"  逾期：#{late.request_id} {late.number}（{late.handler or '—'}）期限 {late.due}，{late.answered} 答复，逾期 {late.late_days} 个工作日"
