@@ -99,6 +99,11 @@ class Finding(_Strict):
 
 Tables = dict[str, dict[str, dict[str, Cell]]]
 
+PREAMBLE = "preamble"
+"""``sections[PREAMBLE]``: the introduction printed before 一、总体情况 (引言: the basis of the
+report, its period, where to download it, whom to ask), or None; readers always give it, older
+JSON may lack it."""
+
 
 class Report(BaseModel):
     """One parsed report. ``tables[table][row][column]`` holds every cell of its edition."""

@@ -1,49 +1,257 @@
-"""The six section headings and the prose under them."""
+"""The six section headings, the prose under them, and the introduction before them.
+
+A heading is a short line that names a section (:data:`gongkai.model.keys.SECTIONS`), numbered
+as the format numbers it (``一、总体情况``) or otherwise:
+
+* **numbering**: ``一、`` (the format's), ``一.`` / ``一，`` / ``一 ``, ``第一部分``, and — only
+  where the line sits between the sections before and after it — ``（一）`` or ``1、`` at the
+  top level;
+* **wording**: the format's wording (and the wordings :data:`SECTIONS` accepts anywhere), or a
+  variant of :data:`VARIANTS` (``一、基本情况``, ``五、存在的问题和改进措施``,
+  ``六、其他事项`` …) when its number is the section's own; a heading whose wording is unknown is
+  taken for section N only when it is numbered ``N、`` and sits between sections N-1 and N+1.
+
+Every heading printed otherwise than the format prints it gives a ``section.heading_variant``
+warning that names the official heading (:func:`heading_findings`). No text is dropped: the
+prose before the first heading (the introduction, 引言, often with the contact details) is kept
+as the ``preamble`` section, without the title and a crawler's header lines; prose between two
+headings belongs to the first.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from gongkai.model.keys import SECTIONS
-from gongkai.read.normalize import label_key, normalize_line
+from gongkai.model.keys import SECTIONS, Edition, Section
+from gongkai.model.report import PREAMBLE, Finding, Severity, TextAt
+from gongkai.read.meta import CRAWLER_FIELDS, find_title
+from gongkai.read.normalize import label_key, normalize_line, to_simplified
 
-_HEADING_PREFIX = re.compile(
-    r"^\s*(?:#+\s*)?(?:第?[一二三四五六七八九十]+[、.．,，:：\s]|第[一二三四五六七八九十]+部分)"
+MAX_HEADING = 36  # label-key characters
+
+_CN = "一二三四五六七八九十"
+_NUMBERING = re.compile(
+    r"^\s*(?:#+\s*)?(?:"
+    rf"第(?P<part>[{_CN}]+)(?:部分|章|篇)[、.,:\s]*"
+    rf"|(?P<cn>第?[{_CN}]+)(?P<sep>[、.,:]|\s)"
+    rf"|\((?P<paren>[{_CN}]+)\)"
+    r"|(?P<arabic>[1-9])(?:[、.](?!\d)|\s)"
+    r")"
 )
 _MARKDOWN = re.compile(r"^\s*#+\s*")
-MAX_HEADING = 36  # label-key characters
+_CRAWLER = re.compile(rf"^\s*(?:{'|'.join(CRAWLER_FIELDS)})\s*[:：]")
+
+# Wordings met in published reports, as label-key fragments: a heading with one of these and the
+# section's own number is that section (the format's wording is in SECTIONS[].signatures).
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "overview": ("总体概况", "基本情况", "工作概况", "总体工作情况", "概况", "概述", "总体情况"),
+    "active_disclosure": ("主动公开", "政府信息公开情况"),
+    "requests": ("依申请公开", "收到和处理", "政府信息公开申请", "申请公开"),
+    "appeals": ("行政复议", "行政诉讼", "复议诉讼"),
+    "problems": (
+        "存在的问题",
+        "存在问题",
+        "主要问题",
+        "问题和改进",
+        "问题及改进",
+        "不足",
+        "改进措施",
+        "改进情况",
+    ),
+    "other_matters": ("其他事项", "其他需要说明", "其他需要报告", "其他说明", "其他"),
+}
+
+
+def _cn_number(s: str) -> int | None:
+    s = s.removeprefix("第")
+    if not s or any(ch not in _CN for ch in s):
+        return None
+    if s == "十":
+        return 10
+    if len(s) == 1:
+        return _CN.index(s) + 1
+    if len(s) == 2 and s[0] == "十":
+        return 10 + _CN.index(s[1]) + 1
+    return None
 
 
 @dataclass
 class Heading:
     key: str
     line: int  # 1-based
+    printed: str = ""  # the heading as printed (without markdown marks)
+    variant: bool = False  # numbered or worded otherwise than the format
+    tail: str = ""  # text after a colon on the heading's line
+
+
+@dataclass(frozen=True)
+class _Line:
+    line: int
+    printed: str  # the heading as printed, without markdown marks and a tail after a colon
+    key: str  # label key of the wording (numbering removed)
+    ordinal: int | None
+    style: str | None  # "official" (一、), "other" (一. 第一部分), "nested" (（一） 1、), None
+    sentence: bool  # ends like a sentence: a list item more likely than a heading
+    tail: str  # text after a colon on the heading's line (六、其他需要报告的事项：无。)
+
+
+def _parse(i: int, raw: str) -> _Line | None:
+    if len(raw) > 3 * MAX_HEADING or not raw.strip() or "\t" in raw.strip() or "|" in raw:
+        return None
+    printed = _MARKDOWN.sub("", normalize_line(raw)).strip()
+    text = to_simplified(printed)  # same length: indices in ``text`` cut ``printed``
+    tail = ""
+    colon = re.search(r"[:：]", text)
+    if colon and label_key(text[: colon.start()]):
+        tail = printed[colon.end() :].strip()
+        printed, text = printed[: colon.start()].rstrip(), text[: colon.start()].rstrip()
+    m = _NUMBERING.match(text)
+    ordinal: int | None = None
+    style: str | None = None
+    rest = text
+    if m is not None:
+        rest = text[m.end() :]
+        if m.group("part"):
+            ordinal, style = _cn_number(m.group("part")), "other"
+        elif m.group("cn"):
+            ordinal = _cn_number(m.group("cn"))
+            official = m.group("sep") == "、" and not m.group("cn").startswith("第")
+            style = "official" if official else "other"
+        elif m.group("paren"):
+            ordinal, style = _cn_number(m.group("paren")), "nested"
+        else:
+            ordinal, style = int(m.group("arabic")), "nested"
+        if ordinal is None:
+            style = None
+    k = label_key(rest)
+    if not k or len(k) > MAX_HEADING:
+        return None
+    sentence = text.endswith(("。", ";", "；", "!", "?", "！", "？"))
+    shown = _MARKDOWN.sub("", raw).strip()  # as printed, for messages
+    if tail:
+        shown = re.split(r"[:：]", shown, maxsplit=1)[0].rstrip()
+    return _Line(i, shown, k, ordinal, style, sentence, tail)
+
+
+def _bare(section: Section) -> set[str]:
+    k = label_key(section.heading)
+    return {k, re.sub(rf"^[{_CN}]+", "", k)}
+
+
+def _ordinal(section: Section) -> int:
+    return SECTIONS.index(section) + 1
+
+
+def _official(section: Section, ln: _Line) -> bool:
+    """Pass one: the format's wording (the signatures the model accepts anywhere) numbered at
+    the top level, or alone on its line."""
+    if ln.style == "nested" or not any(sig in ln.key for sig in section.signatures):
+        return False
+    return ln.style is not None or ln.key in _bare(section)
+
+
+def _known(section: Section, ln: _Line) -> bool:
+    """The section's own number, and its wording or a variant of it."""
+    return (
+        ln.ordinal == _ordinal(section)
+        and not ln.sentence
+        and (
+            any(sig in ln.key for sig in section.signatures)
+            or any(v in ln.key for v in VARIANTS[section.key])
+        )
+    )
+
+
+def _in_order(found: dict[str, Heading], ordinal: int, line: int) -> bool:
+    """Whether a heading for section ``ordinal`` at ``line`` keeps the found sections in order."""
+    for s in SECTIONS:
+        h = found.get(s.key)
+        if h is None:
+            continue
+        if (_ordinal(s) < ordinal and h.line >= line) or (_ordinal(s) > ordinal and h.line <= line):
+            return False
+    return True
+
+
+def _chain(candidates: list[tuple[_Line, Section]]) -> list[tuple[_Line, Section]]:
+    """The longest run of candidates whose numbers rise with their lines (candidates are in line
+    order)."""
+    runs: list[list[tuple[_Line, Section]]] = []
+    for ln, section in candidates:
+        before = [run for run in runs if _ordinal(run[-1][1]) < _ordinal(section)]
+        runs.append([*max(before, key=len, default=[]), (ln, section)])
+    return max(runs, key=len, default=[])
+
+
+def _variant(section: Section, ln: _Line) -> bool:
+    return not (
+        ln.style == "official"
+        and ln.ordinal == _ordinal(section)
+        and any(sig in ln.key for sig in section.signatures)
+    )
 
 
 def find_headings(lines: list[str]) -> list[Heading]:
     """Section headings in reading order (the first line that names each section)."""
+    parsed = [p for i, raw in enumerate(lines, start=1) if (p := _parse(i, raw)) is not None]
     found: dict[str, Heading] = {}
-    for i, raw in enumerate(lines, start=1):
-        if len(raw) > 3 * MAX_HEADING or not raw.strip() or "\t" in raw.strip() or "|" in raw:
-            continue
-        text = normalize_line(raw)
-        k = label_key(text)
-        if not k or len(k) > MAX_HEADING:
-            continue
-        numbered = bool(_HEADING_PREFIX.match(text))
+
+    def take(section: Section, ln: _Line) -> None:
+        found[section.key] = Heading(section.key, ln.line, ln.printed, _variant(section, ln), ln.tail)
+
+    for ln in parsed:
         for section in SECTIONS:
-            if section.key in found:
-                continue
-            if any(sig in k for sig in section.signatures) and (numbered or k in _bare(section.heading)):
-                found[section.key] = Heading(section.key, i)
+            if section.key not in found and _official(section, ln):
+                take(section, ln)
                 break
+    # pass two: the sections' own numbers with variant wordings, or numbered as nested headings,
+    # taken only where they keep the sections found in order; with none found, a run of at
+    # least three rising numbers is the document's own numbering
+    numbered = [ln for ln in parsed if ln.ordinal is not None and 1 <= ln.ordinal <= len(SECTIONS)]
+    known = [(ln, SECTIONS[ln.ordinal - 1]) for ln in numbered if _known(SECTIONS[ln.ordinal - 1], ln)]  # type: ignore[operator]
+    if not found:
+        run = _chain(known)
+        for ln, section in run if len(run) >= 3 else []:
+            take(section, ln)
+    taken = {h.line for h in found.values()}
+    generic = [
+        (ln, SECTIONS[ln.ordinal - 1])  # type: ignore[operator]
+        for ln in numbered
+        if ln.style == "official" and not ln.sentence and len(ln.key) <= 20
+    ]
+    for ln, section in [*known, *generic]:
+        if (
+            found
+            and section.key not in found
+            and ln.line not in taken
+            and _in_order(found, _ordinal(section), ln.line)
+        ):
+            take(section, ln)
+            taken.add(ln.line)
     return sorted(found.values(), key=lambda h: h.line)
 
 
-def _bare(heading: str) -> set[str]:
-    k = label_key(heading)
-    return {k, re.sub(r"^[一二三四五六七八九十]+", "", k)}
+def heading_findings(headings: list[Heading]) -> list[Finding]:
+    """A ``section.heading_variant`` warning for every heading printed otherwise than the format."""
+    out: list[Finding] = []
+    by_key = {s.key: s for s in SECTIONS}
+    for h in headings:
+        if not h.variant:
+            continue
+        official = by_key[h.key].heading
+        out.append(
+            Finding(
+                rule="section.heading_variant",
+                severity=Severity.WARNING,
+                message=(
+                    f"第{official.split('、')[0]}部分的标题印为「{h.printed}」，与规定的标题「{official}」不一致，"
+                    f"已按「{official}」读取。请按规定的标题和编号修改。"
+                ),
+                at=TextAt(line=h.line),
+            )
+        )
+    return out
 
 
 def is_prose(line: str) -> bool:
@@ -59,7 +267,7 @@ def section_texts(lines: list[str], headings: list[Heading], table_sections: set
     out: dict[str, str] = {}
     for n, h in enumerate(headings):
         end = headings[n + 1].line - 1 if n + 1 < len(headings) else len(lines)
-        body = []
+        body = [h.tail] if h.tail else []
         for raw in lines[h.line : end]:
             line = _MARKDOWN.sub("", raw).strip()
             if not line:
@@ -69,6 +277,37 @@ def section_texts(lines: list[str], headings: list[Heading], table_sections: set
             body.append(line)
         out[h.key] = "\n".join(reflow(body))
     return out
+
+
+def preamble_text(lines: list[str], headings: list[Heading]) -> str | None:
+    """The introduction before the first section heading (引言: the basis of the report, what it
+    covers, where to download it, whom to ask), without the title and a crawler's header lines;
+    None when there is none (or no heading to be before)."""
+    if not headings:
+        return None
+    first = headings[0].line  # 1-based: lines[: first - 1] come before it
+    _, title_line = find_title(lines[: first - 1])
+    start = title_line or 0
+    body = []
+    for raw in lines[start : first - 1]:
+        line = _MARKDOWN.sub("", raw).strip()
+        if not line or _CRAWLER.match(normalize_line(line)):
+            continue
+        body.append(line)
+    return "\n".join(reflow(body)) or None
+
+
+def read_sections(
+    lines: list[str], headings: list[Heading], table_sections: set[str], spec: Edition
+) -> tuple[dict[str, str | None], list[Finding]]:
+    """The report's ``sections`` (the preamble first, then the sections in reading order, then
+    those not found as None) and the reader's findings about its headings."""
+    texts = section_texts(lines, headings, table_sections)
+    sections: dict[str, str | None] = {PREAMBLE: preamble_text(lines, headings)}
+    sections.update({h.key: texts.get(h.key) for h in headings})
+    for s in spec.sections:
+        sections.setdefault(s.key, None)
+    return sections, heading_findings(headings)
 
 
 _SENTENCE_END = (*"。！？；：!?;:」”’)）】", "…")

@@ -39,7 +39,7 @@ from typing import Any
 
 from gongkai.errors import InputError, NotAReportError
 from gongkai.model.keys import EDITIONS, EditionKey, edition
-from gongkai.model.report import At, Cell, Finding, Meta, Report, Severity, Source, Status, TableAt
+from gongkai.model.report import PREAMBLE, At, Cell, Finding, Meta, Report, Severity, Source, Status, TableAt
 from gongkai.read import safety
 from gongkai.read.meta import region_of
 from gongkai.read.normalize import label_key, normalize_line
@@ -52,6 +52,7 @@ from gongkai.write.layout import (
     META_FIELDS,
     META_LABEL_COL,
     META_VALUE_COL,
+    PREAMBLE_LABEL,
     TABLE_LEFT,
     TABLE_TOP,
     TEMPLATE_META_SHEET,
@@ -489,7 +490,7 @@ def template_meta(
     wb: Workbook, spot: tuple[int, int, int] | None, edition_key: EditionKey, cache: Workbook | None = None
 ) -> tuple[Meta, dict[str, str | None]]:
     """Meta and the six sections' prose from the 基本信息 block at ``spot``."""
-    sections: dict[str, str | None] = {s.key: "" for s in edition(edition_key).sections}
+    sections: dict[str, str | None] = {PREAMBLE: None, **{s.key: "" for s in edition(edition_key).sections}}
     if spot is None:
         return Meta(edition=edition_key), sections
     sheet, top, col = spot
@@ -510,6 +511,7 @@ def template_meta(
         elif agency:
             title = f"{agency}{f'{year}年' if year else ''}{DEFAULT_TITLE}"
     headings = {label_key(s.heading): s.key for s in edition(edition_key).sections}
+    headings[label_key(PREAMBLE_LABEL)] = PREAMBLE
     for r in range(top + META_FIELDS[-1][2] + 1, min(ws.max_row, top + SEARCH_ROWS)):
         key = headings.get(_key(ws.cell(r + 1, col + 1).value) or "")
         if key is None:
@@ -517,6 +519,8 @@ def template_meta(
         text = ws.cell(r + 1, col + 1 + META_VALUE_COL - META_LABEL_COL).value
         body = display_text(text).replace("\r\n", "\n").strip() if text is not None else ""
         sections[key] = "\n".join(line.strip() for line in body.split("\n") if line.strip())
+        if key == PREAMBLE and not sections[key]:
+            sections[key] = None  # no introduction
     return Meta(
         title=title, agency=agency, region=region_of(agency), year=year, edition=edition_key
     ), sections

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.model.keys import EDITIONS, SECTIONS, Column, Edition, edition
-from gongkai.model.report import SCHEMA_ID, Severity, Status
+from gongkai.model.report import PREAMBLE, SCHEMA_ID, Severity, Status
 
 SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -246,7 +246,10 @@ def build_schema() -> dict[str, Any]:
                 "type": "object",
                 "required": [s.key for s in SECTIONS],
                 "additionalProperties": False,
-                "properties": {s.key: {**nullable_str, "description": s.heading} for s in SECTIONS},
+                "properties": {
+                    PREAMBLE: {**nullable_str, "description": "引言（一、总体情况之前的文字）"},
+                    **{s.key: {**nullable_str, "description": s.heading} for s in SECTIONS},
+                },
             },
             "tables": {"type": "object"},
             "findings": {"type": "array", "items": _ref("finding")},

@@ -33,7 +33,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from gongkai.model.report import Report
-from gongkai.write.layout import Grid, GridCell, is_sub_heading, parts, title_of, value_of
+from gongkai.write.layout import Grid, GridCell, is_sub_heading, parts, preamble, title_of, value_of
 
 # Fonts as chains, the preferred first: the document names the first; the font table gives Word
 # the kind of font to substitute; the PDF writer maps each first name to the first installed one.
@@ -435,6 +435,8 @@ def build_document(report: Report) -> Document:
     for p in list(body.iterchildren(qn("w:p"))):  # the template's empty first paragraph
         body.remove(p)
     _title(doc, title)
+    for text in preamble(report):
+        doc.add_paragraph(text, style="Normal")
     for part in parts(report):
         doc.add_paragraph(part.heading, style="Heading 1")
         for text in part.paragraphs:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from gongkai.model.report import Report
-from gongkai.write.layout import Grid, GridCell, is_sub_heading, parts, title_of, value_of
+from gongkai.write.layout import Grid, GridCell, is_sub_heading, parts, preamble, title_of, value_of
 
 CSS = """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
@@ -115,6 +115,7 @@ def table_html(grid: Grid, report: Report) -> str:
 def write_html(report: Report) -> str:
     title = title_of(report)
     body: list[str] = [f"<h1>{escape(title)}</h1>"]
+    body.extend(f'<p class="preamble">{escape(p)}</p>' for p in preamble(report))
     for part in parts(report):
         body.append(f'<section id="{part.key}">')
         body.append(f"<h2>{escape(part.heading)}</h2>")

@@ -28,7 +28,7 @@ from typing import Literal
 
 from gongkai.model.identities import identities
 from gongkai.model.keys import APPLICANT_COLUMNS, Column, Row, Table, edition, outcome_rows
-from gongkai.model.report import Cell, Report
+from gongkai.model.report import PREAMBLE, Cell, Report
 
 BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 APPLICANT_GROUP = "申请人情况"
@@ -299,6 +299,12 @@ def paragraphs(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def preamble(report: Report) -> tuple[str, ...]:
+    """The introduction's paragraphs (``sections["preamble"]``), written between the title and
+    一、总体情况; empty when the report has none."""
+    return tuple(paragraphs(report.sections.get(PREAMBLE)))
+
+
 @dataclass(frozen=True)
 class Part:
     """One of the six sections as written: heading, prose paragraphs and, for 二三四, its table."""
@@ -338,6 +344,8 @@ META_FIELDS = (  # (field, label, row)
     ("edition", "表格格式", 5),
 )
 SECTIONS_TOP = 8  # the first of the six sections' rows (heading in column A, text in B)
+PREAMBLE_ROW = SECTIONS_TOP - 1  # the introduction (引言), just above 一、总体情况
+PREAMBLE_LABEL = "引言（一、总体情况之前的文字）"
 INSTRUCTIONS_TITLE = "政府信息公开工作年度报告 填报表"  # the first cell of the 填报说明 sheet
 BALANCE_LABEL = "勾稽核对"
 BALANCE_OK = "平衡"

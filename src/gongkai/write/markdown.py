@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from gongkai.model.report import Report
-from gongkai.write.layout import Grid, parts, title_of, value_of
+from gongkai.write.layout import Grid, parts, preamble, title_of, value_of
 
 
 def _escape(text: str) -> str:
@@ -44,6 +44,7 @@ def table_lines(grid: Grid, report: Report) -> list[str]:
 
 def write_markdown(report: Report) -> str:
     blocks: list[str] = [f"# {_escape(title_of(report))}"]
+    blocks.extend(_prose(p) for p in preamble(report))
     for part in parts(report):
         blocks.append(f"## {part.heading}")
         blocks.extend(_prose(p) for p in part.paragraphs)

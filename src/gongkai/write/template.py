@@ -3,8 +3,8 @@
 Sheets (positions in :mod:`gongkai.write.layout`, shared with the reader):
 
 0. 填报说明: how to fill it in and what happens next.
-1. 基本信息: agency, year, title (a formula until typed over), the edition, and the prose of the
-   six sections.
+1. 基本信息: agency, year, title (a formula until typed over), the edition, the introduction
+   (引言, the text before 一、总体情况) and the prose of the six sections.
 2–4. The three tables laid out as printed (merged headers, group labels). Light-yellow cells are
    the parts the agency fills in, with data validation (whole numbers ≥ 0; the fee a decimal
    ≥ 0; the 2019 edition's 本年增/减 any whole number); grey cells are formulas for every total
@@ -29,7 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gongkai.model.keys import EditionKey, edition, edition_for_year
-from gongkai.model.report import Report
+from gongkai.model.report import PREAMBLE, Report
 from gongkai.write.cellsafe import protect_cell
 from gongkai.write.layout import (
     BALANCE_BAD,
@@ -40,6 +40,8 @@ from gongkai.write.layout import (
     META_FIELDS,
     META_LABEL_COL,
     META_VALUE_COL,
+    PREAMBLE_LABEL,
+    PREAMBLE_ROW,
     SECTIONS_TOP,
     TABLE_LEFT,
     TABLE_TOP,
@@ -355,7 +357,7 @@ def _meta_sheet(
     _title_rows(
         ws,
         "基本信息与正文",
-        "填写发布机关和报告年度；六个部分的正文可从 Word 复制后粘贴到右侧单元格（双击单元格再粘贴，可保留分段）。"
+        "填写发布机关和报告年度；引言（如有）和六个部分的正文可从 Word 复制后粘贴到右侧单元格（双击单元格再粘贴，可保留分段）。"
         "二、三、四部分的表格在后面三张工作表中填写，这里只填表格以外的文字（可不填）。",
         width,
     )
@@ -414,24 +416,26 @@ def _meta_sheet(
     hint = ws.cell(SECTIONS_TOP - 1, META_VALUE_COL + 1, "内容（没有内容的部分可留空，生成报告时写作“无。”）")
     hint.font = _font(10, color="404040")
     ed = edition(edition_key)
-    for i, s in enumerate(ed.sections):
-        r = SECTIONS_TOP + i + 1
+    rows = [(PREAMBLE_ROW, PREAMBLE, PREAMBLE_LABEL)]
+    rows += [(SECTIONS_TOP + i, s.key, s.heading) for i, s in enumerate(ed.sections)]
+    for row, key, label in rows:
+        r = row + 1
         ws.merge_cells(start_row=r, start_column=META_VALUE_COL + 1, end_row=r, end_column=width)
-        head = ws.cell(r, META_LABEL_COL + 1, s.heading)
+        head = ws.cell(r, META_LABEL_COL + 1, label)
         head.font = _font(11, bold=True)
         head.fill = FILL_HEADER
         head.alignment = Alignment(vertical="top", wrap_text=True)
         cell = ws.cell(r, META_VALUE_COL + 1)
         for cc in range(1, width + 1):
             ws.cell(r, cc).border = BORDER
-        text = "\n".join(paragraphs(report.sections.get(s.key))) if report is not None else ""
+        text = "\n".join(paragraphs(report.sections.get(key))) if report is not None else ""
         cell.value = text or None
         protect_cell(cell)
         cell.font = _font(11)
         cell.fill = FILL_INPUT
         cell.protection = UNLOCKED
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[r].height = 150 if s.key not in TEMPLATE_TABLE_SHEETS else 60
+        ws.row_dimensions[r].height = 150 if key not in TEMPLATE_TABLE_SHEETS else 60
     _print_setup(ws)
     _protect(ws)
 

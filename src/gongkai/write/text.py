@@ -1,4 +1,4 @@
-"""The report as plain text: title, the six sections, the tables as tab-separated rows.
+"""The report as plain text: title, the introduction, the six sections, the tables as tab-separated rows.
 
 Each table row is one line of tab-separated cells in the official grid, the text of a merged
 range at its origin and its other cells empty, so that the lines line up in a spreadsheet and
@@ -8,7 +8,7 @@ gongkai's own text reader reads every number back to its cell.
 from __future__ import annotations
 
 from gongkai.model.report import Report
-from gongkai.write.layout import Grid, parts, title_of, value_of
+from gongkai.write.layout import Grid, parts, preamble, title_of, value_of
 
 
 def table_lines(grid: Grid, report: Report) -> list[str]:
@@ -18,6 +18,8 @@ def table_lines(grid: Grid, report: Report) -> list[str]:
 def write_text(report: Report) -> str:
     """The whole report as UTF-8 text (lines end in ``\\n``)."""
     blocks: list[list[str]] = [[title_of(report)]]
+    if preamble(report):
+        blocks.append(list(preamble(report)))
     for part in parts(report):
         blocks.append([part.heading])
         if part.paragraphs:
