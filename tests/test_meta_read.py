@@ -72,6 +72,13 @@ def test_traditional_title_keeps_what_was_printed() -> None:
     assert region_of("某某縣人民政府") == "某某縣"
 
 
+def test_title_wrapped_before_its_last_word() -> None:
+    assert find_title(["某某县农业农村局2022年政府信息公开工作年度", "报告", "一、总体情况"]) == (
+        "某某县农业农村局2022年政府信息公开工作年度报告",
+        1,
+    )
+
+
 def test_sentences_are_not_titles() -> None:
     lines = [
         "按照《政府信息公开工作年度报告格式》要求，现将有关情况报告如下。",

@@ -196,3 +196,22 @@ def test_sentences_are_not_headings() -> None:
     got = find_headings(changed)
     assert [h.key for h in got] == KEYS
     assert not any(re.search("加强政策解读", h.printed) for h in got)
+
+
+def test_a_document_with_only_variant_headings_is_a_report() -> None:
+    """The structure of the report (its section headings, however worded) is enough to read it."""
+    text = "\n".join(
+        [
+            "一、基本情况",
+            "本机关认真落实政务公开各项要求。",
+            "五、存在的问题和改进措施",
+            "公开内容还不够全面。",
+            "六、其他事项",
+            "无。",
+        ]
+    )
+    headings = find_headings(text.splitlines())
+    assert [h.key for h in headings] == ["overview", "problems", "other_matters"]
+    report = read_text(text)
+    assert report.sections["problems"] == "公开内容还不够全面。"
+    assert report.sections["other_matters"] == "无。"

@@ -95,12 +95,16 @@ def find_title(lines: list[str]) -> tuple[str | None, int | None]:
     """The report's title: an early short line that says it is a yearly report. A title printed
     over two lines (the agency on the first) is joined. Returns (title, 1-based line)."""
     previous = ""
-    for i, raw in enumerate(lines[:40], start=1):
+    head = lines[:40]
+    for i, raw in enumerate(head, start=1):
         if is_title(raw):
             t = _clean_title(raw)
             if previous and re.match(r"^(?:20\d{2}|[二〇零一三四五六七八九]{4})\s*年", t):
                 return previous + t, i
             return t, i
+        following = head[i].strip() if i < len(head) else ""
+        if "信息公开" in _simple(raw) and 0 < len(following) <= 12 and is_title(raw.rstrip() + following):
+            return _clean_title(raw.rstrip() + following), i  # 年度 / 报告 wrapped onto a line of its own
         t = normalize_line(raw).strip()
         if t and not _CRAWLER_LINE.match(t):
             previous = (
