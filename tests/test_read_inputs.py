@@ -96,6 +96,16 @@ def test_page_text_is_not_replaced_by_a_scripts_string() -> None:
 # --- fragments, tables in markdown, entities -------------------------------------------------------
 
 
+def test_fragment_of_long_paragraphs() -> None:
+    truth = synth(11)
+    body = body_of(write_html(truth))
+    paras = "".join(f"<p>{'政务公开工作稳步推进。' * 40}</p>\n" for _ in range(5))
+    fragment = body.replace("<h2>一、总体情况</h2>", "<h2>一、总体情况</h2>\n" + paras, 1)
+    got = read_bytes(fragment.encode("utf-8"), "fragment.txt")
+    assert got.source.format == "html"
+    assert_exact(truth, got)
+
+
 def test_html_fragment() -> None:
     truth = synth(5)
     fragment = "\n" + body_of(write_html(truth)).replace("<h1>", "<p><strong>").replace(

@@ -126,7 +126,13 @@ def looks_like_html(text: str) -> bool:
     """Markup throughout: a page or a fragment of one (not text that quotes a tag or two)."""
     sample = text[:65536]
     tags = len(_TAG.findall(sample))
-    return tags >= 5 and tags * 40 >= _cjk(sample)
+    if tags < 5:
+        return False
+    if _TAG.match(sample.lstrip()):
+        return True
+    lines = [x for x in sample.splitlines() if x.strip()]
+    tagged = sum(1 for x in lines if _TAG.search(x))
+    return tagged * 2 >= len(lines) or tags * 40 >= _cjk(sample)
 
 
 def tables_in_text(text: str) -> str | None:
