@@ -14,7 +14,8 @@ several readings, and the identities decide:
    a solution; a cell equal in every solution is known (``inferred``), one that differs is
    ``ambiguous``.
 3. If no combination violates nothing (the report does not balance, or the right reading is
-   not among those offered), the identities cannot choose and do not: a cell of an open
+   not among those offered), or there are too many combinations to try them all
+   (:data:`COMBINATION_LIMIT`), the identities cannot choose and do not: a cell of an open
    segment is known only where every reading of its segment agrees, and a value forced only by
    an identity that does not hold is dropped back to unknown.
 
@@ -302,7 +303,9 @@ def _consistent_solutions(
         for o in opts:
             total *= len(o)
         if total > COMBINATION_LIMIT:
-            return _per_segment_spread(segs, opts, known)
+            # the search is cut: the identities cannot be said to single anything out, so they
+            # decide nothing (the caller falls back to what each segment's readings agree on)
+            return None
         comp_solutions = []
         for combo in itertools.product(*opts):
             trial = dict(known)
@@ -340,23 +343,6 @@ def _combine(known: dict[str, Value], spreads: list[dict[str, list[Value | None]
                     out[i].pop(a, None)
                 else:
                     out[i][a] = v
-    return out
-
-
-def _per_segment_spread(
-    segs: list[Segment], opts: list[list[tuple[dict[str, Value], Reading]]], known: dict[str, Value]
-) -> list[dict[str, Value]]:
-    """Too many combinations: a cell is known only if every reading of its own segment agrees."""
-    width = max(len(o) for o in opts)
-    out = [dict(known) for _ in range(width)]
-    for seg, o in zip(segs, opts, strict=True):
-        for i in range(width):
-            printed, _ = o[i % len(o)]
-            for a in seg.addresses:
-                if a in printed:
-                    out[i][a] = printed[a]
-                else:
-                    out[i].pop(a, None)
     return out
 
 
