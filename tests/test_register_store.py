@@ -270,13 +270,16 @@ def test_import_previews_then_commits_and_export_round_trips(db: Any, tmp_path: 
         ("邮寄", "commercial_enterprise", None),
         ("当面", "legal_service_institution", "unavailable_not_held"),
     ]
+    service.add_request(db, new(D(2026, 3, 5), content='=HYPERLINK("http://x","C")'))  # typed by a user
+    views = service.list_requests(db, as_of=D(2026, 4, 1))
     out = export_workbook(views)
     ws = load_workbook(io.BytesIO(out)).active
-    assert ws is not None and ws["A1"].value == "登记编号" and ws.max_row == 4
+    assert ws is not None and ws["A1"].value == "登记编号" and ws.max_row == 5
+    assert ws["G5"].value == '=HYPERLINK("http://x","C")' and ws["G5"].data_type == "s"  # text, not a formula
     shutil.copyfile(empty_db, tmp_path / "fresh.db")
     fresh = open_db(tmp_path / "fresh.db")
     again = import_rows(fresh, read_sheet(out, name="x.xlsx"), agency=AGENCY, commit=True)
-    assert again.imported == 3 and not again.errors
+    assert again.imported == 4 and not again.errors
     t1 = year_report(views, 2026, label="a", agency=None, region=None).tables
     t2 = year_report(service.list_requests(fresh), 2026, label="a", agency=None, region=None).tables
     assert t1 == t2

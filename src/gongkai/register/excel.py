@@ -314,6 +314,8 @@ def export_workbook(views: list[RequestView]) -> bytes:
         for cell in row:
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
+            elif cell.data_type == "f":  # text a user typed that starts with "=": text, never a formula
+                cell.data_type = "s"
     ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)
