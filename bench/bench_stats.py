@@ -17,6 +17,7 @@ ratios to the baseline:
 
 * ``baseline``: ``python -c`` with ``sqlite3`` (or ``psycopg``): one SQL aggregate over the same
   rows (count and 17 sums per year over the current reports' figures), nothing of gongkai;
+* ``gongkai --help``: the command line's start-up alone, the floor of every command;
 * ``gongkai stats``, ``gongkai stats --by region,year --level 2``, ``gongkai stats --json
   --by agency``, ``gongkai chart trend -o x.png`` and ``gongkai chart agencies -o x.html``;
 * with ``--old``: once, the path ``stats`` took before the figures were stored
@@ -273,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
 def bench(gongkai: str, db_spec: str, tmp: str, args: argparse.Namespace) -> None:
     commands: dict[str, list[str]] = {
         "baseline": baseline_argv(db_spec),
+        "gongkai --help (start-up alone)": [gongkai, "--help"],
         "gongkai stats": [gongkai, "stats", "--db", db_spec],
         "gongkai stats --by region,year --level 2": [
             gongkai,

@@ -393,7 +393,7 @@ def outcomes_chart(
 
 
 def build_chart(kind: ChartKind, records: Sequence[Record], **options: Any) -> ChartSpec:
-    builders = {"trend": trend_chart, "agencies": agencies_chart, "outcomes": outcomes_chart}
+    builders: dict[str, Any] = {"trend": trend_chart, "agencies": agencies_chart, "outcomes": outcomes_chart}
     if kind not in builders:
         raise InputError(f"未知图表类型 {kind!r}；可用：{'、'.join(CHART_KINDS)}。")
     return builders[kind](records, **options)
@@ -428,7 +428,7 @@ def render_png(spec: ChartSpec, path: str | Path, dpi: int = 150) -> None:
     if font:
         rc["font.family"] = "sans-serif"
         rc["font.sans-serif"] = [font, "DejaVu Sans"]
-    with warnings.catch_warnings(), matplotlib.rc_context(rc):
+    with warnings.catch_warnings(), matplotlib.rc_context(rc):  # type: ignore[arg-type]
         if not font:
             _warn_no_font()
             warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)

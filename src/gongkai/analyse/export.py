@@ -346,6 +346,10 @@ def _cell_text(value: Any, kind: str) -> str:
     return str(value)
 
 
+def _magnitude(v: int | Decimal) -> Decimal:
+    return Decimal(v).copy_abs()
+
+
 def _column_width(values: Iterable[Any], kind: str) -> int:
     """The widest display of a column's values; numbers by their largest magnitude."""
     numbers: list[int | Decimal] = []
@@ -359,7 +363,7 @@ def _column_width(values: Iterable[Any], kind: str) -> int:
             texts.add(_cell_text(v, kind))
     width = max((text_width(t) for t in texts), default=0)
     if numbers:
-        biggest = max(numbers, key=abs)
+        biggest = max(numbers, key=_magnitude)
         width = max(width, len(_cell_text(biggest, kind)) + (1 if kind == "signed" else 0))
         if any(isinstance(v, Decimal) for v in numbers):  # the longest fraction may be elsewhere
             width = max(width, max(len(_cell_text(v, kind)) for v in numbers if isinstance(v, Decimal)))
@@ -680,7 +684,7 @@ def export_records(
     records = list(records)
     arrays = None
     if fmt == "parquet" and shape == "wide" and str(out) != STDOUT and columnar.applies(records):
-        arrays, fr = columnar.wide_table(records, headers, _arrow_type)  # stored figures: no rows
+        arrays, fr = columnar.wide_table(records, headers, _arrow_type)  # type: ignore[arg-type]  # stored figures: no rows
     else:
         fr = frame(records, shape, headers)
     info = info or ExportInfo()

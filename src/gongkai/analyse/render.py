@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -46,8 +47,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("litigation", "行政诉讼"),
     ("share:corrected", "纠错率"),
 )
+LABEL_MIN_WIDTH = 12  # cells; a region or year label is shorter, an agency may fold
 SPLIT_AT = 6  # in a narrow terminal: requests in one table, outcomes and appeals in a second
 WIDE_ENOUGH = 150
+NARROW = 110  # below this, three tables
+APPEALS_AT = 9
 
 
 def _cell(g: GroupStats, key: str, medians: bool) -> RenderableType:
@@ -78,7 +82,15 @@ def stats_title(result: StatsResult) -> str:
 
 def _table(result: StatsResult, title: str, columns: Sequence[tuple[str, str]], medians: bool) -> Table:
     t = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, title_justify="left")
-    t.add_column("分组" if result.by else "", min_width=4, max_width=30)
+    # the label column is never cut ("202…", "淮 …"): as wide as its longest label up to
+    # LABEL_MIN_WIDTH, longer labels fold onto a second line
+    longest = max((cell_len(g.label) for g in result.groups), default=4) if result.by else 4
+    t.add_column(
+        "分组" if result.by else "",
+        min_width=max(4, min(longest, LABEL_MIN_WIDTH)),
+        max_width=30,
+        overflow="fold",
+    )
     for _, name in columns:
         t.add_column(name, justify="right", no_wrap=True)
     for g in result.groups if result.by else []:
@@ -106,6 +118,12 @@ def render_stats(result: StatsResult, medians: bool = True, width: int | None = 
     title = stats_title(result)
     if width is None or width >= WIDE_ENOUGH:
         tables = [_table(result, title, COLUMNS, medians)]
+    elif width < NARROW:  # 80 columns: shares and appeals in tables of their own, nothing cut
+        tables = [
+            _table(result, f"{title}：申请数量", COLUMNS[:SPLIT_AT], medians),
+            _table(result, f"{title}：办理结果", COLUMNS[SPLIT_AT:APPEALS_AT], medians),
+            _table(result, f"{title}：复议诉讼", COLUMNS[APPEALS_AT:], medians),
+        ]
     else:
         tables = [
             _table(result, f"{title}：申请数量", COLUMNS[:SPLIT_AT], medians),

@@ -113,7 +113,7 @@ def report_figures(rec: ReportRecord | FigureRow) -> Figures:
             if v is None or cell.status not in known:
                 total = None
                 break
-            total += v  # type: ignore[operator]  # figure cells are counts: ints
+            total += v  # type: ignore[operator,assignment]  # figure cells are counts: ints
         out.append(total)
     return tuple(out)
 
@@ -297,9 +297,9 @@ def compute_stats(
             meta[k] = (out, " ".join(labels) or "全部", tuple(sort))
     groups = []
     for k, idx in buckets.items():
-        out, label, sort = meta[k]
-        g = aggregate(out, label, [figures[i] for i in idx], sum(errors[i] for i in idx))
-        g.sort = sort
+        group_key, label, group_sort = meta[k]
+        g = aggregate(group_key, label, [figures[i] for i in idx], sum(errors[i] for i in idx))
+        g.sort = group_sort
         groups.append(g)
     groups.sort(key=lambda g: g.sort)
     overall = aggregate({}, "全部", figures, sum(errors))

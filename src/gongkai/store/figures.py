@@ -520,7 +520,7 @@ def _load(
             figs: Figures = tuple(x[k] for k in FIGURES)
             values, status = x["cell_values"], x["cell_status"]
         else:
-            figs = tuple(None if v is None else int(v) for v in row[7 : 7 + nf])
+            figs = tuple(row[7 : 7 + nf])  # integers from either driver (BIGINT)
             values, status = (row[state + 3], row[state + 4]) if cells else (None, None)
         errors, warnings = counts.get(rid, (0, 0))
         out.append(
