@@ -290,18 +290,15 @@ def review(
     scope: Scope = Depends(current_scope),
 ) -> Any:
     """The submitted report: cells (parsed and corrected), findings with fingerprints and decisions."""
-    from gongkai.store.query import report_detail
-
     db = get_db(request)
     info = wf.get_filing(db, scope, filing_id)
     if info.report_id is None:
         raise NotFound("该填报尚未提交。")
-    detail = report_detail(db, info.report_id)
-    values = wf.effective_values(detail)
+    st = wf.stored(db, info.report_id)
+    values = st.values
     decided = wf.decisions(db, info.agency_id, info.year)
     findings = []
-    for fl in detail.findings:
-        f = fl.finding
+    for f, origin in st.findings:
         fp = wf.fingerprint(f.rule, f.cells, values)
         d = decided.get(fp)
         findings.append(
@@ -311,22 +308,22 @@ def review(
                 "message": f.message,
                 "cells": f.cells,
                 "fingerprint": fp,
-                "origin": fl.origin,
+                "origin": origin,
                 "decision": d[0] if d else None,
                 "comment": d[1] if d else None,
             }
         )
-    cells = {
-        c.address: {
-            "parsed": c.parsed,
-            "status": c.status,
-            "raw": c.raw,
-            "corrected": c.corrected,
-            "why": c.why,
+    cells = {}
+    for address, row in st.rows.items():
+        fix = st.fixes.get(address)
+        cells[address] = {
+            "parsed": row.value if row.status in ("read", "inferred") else None,
+            "status": row.status,
+            "raw": row.raw,
+            "corrected": fix.new_value if fix is not None else None,
+            "why": fix.why if fix is not None else None,
         }
-        for c in detail.cells
-    }
-    return {"filing": _filing_json(info), "version": detail.version, "cells": cells, "findings": findings}
+    return {"filing": _filing_json(info), "version": st.version, "cells": cells, "findings": findings}
 
 
 @router.post("/filings/{filing_id}/findings/{fingerprint}")

@@ -3,6 +3,7 @@ its tables, and downloads in the official layout (DOCX, PDF, HTML) through :mod:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -11,13 +12,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from gongkai.errors import GongkaiError
+from gongkai.model.report import Report
 from gongkai.serve import tables as t
 from gongkai.serve.auth import NotFound, WebError, csrf_guard, get_db, region_subtree
 from gongkai.serve.grids import tables
 from gongkai.serve.render import page
 from gongkai.store import schema as s
 from gongkai.store.db import Database
-from gongkai.store.records import ReportRecord
 from gongkai.write.layout import format_value, parts, title_of
 
 router = APIRouter(prefix="/public", dependencies=[Depends(csrf_guard)], include_in_schema=False)
@@ -49,28 +50,33 @@ def published_rows(
         return list(conn.execute(q.order_by(f.year.desc(), a.name).limit(2000)))
 
 
-def published_record(db: Database, report_id: int) -> ReportRecord:
-    """A published report with the reviewers' corrections applied; 404 for anything else."""
-    from gongkai.store.query import load_reports
+@dataclass
+class Published:
+    report_id: int
+    agency: str
+    year: int
+    edition: str
+    report: Report  # the reviewers' corrections applied, the prose as filed
 
-    f = t.filings.c
+
+def published_record(db: Database, report_id: int) -> Published:
+    """A published report; 404 for anything else."""
+    from gongkai.serve.workflow import stored
+
+    f, a = t.filings.c, s.agencies.c
     with db.engine.connect() as conn:
         row = conn.execute(
-            sa.select(f.agency_id, f.year).where(f.report_id == report_id, f.state == "published")
+            sa.select(f.draft, a.name)
+            .join(s.agencies, a.id == f.agency_id)
+            .where(f.report_id == report_id, f.state == "published")
         ).first()
     if row is None:
         raise NotFound("没有找到该公开报告。")
-    for rec in load_reports(db, agency=row.agency_id, year=row.year, current_only=False):
-        if rec.report_id == report_id:
-            with db.engine.connect() as conn:
-                draft = conn.execute(
-                    sa.select(f.draft).where(f.report_id == report_id, f.state == "published")
-                ).scalar()
-            if draft:  # the prose as filed (a resubmission may change prose only)
-                rec.report.sections.update(draft.get("sections") or {})
-                rec.report.meta.title = (draft.get("meta") or {}).get("title") or rec.report.meta.title
-            return rec
-    raise NotFound("没有找到该公开报告。")
+    st = stored(db, report_id)
+    if row.draft:  # the prose as filed (a resubmission may change prose only)
+        st.report.sections.update(row.draft.get("sections") or {})
+        st.report.meta.title = (row.draft.get("meta") or {}).get("title") or st.report.meta.title
+    return Published(report_id, row.name, st.year, st.edition, st.report)
 
 
 def _regions(db: Database) -> list[tuple[int, str]]:
@@ -120,7 +126,7 @@ def index(request: Request, region: str = "", year: str = "", agency: str = "") 
     )
 
 
-def public_cells(rec: ReportRecord) -> dict[str, dict[str, str]]:
+def public_cells(rec: Published) -> dict[str, dict[str, str]]:
     return {a: {"value": format_value(c.value) if c.known else ""} for a, c in rec.report.cells()}
 
 

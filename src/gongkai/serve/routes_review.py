@@ -19,7 +19,7 @@ from gongkai.serve.deps import scoped_filing
 from gongkai.serve.grids import labels, tables
 from gongkai.serve.render import STATUS_NAMES, page
 from gongkai.serve.source import page_png, source_view
-from gongkai.store.query import original_bytes, report_detail
+from gongkai.store.query import original_bytes
 
 router = APIRouter(prefix="/review", dependencies=[Depends(csrf_guard)], include_in_schema=False)
 reader = require_role("reviewer", "admin", "viewer")
@@ -50,13 +50,12 @@ class CrossRow:
 
 def cross_year(db: Any, info: wf.FilingInfo, values: dict[str, Any]) -> tuple[int | None, list[CrossRow]]:
     """Last year beside this year: carry-over (identity 5) and documents in force (identity 6)."""
-    from gongkai.store.query import load_reports
-
-    prev = load_reports(db, agency=info.agency_id, year=info.year - 1)
-    if not prev:
+    prev_id = wf.previous_report(db, info.agency_id, info.year)
+    if prev_id is None:
         return None, []
-    pv = {a: v for a, v in prev[0].report.values().items()}
-    names = labels(prev[0].edition)
+    prev = wf.stored(db, prev_id)
+    pv = prev.report.values()
+    names = labels(prev.edition)
     rows: list[CrossRow] = []
     for c in REQUEST_COLUMN_KEYS:
         cur, last = values.get(f"requests.carried_over.{c}"), pv.get(f"requests.carried_forward.{c}")
@@ -75,7 +74,7 @@ def cross_year(db: Any, info: wf.FilingInfo, values: dict[str, Any]) -> tuple[in
         ok = None if expected is None or now_ is None else int(now_) == expected
         label = f"现行有效件数 · {names.get(f'{base}.in_force', r).split(' · ')[0]}（上年＋制发－废止）"
         rows.append(CrossRow(label, now_, last, expected, ok))
-    return prev[0].report_id, rows
+    return prev_id, rows
 
 
 def script_json(obj: Any) -> Markup:
@@ -89,49 +88,44 @@ def review_context(request: Request, info: wf.FilingInfo) -> dict[str, Any]:
     db = get_db(request)
     if info.report_id is None:
         raise NotFound("该填报尚未提交，没有可审核的内容。")
-    detail = report_detail(db, info.report_id)
-    names = labels(detail.edition)
-    values = wf.effective_values(detail)
-    import sqlalchemy as sa
-
-    from gongkai.store import schema as s
-
-    with db.engine.connect() as conn:
-        ats = dict(
-            conn.execute(
-                sa.select(s.cells.c.address, s.cells.c.at).where(s.cells.c.report_id == info.report_id)
-            ).all()
-        )
+    st = wf.stored(db, info.report_id)
+    names = labels(st.edition)
+    values = st.values
     cells: dict[str, dict[str, str]] = {}
     data: dict[str, Any] = {}
-    for c in detail.cells:
-        shown = c.corrected if c.corrected is not None else (c.parsed or "")
-        title = f"{names.get(c.address, c.address)}；{STATUS_NAMES.get(c.status, c.status)}"
-        if c.raw:
-            title += f"；原文「{c.raw}」"
-        if c.is_corrected:
-            title += f"；已更正（原为 {c.parsed or '空'}）：{c.why}"
-        cells[c.address] = {
+    for address in edition(st.edition).addresses:
+        row = st.rows.get(address)
+        fix = st.fixes.get(address)
+        status = row.status if row is not None else "missing"
+        parsed = (
+            row.value if row is not None and status in ("read", "inferred") and row.value is not None else ""
+        )
+        raw = row.raw if row is not None else ""
+        shown = (fix.new_value or "") if fix is not None else parsed
+        title = f"{names.get(address, address)}；{STATUS_NAMES.get(status, status)}"
+        if raw:
+            title += f"；原文「{raw}」"
+        if fix is not None:
+            title += f"；已更正（原为 {parsed or '空'}）：{fix.why}"
+        cells[address] = {
             "value": shown,
-            "status": c.status,
-            "cls": "corrected" if c.is_corrected else "",
+            "status": status,
+            "cls": "corrected" if fix is not None else "",
             "title": title,
         }
-        at = ats.get(c.address)
-        data[c.address] = {
-            "label": names.get(c.address, c.address),
+        data[address] = {
+            "label": names.get(address, address),
             "value": shown,
-            "parsed": c.parsed or "",
-            "status_name": STATUS_NAMES.get(c.status, c.status),
-            "raw": c.raw,
-            "corrected": c.is_corrected,
-            "why": c.why or "",
-            "at": json.loads(at) if at else None,
+            "parsed": parsed,
+            "status_name": STATUS_NAMES.get(status, status),
+            "raw": raw,
+            "corrected": fix is not None,
+            "why": fix.why if fix is not None else "",
+            "at": json.loads(row.at) if row is not None and row.at else None,
         }
     decided = wf.decisions(db, info.agency_id, info.year)
     findings = []
-    for fl in detail.findings:
-        f = fl.finding
+    for f, origin in st.findings:
         fp = wf.fingerprint(f.rule, f.cells, values)
         d = decided.get(fp)
         findings.append(
@@ -144,10 +138,10 @@ def review_context(request: Request, info: wf.FilingInfo) -> dict[str, Any]:
                 "decision": d[0] if d else None,
                 "decision_comment": d[1] if d else "",
                 "decision_who": d[2] if d else "",
-                "origin": fl.origin,
+                "origin": origin,
             }
         )
-    view = source_view(detail.source_format, original_bytes(db, info.report_id))
+    view = source_view(st.source_format, original_bytes(db, info.report_id))
     prev_id, cross = cross_year(db, info, values)
     events = wf.history(db, info.id)
     reasons: dict[str, str] = {}
@@ -156,8 +150,8 @@ def review_context(request: Request, info: wf.FilingInfo) -> dict[str, Any]:
             reasons.update(e.details.get("warning_reasons", {}))
     return {
         "info": info,
-        "detail": detail,
-        "views": tables(detail.edition),
+        "detail": st,
+        "views": tables(st.edition),
         "cells": cells,
         "cell_data": script_json(
             {"cells": data, "pages": [list(p) for p in view.pages], "page_url": f"/review/{info.id}/page/"}
@@ -168,7 +162,7 @@ def review_context(request: Request, info: wf.FilingInfo) -> dict[str, Any]:
         "cross": cross,
         "prev_id": prev_id,
         "events": events,
-        "sections": edition(detail.edition).sections,
+        "sections": edition(st.edition).sections,
         "parsed": wf.draft_report(db, info.id),
     }
 

@@ -68,6 +68,86 @@ class FormResult:
     findings: list[Finding] = field(default_factory=list)
 
 
+@dataclass
+class Stored:
+    """A stored report as the review needs it, read without loading the agency directory."""
+
+    report_id: int
+    agency_id: int
+    year: int
+    edition: str
+    version: int
+    source_name: str
+    source_format: str
+    report: Report  # corrections in force applied
+    rows: dict[str, Any]  # address → the cell row as filed (value, status, raw, at, candidates)
+    fixes: dict[str, Any]  # address → the correction in force
+    findings: list[tuple[Finding, str]]  # (finding, origin), errors first
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return report_values(self.report)
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def stored(db: Database, report_id: int) -> Stored:
+    from gongkai.store.query import build_report
+    from gongkai.store.values import latest_corrections
+
+    r, c, f = s.reports.c, s.cells.c, s.findings.c
+    with db.engine.connect() as conn:
+        head = conn.execute(
+            sa.select(
+                r.agency_id, r.year, r.edition, r.version, r.source_name, r.source_format, r.parsed
+            ).where(r.id == report_id)
+        ).first()
+        if head is None:
+            raise NotFound("报告不存在。")
+        rows = conn.execute(
+            sa.select(c.address, c.value, c.status, c.raw, c.at, c.candidates).where(c.report_id == report_id)
+        ).all()
+        fixes = latest_corrections(conn, [report_id]).get(report_id, {})
+        found = conn.execute(
+            sa.select(f.rule, f.severity, f.cells, f.message, f.origin)
+            .where(f.report_id == report_id)
+            .order_by(f.id)
+        ).all()
+    report, _ = build_report(head.parsed, head.edition, rows, fixes)
+    findings = [
+        (
+            Finding.model_validate(
+                {"rule": x.rule, "severity": x.severity, "cells": list(x.cells or []), "message": x.message}
+            ),
+            x.origin,
+        )
+        for x in sorted(found, key=lambda x: _SEVERITY_ORDER.get(x.severity, 3))
+    ]
+    return Stored(
+        report_id,
+        head.agency_id,
+        head.year,
+        head.edition,
+        head.version,
+        head.source_name,
+        head.source_format,
+        report,
+        {x.address: x for x in rows},
+        fixes,
+        findings,
+    )
+
+
+def previous_report(db: Database, agency_id: int, year: int) -> int | None:
+    """The current report of the agency for the year before."""
+    r = s.reports.c
+    with db.engine.connect() as conn:
+        return conn.execute(
+            sa.select(r.id).where(r.agency_id == agency_id, r.year == year - 1, r.is_current)
+        ).scalar()
+
+
 # --- fingerprints ------------------------------------------------------------------------------
 
 
@@ -208,10 +288,8 @@ def agency_name(db: Database, agency_id: int) -> str:
 
 
 def _previous(db: Database, agency_id: int, year: int) -> Report | None:
-    from gongkai.store.query import load_reports
-
-    recs = load_reports(db, agency=agency_id, year=year - 1)
-    return recs[0].report if recs else None
+    rid = previous_report(db, agency_id, year)
+    return stored(db, rid).report if rid is not None else None
 
 
 def new_report(agency: str, year: int, previous: Report | None = None) -> Report:
@@ -508,42 +586,30 @@ def send_back(db: Database, scope: Scope, user: User, filing_id: int, comment: s
         raise WebError("退回时请写明需要修改的内容。")
     info = _transition(db, scope, user, filing_id, ("submitted", "approved"), "returned", "return", comment)
     if info.report_id is not None:  # the clerk continues from what was filed, corrections applied
-        from gongkai.store.query import load_reports
-
-        recs = [
-            r
-            for r in load_reports(db, agency=info.agency_id, year=info.year)
-            if r.report_id == info.report_id
-        ]
-        if recs:
-            report = recs[0].report
-            with db.engine.begin() as conn:
-                old = Report.from_json_dict(
-                    conn.execute(sa.select(t.filings.c.draft).where(t.filings.c.id == filing_id)).scalar_one()
-                )
-                report.sections = old.sections
-                report.meta.title = old.meta.title
-                conn.execute(
-                    sa.update(t.filings)
-                    .where(t.filings.c.id == filing_id)
-                    .values(draft=report.to_json_dict())
-                )
+        report = stored(db, info.report_id).report
+        with db.engine.begin() as conn:
+            old = Report.from_json_dict(
+                conn.execute(sa.select(t.filings.c.draft).where(t.filings.c.id == filing_id)).scalar_one()
+            )
+            report.sections = old.sections  # the prose as filed (see submit: a COPY keeps the numbers)
+            report.meta.title = old.meta.title
+            conn.execute(
+                sa.update(t.filings).where(t.filings.c.id == filing_id).values(draft=report.to_json_dict())
+            )
 
 
 def open_errors(db: Database, info: FilingInfo) -> int:
     """Errors on the filed report that no reviewer has dismissed."""
     if info.report_id is None:
         return 0
-    from gongkai.store.query import report_detail
-
-    detail = report_detail(db, info.report_id)
-    values = effective_values(detail)
+    st = stored(db, info.report_id)
+    values = st.values
     dismissed = decisions(db, info.agency_id, info.year)
     return sum(
         1
-        for fl in detail.findings
-        if fl.finding.severity == Severity.ERROR
-        and dismissed.get(fingerprint(fl.finding.rule, fl.finding.cells, values), ("",))[0] != "dismissed"
+        for f, _ in st.findings
+        if f.severity == Severity.ERROR
+        and dismissed.get(fingerprint(f.rule, f.cells, values), ("",))[0] != "dismissed"
     )
 
 
@@ -557,11 +623,6 @@ def approve(db: Database, scope: Scope, user: User, filing_id: int, comment: str
 
 def publish(db: Database, scope: Scope, user: User, filing_id: int, comment: str = "") -> None:
     _transition(db, scope, user, filing_id, ("approved",), "published", "publish", comment)
-
-
-def effective_values(detail: Any) -> dict[str, Any]:
-    """Address → value as it stands (corrected, else parsed) of a report detail."""
-    return {c.address: (c.corrected if c.corrected is not None else c.parsed) for c in detail.cells}
 
 
 def decisions(db: Database, agency_id: int, year: int) -> dict[str, tuple[str, str, str, datetime]]:
@@ -586,8 +647,6 @@ def decide(
     comment: str,
 ) -> None:
     """Confirm or dismiss one finding of the filed report (by its fingerprint)."""
-    from gongkai.store.query import report_detail
-
     _reviewer(user)
     if decision not in t.DECISIONS:
         raise WebError("处理方式须为确认或排除。")
@@ -596,11 +655,9 @@ def decide(
     info = get_filing(db, scope, filing_id)
     if info.report_id is None:
         raise WorkflowError("该填报尚未提交。")
-    detail = report_detail(db, info.report_id)
-    values = effective_values(detail)
-    match = [
-        fl.finding for fl in detail.findings if fingerprint(fl.finding.rule, fl.finding.cells, values) == fp
-    ]
+    st = stored(db, info.report_id)
+    values = st.values
+    match = [f for f, _ in st.findings if fingerprint(f.rule, f.cells, values) == fp]
     if not match:
         raise NotFound("没有找到该问题（报告可能已被更正并重新检查）。")
     r = t.finding_reviews.c
