@@ -30,7 +30,8 @@ from gongkai.read.decode import decode_text
 # --- JavaScript strings ----------------------------------------------------------------------------
 
 _ESCAPED_MARKUP = re.compile(r"\\u003[cC]|\\x3[cC]|<\\/[a-zA-Z]|=\\\"|\\[\"']>", re.ASCII)
-_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.){40,})"|\'((?:[^\'\\\n]|\\.){40,})\'', re.DOTALL)
+# a literal opens at a quote no backslash escapes (an escaped one is inside a string already)
+_JS_STRING = re.compile(r'(?<!\\)"((?:[^"\\\n]|\\.){40,})"|(?<!\\)\'((?:[^\'\\\n]|\\.){40,})\'', re.DOTALL)
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])")
 _SIMPLE_ESCAPES = {
     "n": "\n",
