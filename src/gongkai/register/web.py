@@ -57,13 +57,15 @@ PAGES = {
     "register_list.html": """{% extends "base.html" %}
 {% block title %}依申请公开台账{% endblock %}
 {% block content %}
+<style>@media print { header.top, nav.tabs, section.card, footer, .act, p.hint { display: none; } }</style>
 <h1>依申请公开台账</h1>
 """
     + _NAV
     + """
+<p class="hint">本页可直接打印（打印时不含表单和链接列）。</p>
 {% if error %}<p class="flash error" role="alert">{{ error }}</p>{% endif %}
 <table class="list" id="requests">
-<thead><tr><th>编号</th><th>机关</th><th>收到</th><th>渠道</th><th>申请人</th><th>承办人</th><th>答复期限</th><th>状态</th><th></th></tr></thead>
+<thead><tr><th>编号</th><th>机关</th><th>收到</th><th>渠道</th><th>申请人</th><th>承办人</th><th>答复期限</th><th>状态</th><th class="act"></th></tr></thead>
 <tbody>
 {% for v in items %}
 <tr{% if v.clock and v.clock.overdue %} class="overdue"{% endif %}>
@@ -71,7 +73,7 @@ PAGES = {
   <td>{{ v.applicant }}（{{ v.applicant_label }}）</td><td>{{ v.handler or "" }}</td>
   <td>{% if v.clock and v.clock.due %}{{ v.clock.due }}{% elif v.clock %}待定{% else %}无法计算{% endif %}</td>
   <td>{% if v.outcome %}{{ OUTCOME_SHORT[v.outcome] }}{% elif v.clock %}{{ v.clock.status }}{% if v.clock.overdue %}（已逾期）{% endif %}{% endif %}</td>
-  <td><a href="/register/{{ v.id }}">办理</a></td>
+  <td class="act"><a href="/register/{{ v.id }}">办理</a></td>
 </tr>
 {% else %}
 <tr><td colspan="9">台账中还没有申请。</td></tr>
