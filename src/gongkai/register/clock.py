@@ -330,7 +330,8 @@ def run_clock(
             if ev.outcome in ("other_overdue_correction", "other_overdue_fee"):
                 text = f"办结：{OUTCOMES[ev.outcome]}"
             elif now_due is None:
-                text = f"答复办结：{OUTCOMES[ev.outcome]}（答复期限未能计算）"
+                why = "日历缺少年度，答复期限未能计算" if gaps else "答复期限暂停中"
+                text = f"答复办结：{OUTCOMES[ev.outcome]}（{why}）"
             elif ev.on > now_due:
                 late_days = g(cal.working_days_between, now_due, ev.on) or 0
                 text = f"答复办结：{OUTCOMES[ev.outcome]}。晚于答复期限 {now_due}，逾期 {late_days} 个工作日"
