@@ -29,7 +29,10 @@ _CN_YEAR = re.compile(r"([二〇零一三四五六七八九]{4})\s*年(?!\s*版)
 _CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _PERIOD = re.compile(r"(20\d{2})\s*年\s*1\s*月\s*1\s*日")
 _OWN_YEAR = re.compile(r"(20\d{2})\s*年度(?!报告格式)|(?:^|[。；\n])\s*(20\d{2})\s*年\s*[，,以来]")
-_REPORT_SUFFIX = re.compile(r"(?:关于)?(?:本?年度)?(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报).*$")
+_REPORT_SUFFIX = re.compile(
+    r"(?:关于)?(?:本?年度)?(?:政府)?信息公开(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:报告|年报).*$"
+)
+_REPORT_END = re.compile(r"(?:报告|年报)(?:\(.{0,12}\))?$")
 _PLACE = re.compile(
     r"^((?:[\u4e00-\u9fff]{2,8}?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|地区|县|区|旗))+)"
 )
@@ -86,7 +89,7 @@ def is_title(line: str) -> bool:
         bool(t)
         and len(t) <= 80
         and "信息公开" in t
-        and any(w in t for w in _TITLE_WORDS)
+        and (any(w in t for w in _TITLE_WORDS) or bool(_REPORT_END.search(t)))
         and not any(w in t for w in _NOT_TITLE)
     )
 
