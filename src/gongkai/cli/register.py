@@ -443,7 +443,14 @@ def _show(view: object) -> None:
             + (f"，逾期 {ck.late_days} 个工作日" if ck.late_days else "")
         )
     else:
-        due = ck.due.isoformat() if ck.due else "暂停中，待恢复后计算"
+        if ck.due:
+            due = ck.due.isoformat()
+        elif ck.gaps:
+            due = "无法计算（日历缺少年度，见下）"
+        elif ck.status == "待补正":
+            due = "收到补正后重新计算"
+        else:
+            due = "暂停中，恢复后计算"
         out.print(
             f"[bold]状态：{ck.status}[/]{'  [bold red]已逾期[/]' if ck.overdue else ''}  答复期限：{due}"
             f"  已计 {ck.used} 个工作日，尚余 {ck.remaining} 个"
