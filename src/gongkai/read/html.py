@@ -1,6 +1,7 @@
 """HTML reader: a report as published on a government web site.
 
-The page is decoded (BOM, ``<meta charset>``, UTF-8, GB18030), parsed with lxml's forgiving HTML
+The page is decoded (BOM, ``<meta charset>``, UTF-8, GB18030), taken out of a JavaScript string
+when that is where its report is (:func:`gongkai.read.unwrap.unwrap_js`), parsed with lxml's forgiving HTML
 parser and walked with ``etree.iterwalk`` (no recursion over the tree's depth). Scripts, styles, forms' controls and hidden elements
 are dropped, and so are navigation, header, footer and aside blocks (by tag, or by an id/class
 that says nav, menu, footer, breadcrumb…) unless they hold a large part of the page's text (a
@@ -32,6 +33,7 @@ from gongkai.model.report import At, Report, Source, TextAt, trusted
 from gongkai.read.grid import Lines, SpanCell, clean_line, expand_spans
 from gongkai.read.meta import find_title
 from gongkai.read.text import read_text
+from gongkai.read.unwrap import unwrap_js
 
 MAX_HTML_BYTES = 20 * 1024 * 1024
 MAX_HTML_ELEMENTS = 200_000  # a report's page has a few thousand, Word's HTML export tens of thousands
@@ -455,6 +457,7 @@ def _title(root: etree._Element) -> str | None:
 def html_lines(data: bytes, name: str = "-") -> Lines:
     """The page as :class:`Lines` (text for the text reader, and where each line came from)."""
     text, _ = decode_html(data, name)
+    text = unwrap_js(text) or text  # a report kept in a JavaScript string (gongkai.read.unwrap)
     root = parse_html(text, name)
     body = root.find(".//body")
     page = _Page(root, name)

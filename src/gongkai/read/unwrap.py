@@ -16,7 +16,9 @@ A report reaches gongkai in wrappings its readers should not have to know about:
 
 :func:`unwrap` takes the bytes and the sniffed format and gives back the bytes and format to
 read; anything else is returned unchanged, at the cost of a few regular-expression scans.
-Positions (``at``) then refer to the unwrapped document.
+The HTML reader calls :func:`unwrap_js` itself, so a page read by
+:func:`gongkai.read.html.read_html` directly is unwrapped too. Positions (``at``) then refer to
+the unwrapped document.
 """
 
 from __future__ import annotations
@@ -166,13 +168,11 @@ def _as_bytes(text: str) -> bytes:
 
 def unwrap(data: bytes, fmt: str, name: str = "-") -> tuple[bytes, str]:
     """The document to read and its format, for a sniffed ``text`` or ``html`` input."""
-    if fmt == "html":
+    if fmt == "html":  # the HTML reader itself takes a report out of a JavaScript string
         from gongkai.read.html import decode_html
 
         text, _ = decode_html(data, name)
-        inner = unwrap_js(text)
-        if inner is None:
-            inner = tables_in_text(text)  # markdown whose first table came early
+        inner = tables_in_text(text)  # markdown whose first table came early
         return (_as_bytes(inner), "html") if inner is not None else (data, fmt)
     if fmt != "text":
         return data, fmt
