@@ -351,3 +351,84 @@ def edition_for_year(year: int | None) -> EditionKey:
 
 def outcome_rows(edition_key: str) -> tuple[str, ...]:
     return OUTCOME_ROWS_2019 if edition_key == "2019" else OUTCOME_ROWS_2021
+
+
+# --- how printed row labels are recognised ----------------------------------------------------
+#
+# The readers find a table's rows by their printed labels, in official order. Each row has a
+# rule; one matcher (gongkai.read.tables) interprets them all. Strings are label keys: the
+# printed label normalised, without spaces and punctuation ("（三）不予公开" → "三不予公开").
+
+
+@dataclass(frozen=True)
+class LabelRule:
+    """How a row's printed label is recognised in a label key ``k``."""
+
+    contains: tuple[str, ...] = ()  # k contains one of these …
+    excludes: tuple[str, ...] = ()  # … and none of these
+    ends: tuple[str, ...] = ()  # or k ends with one of these
+    starts: tuple[str, ...] = ()  # or k, without its ordinal, starts with one of these
+    slack: int = 4  # … and is at most this much longer
+    max_len: int = 0  # k is at most this long (0: any length)
+    # A label too plain to trust anywhere (其他, 总计) is accepted, as exactly one of these keys,
+    # only within two rows of the last row found (and, with ``weak_before_number``, only when a
+    # number follows it).
+    weak: tuple[str, ...] = ()
+    weak_before_number: bool = False
+    group: bool = False  # a group label doubling as a row (2019's （六）其他处理)
+
+    @property
+    def needles(self) -> tuple[str, ...]:
+        """Fragments one of which every label this rule accepts contains (a cheap pre-test)."""
+        return self.contains + self.ends + self.starts
+
+
+def _contains(row: Row) -> LabelRule:
+    return LabelRule(contains=row.signatures)
+
+
+# Requests rows of both editions in official order; ``other_handling`` (2019) sits before the
+# three 2021 ``other_*`` rows so either shape is recognised.
+REQUEST_LABELS: tuple[tuple[str, LabelRule], ...] = (
+    *((r.key, _contains(r)) for r in REQUESTS_2021.rows[:-5]),
+    # "(六)其他处理 1.申请人无正当…" is the 2021 group label with its first sub-row, not the 2019 row
+    ("other_handling", LabelRule(contains=("其他处理",), excludes=("其他处理1", "申请人"), group=True)),
+    (
+        "other_overdue_correction",
+        LabelRule(contains=("逾期不补正", "无正当理由逾期", "其他处理1", "1申请人无正当")),
+    ),
+    ("other_overdue_fee", LabelRule(contains=("收费通知", "缴纳费用", "逾期未按"))),
+    ("other_reasons", LabelRule(ends=("3其他",), weak=("其他",))),
+    (
+        "total_processed",
+        LabelRule(contains=("七总计", "七合计"), weak=("总计", "合计"), weak_before_number=True),
+    ),
+    ("carried_forward", LabelRule(contains=("结转下年度", "下年度继续"))),
+)
+
+
+def _active_labels(table: Table) -> tuple[tuple[str, LabelRule], ...]:
+    special = {
+        "normative_documents": LabelRule(contains=("规范性文件",), max_len=12),
+        "fees": LabelRule(contains=("事业性收费",), max_len=14),
+        "other_services": LabelRule(contains=("对外管理",), max_len=16),
+        "procurement": LabelRule(contains=("集中采购",), max_len=12),
+    }
+    return tuple((r.key, special.get(r.key) or LabelRule(starts=(r.label,))) for r in table.rows)
+
+
+ACTIVE_LABELS: dict[str, tuple[tuple[str, LabelRule], ...]] = {
+    "2021": _active_labels(ACTIVE_2021),
+    "2019": _active_labels(ACTIVE_2019),
+}
+# Appeals rows, tried in this order (复议后起诉 before 行政复议, which it ends with).
+APPEAL_LABELS: tuple[tuple[str, LabelRule], ...] = (
+    ("litigation_after_reconsideration", LabelRule(contains=("复议后起诉",))),
+    ("litigation_direct", LabelRule(contains=("未经复议", "直接起诉"))),
+    ("reconsideration", LabelRule(ends=("行政复议",))),
+)
+# Words that distinguish the active-disclosure tables of the two editions (edition by shape).
+EDITION_WORDS: dict[str, tuple[str, ...]] = {
+    "2021": ("本年制发", "本年废止", "现行有效"),
+    "2019": ("本年新制作", "本年新公开", "对外公开总数", "集中采购", "对外管理服务", "上一年项目"),
+}

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from gongkai.model.keys import APPEAL_COLUMNS, APPEALS, Column
 from gongkai.read.columns import (
     Header,
+    Place,
     PlaceOf,
     build_header,
     group_at,
@@ -30,6 +31,7 @@ from gongkai.read.columns import (
     match_column,
     spans,
 )
+from gongkai.read.labels import appeal_row
 from gongkai.read.normalize import label_key
 from gongkai.read.readings import readings_for
 from gongkai.read.solve import Obs, Reading, Segment
@@ -207,17 +209,6 @@ class Placer:
 # --- appeals: a transposed header (行政复议 / 行政诉讼 · 未经复议直接起诉 / 复议后起诉 over the results)
 
 
-def appeal_row(k: str) -> str | None:
-    """The appeals row a label key names."""
-    if "复议后起诉" in k:
-        return "litigation_after_reconsideration"
-    if "未经复议" in k or "直接起诉" in k:
-        return "litigation_direct"
-    if k.endswith("行政复议"):
-        return "reconsideration"
-    return None
-
-
 def _appeal_label(k: str) -> bool:
     return bool(appeal_row(k) or match_column(k, APPEAL_COLUMNS) or "行政诉讼" in k)
 
@@ -231,7 +222,7 @@ def appeal_by_place(
     if not numbers:
         return None
     slots: dict[str, Obs] = {}
-    headers: dict[int, tuple[Header | None, list[tuple[str | None, object]]]] = {}
+    headers: dict[int, tuple[Header | None, list[tuple[str | None, Place]]]] = {}
     for t in numbers:
         p = place(t)
         if p is None:
@@ -259,7 +250,7 @@ def appeal_by_place(
         own_col = {match_column(label_key(x.text), APPEAL_COLUMNS) for x in own} - {None}
         row = own_row.pop() if len(own_row) == 1 else None
         if row is None and not own_row:
-            row = group_at(groups, p)  # type: ignore[arg-type]
+            row = group_at(groups, p)
         col = own_col.pop() if len(own_col) == 1 else None
         if col is None and not own_col and col_header is not None:
             col = col_header.column_at(p)

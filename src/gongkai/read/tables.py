@@ -18,26 +18,27 @@ from gongkai.model.identities import Identity
 from gongkai.model.keys import (
     ACTIVE_2019,
     ACTIVE_2021,
+    ACTIVE_LABELS,
     APPEAL_COLUMNS,
     APPEALS,
+    EDITION_WORDS,
     OTHER_ROWS_2021,
     REQUEST_COLUMN_KEYS,
     REQUEST_COLUMNS,
+    REQUEST_LABELS,
     REQUESTS_2019,
     REQUESTS_2021,
-    Table,
+    LabelRule,
 )
-from gongkai.read.columns import header_words
+from gongkai.read.columns import header_words, match_column
+from gongkai.read.labels import Matcher, appeal_row, matcher, next_is_number, weak_matcher
 from gongkai.read.normalize import label_key
-from gongkai.read.placing import Placer, appeal_row
+from gongkai.read.placing import Placer
 from gongkai.read.readings import readings_for
 from gongkai.read.solve import Segment
 from gongkai.read.tokens import Token
 
 MAX_LABEL = 48  # a label key longer than this is prose, not a row label
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+|\d+)")
-
-Matcher = Callable[[str, list[Token], int], bool]
 
 
 @dataclass
@@ -60,28 +61,23 @@ class Rows:
         return bool(self.label_line)
 
 
-def _sig(*sigs: str) -> Matcher:
-    return lambda k, toks, i: any(s in k for s in sigs)
+def _order(rules: tuple[tuple[str, LabelRule], ...]) -> list[tuple[str, Matcher]]:
+    return [(key, matcher(rule)) for key, rule in rules]
 
 
-def _next_is_number(toks: list[Token], i: int) -> bool:
-    return i + 1 < len(toks) and toks[i + 1].kind != "text"
+def _needles(*words: str) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
 
 
-# Request rows of both editions in official order; ``other_handling`` (2019) sits before the
-# three 2021 ``other_*`` rows so either shape is recognised.
-_REQUEST_ORDER: list[tuple[str, Matcher]] = []
-for _row in REQUESTS_2021.rows[:-5]:
-    _REQUEST_ORDER.append((_row.key, _sig(*_row.signatures)))
-_REQUEST_ORDER += [
-    # "(六)其他处理 1.申请人无正当…" is the 2021 group label with its first sub-row, not the 2019 row
-    ("other_handling", lambda k, toks, i: "其他处理" in k and not re.search("其他处理1|申请人", k)),
-    ("other_overdue_correction", _sig("逾期不补正", "无正当理由逾期", "其他处理1", "1申请人无正当")),
-    ("other_overdue_fee", _sig("收费通知", "缴纳费用", "逾期未按")),
-    ("other_reasons", lambda k, toks, i: k.endswith("3其他")),
-    ("total_processed", lambda k, toks, i: "七总计" in k or "七合计" in k),
-    ("carried_forward", _sig("结转下年度", "下年度继续")),
-]
+_REQUEST_ORDER = _order(REQUEST_LABELS)
+_ACTIVE_ORDER = {ed: _order(rules) for ed, rules in ACTIVE_LABELS.items()}
+_WEAK: dict[str, Matcher] = {key: w for key, rule in REQUEST_LABELS if (w := weak_matcher(rule)) is not None}
+_GROUP_ROWS = frozenset(key for key, rule in REQUEST_LABELS if rule.group)
+# Every row matcher needs one of these in the label key: a cheap test before the matchers run.
+_REQUEST_NEEDLES = _needles(*(label_key(n) for _, rule in REQUEST_LABELS for n in rule.needles))
+_ACTIVE_NEEDLES = _needles(
+    *(label_key(n) for rules in ACTIVE_LABELS.values() for _, rule in rules for n in rule.needles)
+)
 
 
 def _ordinal(label: str) -> str | None:
@@ -93,55 +89,8 @@ _LEADING_ORDINAL_LABEL = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]
 ROW_ORDINALS: dict[str, str] = {
     r.key: o for r in (*REQUESTS_2021.rows, *REQUESTS_2019.rows) if (o := _ordinal(r.label)) is not None
 }
-
-# Labels too plain to be trusted anywhere: accepted only within two rows of the last found.
-_WEAK: dict[str, Matcher] = {
-    "other_reasons": lambda k, toks, i: k == "其他",
-    "total_processed": lambda k, toks, i: k in ("总计", "合计") and _next_is_number(toks, i),
-}
 FIRST_ROW_SLACK = 3  # a table's first label found must be among its first rows
-
-
-def _strip_ordinal(k: str) -> str:
-    return _ORDINAL.sub("", k, count=1)
-
-
-def _active_order(table: Table) -> list[tuple[str, Matcher]]:
-    def starts(label: str, slack: int) -> Matcher:
-        return lambda k, toks, i: (s := _strip_ordinal(k)).startswith(label) and len(s) <= len(label) + slack
-
-    out: list[tuple[str, Matcher]] = []
-    for row in table.rows:
-        if row.key == "normative_documents":
-            out.append((row.key, lambda k, t, i: "规范性文件" in k and len(k) <= 12))
-        elif row.key == "fees":
-            out.append((row.key, lambda k, t, i: "事业性收费" in k and len(k) <= 14))
-        elif row.key == "other_services":
-            out.append((row.key, lambda k, t, i: "对外管理" in k and len(k) <= 16))
-        elif row.key == "procurement":
-            out.append((row.key, lambda k, t, i: "集中采购" in k and len(k) <= 12))
-        else:
-            out.append((row.key, starts(label_key(row.label), 4)))
-    return out
-
-
-_ACTIVE_ORDER = {"2021": _active_order(ACTIVE_2021), "2019": _active_order(ACTIVE_2019)}
-
-
-def _needles(*words: str) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
-
-
-# Every row matcher needs one of these in the label key: a cheap test before the matchers run.
-_REQUEST_NEEDLES = _needles(
-    *(sig for r in REQUESTS_2021.rows for sig in r.signatures),
-    "其他处理", "逾期不补正", "无正当理由逾期", "1申请人无正当", "收费通知", "缴纳费用", "逾期未按", "3其他", "七总计", "七合计",
-    "结转下年度", "下年度继续", "其他法律", "法规禁止",
-)  # fmt: skip
-_ACTIVE_NEEDLES = _needles(
-    "规章", "规范性文件", "行政许可", "对外管理", "行政处罚", "行政强制", "事业性收费", "集中采购"
-)
-_WEAK_WORDS = frozenset({"其他", "总计", "合计"})
+_WEAK_WORDS = frozenset(w for _, rule in REQUEST_LABELS for w in rule.weak)
 
 
 def scan_rows(
@@ -220,10 +169,6 @@ def scan_rows(
     return rows
 
 
-# A group label doubling as a row (2019's （六）其他处理) may be printed after its first sub-row.
-_GROUP_ROWS = frozenset({"other_handling"})
-
-
 def _late_rows(k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, Matcher]]) -> list[str]:
     """Rows before the last one found whose (strong) label ``k`` names: a sign of scrambled text."""
     return [
@@ -273,7 +218,7 @@ _LEADING_ORDINAL = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})
 
 
 def _ordinal_fits(k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, Matcher]]) -> bool:
-    if pos < 0 or pos + 1 >= len(order) or not _next_is_number(tokens, i):
+    if pos < 0 or pos + 1 >= len(order) or not next_is_number(tokens, i):
         return False
     expected = ROW_ORDINALS.get(order[pos + 1][0])
     m = _LEADING_ORDINAL.match(k)
@@ -292,14 +237,10 @@ def _hits(k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, 
     return hits
 
 
-_VOTES_2021 = ("本年制发", "本年废止", "现行有效")
-_VOTES_2019 = ("本年新制作", "本年新公开", "对外公开总数", "集中采购", "对外管理服务", "上一年项目")
-
-
 def edition_votes(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
     """How many of each edition's distinctive active-disclosure words appear: (2021, 2019)."""
     text = "".join(label_key(t.text) for t in tokens[start:end] if t.kind == "text")
-    return sum(w in text for w in _VOTES_2021), sum(w in text for w in _VOTES_2019)
+    return sum(w in text for w in EDITION_WORDS["2021"]), sum(w in text for w in EDITION_WORDS["2019"])
 
 
 def request_segments(
@@ -392,9 +333,6 @@ def active_segments(
 APPEAL_ADDRESSES = tuple(f"appeals.{r.key}.{c.key}" for r in APPEALS.rows for c in r.columns)
 
 
-_APPEAL_COLUMN_KEYS = {label_key(c.label): c.key for c in APPEALS.rows[0].columns} | {"总计": "total"}
-
-
 _HEADER_WORDS = re.compile("结果|维持|纠正|审结|尚未|总计|复议|诉讼|起诉")
 
 
@@ -438,10 +376,10 @@ def appeal_segments(tokens: list[Token], start: int, end: int) -> list[Segment] 
             rds, exact = readings_for(nums, len(addresses))
             out.append(Segment(addresses, rds, exact))
         return out
-    if len(runs) >= 4 and all(lbl in _APPEAL_COLUMN_KEYS and len(nums) <= 3 for lbl, nums in runs):
+    if len(runs) >= 4 and all(match_column(lbl, APPEAL_COLUMNS) and len(nums) <= 3 for lbl, nums in runs):
         out = []
         for lbl, nums in runs:
-            col = _APPEAL_COLUMN_KEYS[lbl]
+            col = match_column(lbl, APPEAL_COLUMNS)
             addresses = tuple(f"appeals.{r.key}.{col}" for r in APPEALS.rows)
             rds, exact = readings_for(nums, len(addresses))
             out.append(Segment(addresses, rds, exact))
