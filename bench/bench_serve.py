@@ -17,6 +17,8 @@ the per-round ratios:
 * ``dashboard``: ``GET /dashboard?year=Y`` as the reviewer (submissions, lateness, counts,
   indicators over all years with charts, repeated prose). Baseline: one SQL query of the rows it
   shows: the figures of every current report of the agencies in scope, joined to the reports.
+  The figures in scope and their indicators per year are kept until a report or a correction
+  is stored; ``dashboard (cold)`` times the request that recomputes them.
 * ``review page``: ``GET /review/{id}`` of one filing (the three tables with statuses, findings
   with fingerprints and decisions, source view, cross-year view, history). Baseline: one query
   of that report's cell rows and one of its findings.
@@ -49,8 +51,8 @@ PASSWORD = "bench-password-1"
 def prepare(db_path: Path, n: int, seed: int) -> tuple[int, int, list[int]]:
     """Store, accounts and filings; (year, reviewer region id, filing ids)."""
     import sqlalchemy as sa
-
     from bench_stats import ensure_store
+
     from gongkai.serve import accounts
     from gongkai.serve import tables as t
     from gongkai.store import open_db
@@ -68,9 +70,7 @@ def prepare(db_path: Path, n: int, seed: int) -> tuple[int, int, list[int]]:
         with db.engine.connect() as conn:
             year = conn.execute(sa.select(sa.func.max(s.reports.c.year))).scalar_one()
             r, a = s.regions.c, s.agencies.c
-            tops = conn.execute(
-                sa.select(r.id, r.name).where(r.parent_id.is_(None)).order_by(r.id)
-            ).all()
+            tops = conn.execute(sa.select(r.id, r.name).where(r.parent_id.is_(None)).order_by(r.id)).all()
         from gongkai.serve.auth import region_subtree
 
         with db.engine.connect() as conn:
@@ -205,6 +205,18 @@ def main(argv: list[str] | None = None) -> int:
         lambda: con.execute(figures_sql + f" AND a.region_id IN ({marks})", sub).fetchall(),
         args.runs,
     )
+    from gongkai.serve import oversight as ov
+
+    def cold() -> object:  # as after a new report or correction: figures and indicators recomputed
+        ov._FIGURES_CACHE.clear()
+        return check(reviewer, f"/dashboard?year={year}")()
+
+    compare(
+        "dashboard (cold)",
+        cold,
+        lambda: con.execute(figures_sql + f" AND a.region_id IN ({marks})", sub).fetchall(),
+        args.runs,
+    )
     compare(
         "review page",
         check(reviewer, f"/review/{fid}"),
@@ -214,7 +226,12 @@ def main(argv: list[str] | None = None) -> int:
         ),
         args.runs,
     )
-    compare("review queue", check(reviewer, "/review"), lambda: con.execute("SELECT * FROM filings").fetchall(), args.runs)
+    compare(
+        "review queue",
+        check(reviewer, "/review"),
+        lambda: con.execute("SELECT * FROM filings").fetchall(),
+        args.runs,
+    )
     compare(
         "dashboard (admin)",
         check(admin, f"/dashboard?year={year}"),

@@ -96,17 +96,37 @@ def _agencies(conn: sa.Connection, scope: Scope) -> dict[int, str]:
     return dict(conn.execute(sa.select(a.id, a.name).where(scope.agency_filter(a.id)).order_by(a.name)).all())
 
 
-def figure_rows(db: Database, scope: Scope, year: int | Iterable[int] | None = None, **kw: Any) -> list[Any]:
-    """Stored figures of the current reports in scope (``gongkai.store.figures``)."""
-    from gongkai.store.figures import load_figures
+def figure_rows(
+    db: Database,
+    scope: Scope,
+    year: int | Iterable[int] | None = None,
+    *,
+    agency_id: int | None = None,
+    cells: bool = False,
+    findings: bool = False,
+) -> list[Any]:
+    """Stored figures (``gongkai.store.figures``) of the current reports in scope, selected in
+    SQL by agency or region ids (the name filters of ``load_figures`` would load the whole
+    directory of agencies on every page)."""
+    from gongkai.store.figures import _load, _reader
 
-    rows = load_figures(db, year=year, **kw)
+    agency_ids: list[int] | None = None
+    region_ids: list[int] | None = None
+    if agency_id is not None:
+        agency_ids = [agency_id]
+    elif not scope.everything:
+        if scope.region_ids:
+            region_ids = sorted(scope.region_ids)
+        else:
+            agency_ids = sorted(scope.agency_ids)
+    if agency_ids == [] or region_ids == []:
+        return []
+    with _reader(db) as (cur, _dialect):
+        rows = _load(cur, year, agency_ids, region_ids, True, cells, findings)
     return [r for r in rows if scope.allows(r.agency_id)]
 
 
 def dashboard(db: Database, scope: Scope, year: int) -> Dashboard:
-    from gongkai.analyse.stats import compute_stats
-
     with db.engine.connect() as conn:
         names = _agencies(conn, scope)
         f = t.filings.c
@@ -118,7 +138,7 @@ def dashboard(db: Database, scope: Scope, year: int) -> Dashboard:
                 )
             )
         }
-    rows = figure_rows(db, scope)
+    rows, groups = scope_figures(db, scope)
     this_year = {r.agency_id: r for r in rows if r.year == year}
     due = due_date(year)
     late_now = today() > due
@@ -147,13 +167,46 @@ def dashboard(db: Database, scope: Scope, year: int) -> Dashboard:
                 repeated.get(aid),
             )
         )
-    stats = compute_stats(rows, ("year",))
-    years = [g.key["year"] for g in stats.groups]
-    board = Dashboard(year, due, out, years)
+    board = Dashboard(year, due, out, [y for y, _ in groups])
     for share in INDICATORS:
-        board.indicators[share] = [g.shares.get(share) for g in stats.groups]
-    board.received = [g.totals.get("received") for g in stats.groups]
+        board.indicators[share] = [g.shares.get(share) for _, g in groups]
+    board.received = [g.totals.get("received") for _, g in groups]
     return board
+
+
+_FIGURES_CACHE: dict[tuple[Any, ...], tuple[list[Any], list[tuple[int, Any]]]] = {}
+
+
+def store_version(db: Database) -> tuple[Any, ...]:
+    """Changes whenever figures or findings can have changed: a report stored, a correction made."""
+    with db.engine.connect() as conn:
+        reports = conn.execute(sa.select(sa.func.count(), sa.func.max(s.reports.c.id))).one()
+        fixes = conn.execute(sa.select(sa.func.count(), sa.func.max(s.corrections.c.id))).one()
+    return (*reports, *fixes)
+
+
+def scope_figures(db: Database, scope: Scope) -> tuple[list[Any], list[tuple[int, Any]]]:
+    """The figure rows of the current reports in scope and their indicators per year, kept
+    until a report or a correction is stored (the dashboard reads them on every request)."""
+    key = (db.url, scope.everything, scope.agency_ids, scope.region_ids, store_version(db))
+    hit = _FIGURES_CACHE.get(key)
+    if hit is None:
+        rows = figure_rows(db, scope)
+        hit = (rows, by_year(rows))
+        if len(_FIGURES_CACHE) >= 32:
+            _FIGURES_CACHE.clear()
+        _FIGURES_CACHE[key] = hit
+    return hit
+
+
+def by_year(rows: Iterable[Any]) -> list[tuple[int, Any]]:
+    """Totals and shares per year (``gongkai.analyse.stats.aggregate``), in year order."""
+    from gongkai.analyse.stats import aggregate, report_figures
+
+    figures: dict[int, list[Any]] = {}
+    for r in rows:
+        figures.setdefault(r.year, []).append(report_figures(r))
+    return [(y, aggregate({"year": y}, f"{y}年", figs, 0)) for y, figs in sorted(figures.items())]
 
 
 # --- 内容雷同 -------------------------------------------------------------------------------------
@@ -235,7 +288,7 @@ def report_card(db: Database, scope: Scope, agency_id: int) -> tuple[str, list[C
 
     scope.check_agency(agency_id)
     name = agency_name(db, agency_id)
-    rows = [r for r in figure_rows(db, scope, agency=agency_id)]
+    rows = figure_rows(db, scope, agency_id=agency_id)
     with db.engine.connect() as conn:
         f = t.filings.c
         states = dict(conn.execute(sa.select(f.year, f.state).where(f.agency_id == agency_id)).all())
