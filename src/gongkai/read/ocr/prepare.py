@@ -95,12 +95,14 @@ def gray_of(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
 
 
-def ink(gray: np.ndarray) -> np.ndarray:
-    """Dark pixels as 255 on 0 (adaptive threshold: uneven light of a photo is tolerated)."""
+def ink(gray: np.ndarray, *, denoise: bool = False) -> np.ndarray:
+    """Dark pixels as 255 on 0 (adaptive threshold: uneven light of a photo is tolerated).
+
+    ``denoise``: a 3x3 median first, for text (scanner speckle and sensor noise are not ink);
+    not for ruling lines, which a median erases where they are one pixel wide."""
     block = max(15, (min(gray.shape[:2]) // 40) | 1)
-    # a 3x3 median first: scanner speckle and sensor noise are not ink
-    smooth = cv2.medianBlur(gray, 3)
-    return cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+    src = cv2.medianBlur(gray, 3) if denoise else gray
+    return cv2.adaptiveThreshold(src, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
 
 
 def _small(binary: np.ndarray, side: int = 1000) -> np.ndarray:

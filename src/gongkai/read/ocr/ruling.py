@@ -37,7 +37,7 @@ class Table:
 
 @dataclass
 class Rules:
-    ink: np.ndarray  # 255 where dark
+    ink: np.ndarray  # 255 where dark (denoised: the ink of the text)
     horizontal: np.ndarray
     vertical: np.ndarray
     char: int  # typical character height in pixels
@@ -48,7 +48,9 @@ def char_height(binary: np.ndarray) -> int:
     _n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     hs = stats[1:, cv2.CC_STAT_HEIGHT]
     ws = stats[1:, cv2.CC_STAT_WIDTH]
+    # characters, not rules: neither much taller nor much wider than they are high
     keep = (hs >= 6) & (hs <= binary.shape[0] // 20) & (ws <= binary.shape[1] // 10) & (ws >= 4)
+    keep &= (hs <= 3 * ws) & (ws <= 3 * hs)
     if keep.sum() < 5:
         return max(12, binary.shape[0] // 80)
     return int(max(10, np.percentile(hs[keep], 75)))
@@ -56,28 +58,33 @@ def char_height(binary: np.ndarray) -> int:
 
 def find_rules(gray: np.ndarray) -> Rules:
     b = ink(gray)
+    text = ink(gray, denoise=True)
     _h, w = b.shape
     ch = char_height(b)
     hk = max(30, int(2.2 * ch), w // 30)
     horizontal = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hk, 1)))
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3)))
-    vk = max(12, int(1.15 * ch))
+    # short enough for the rules of a tight row; a stroke of a character this long is not a
+    # rule unless it also reaches horizontal rules at both ends (``_anchored``)
+    vk = max(10, int(0.8 * ch))
     vertical = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vk)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 5)))
     vertical = _anchored(vertical, horizontal, max(4, ch // 3))
-    return Rules(b, horizontal, vertical, ch)
+    return Rules(text, horizontal, vertical, ch)
 
 
 def _anchored(vertical: np.ndarray, horizontal: np.ndarray, reach: int) -> np.ndarray:
-    """Vertical strokes whose two ends reach a horizontal rule."""
+    """Vertical strokes that meet at least two horizontal rules (at their ends or crossing them):
+    a column rule does, even where a table is cut at the foot of a page; a "1" in a cell meets
+    none, and a stroke of a character touching one rule meets only that one."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
     grown = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, 2 * reach + 1)))
     keep = np.zeros(n, dtype=bool)
     for i in range(1, n):
         x, y, ww, hh = stats[i, :4]
-        top = grown[y : y + reach + 1, x : x + ww].any()
-        bottom = grown[max(y, y + hh - reach - 1) : y + hh, x : x + ww].any()
-        keep[i] = bool(top and bottom)
+        hit = grown[max(0, y - 1) : y + hh + 1, x : x + ww].any(axis=1).astype(np.int8)
+        runs = int(np.count_nonzero(np.diff(np.concatenate(([0], hit))) == 1))
+        keep[i] = runs >= 2
     return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
