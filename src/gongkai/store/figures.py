@@ -310,7 +310,7 @@ class FigureRow:
     @property
     def corrected(self) -> frozenset[str]:
         """Addresses whose value a correction set."""
-        if not self.cell_status:
+        if not self.cell_status or self.cell_status.islower():  # no upper-case letter: none corrected
             return frozenset()
         ads = addresses(self.edition)
         return frozenset(ads[i] for i, ch in enumerate(self.cell_status) if ch.isupper())
