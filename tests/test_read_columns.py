@@ -1,0 +1,146 @@
+"""Numbers placed by their column headers, text run together, and claims the reader must not make.
+
+Generated reports (never real ones) are written as HTML, transformed the way published tables
+differ from the format (columns reordered, 总计 first, a column dropped), and read back: no cell
+may be stated wrongly, and the columns are found by their headers.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from gongkai.api import parse_bytes
+from gongkai.model.identities import identities
+from gongkai.model.keys import APPEAL_COLUMNS, REQUEST_COLUMNS, REQUEST_GROUP_HEADERS
+from gongkai.read.columns import header_sequence, header_words, match_column
+from gongkai.read.solve import COMBINATION_LIMIT, Obs, Segment, solve
+from gongkai.read.tokens import tokenize
+from gongkai.read.unfold import unfold
+from gongkai.synth.convert import derive, score, truth_cells
+from gongkai.synth.generate import generate_report
+from gongkai.synth.layouts import render
+from gongkai.synth.printed import print_report
+from gongkai.write import write_report
+
+ORG = ("commercial_enterprise", "research_institution", "social_organization", "legal_service_institution")
+MEMBERS = (*ORG, "other_organization")
+
+
+def _header(text: str):  # noqa: ANN202 - the tokens of a header printed as text
+    return [t for t in tokenize(text.splitlines()) if t.kind == "text"]
+
+
+def _seq(text: str) -> tuple[list[str] | None, bool]:
+    return header_sequence(
+        _header(text), REQUEST_COLUMNS, REQUEST_GROUP_HEADERS, REQUEST_GROUP_HEADERS[0], MEMBERS
+    )
+
+
+def test_match_column_longest_wins_and_ties_name_nothing() -> None:
+    assert match_column("商业企业", REQUEST_COLUMNS) == "commercial_enterprise"
+    assert match_column("社会组织", REQUEST_COLUMNS) == "social_organization"
+    assert match_column("其他", REQUEST_COLUMNS) == "other_organization"
+    assert match_column("其他组织", REQUEST_COLUMNS) is None  # 其他 is matched only exactly
+    assert match_column("结果维持", APPEAL_COLUMNS) == "upheld"
+    assert match_column("结果维持结果纠正", APPEAL_COLUMNS) is None  # two columns, equally long
+    assert match_column("法人或其他组织", REQUEST_COLUMNS) is None
+
+
+def test_header_words_rejoin_labels_broken_by_spaces() -> None:
+    words = header_words(_header("科研 机构 社会公益组织 总计"), REQUEST_COLUMNS)
+    assert [w[2] for w in words] == ["research_institution", "social_organization", "total"]
+
+
+def test_flat_header_gives_its_order() -> None:
+    seq, contradicts = _seq("总计 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他")
+    assert seq == ["total", "natural_person", *MEMBERS]
+    assert contradicts
+
+
+def test_two_level_header_flattens_the_group() -> None:
+    seq, contradicts = _seq("自然人 法人或其他组织 总计\n商业企业 科研机构 社会公益组织 法律服务机构 其他")
+    assert seq == ["natural_person", *MEMBERS, "total"]
+    assert not contradicts
+
+
+def test_label_alone_on_another_line_proves_no_order() -> None:
+    # a merged 总计 cell printed on the first header line, before 自然人: the official layout
+    seq, contradicts = _seq(
+        "申请人情况 总计\n自然人 法人或其他组织\n商业企业 科研机构 社会公益组织 法律服务机构 其他"
+    )
+    assert seq is None and not contradicts
+
+
+def test_a_header_not_understood_but_out_of_order_contradicts() -> None:
+    seq, contradicts = _seq(
+        "总计 自然人 法人或其他组织\n商业 企业 科研 机构 社会 公益组织 法律 服务机构 其他"
+    )
+    assert seq is None or seq[0] == "total"
+    assert contradicts
+
+
+def _html(seed: int) -> tuple[bytes, dict[str, object]]:
+    report = generate_report(random.Random(seed))
+    return write_report(report, "html"), truth_cells(report)
+
+
+@pytest.mark.parametrize("transform", ["permute_columns", "total_first", "drop_column"])
+@pytest.mark.parametrize("seed", range(4))
+def test_html_tables_read_by_their_headers(transform: str, seed: int) -> None:
+    data, truth = _html(seed)
+    changed = derive(data, "html", transform)
+    s = score(parse_bytes(changed, "t.html"), truth)  # type: ignore[arg-type]
+    assert not s.wrong, s.wrong[:5]
+    # a dropped column is not in the source; a 2019 sub-table whose merged header cell the
+    # shuffle printed twice (本年增/减 twice) names neither place, and those cells stay unread
+    floor = {"drop_column": 0.9, "permute_columns": 0.98}.get(transform, 0.995)
+    assert s.stated >= floor * s.determined, (s.stated, s.determined)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_text_without_whitespace_is_unfolded_and_never_wrong(seed: int) -> None:
+    rng = random.Random(seed)
+    report = generate_report(rng, "2021")
+    text = render(print_report(report, rng), "tab", rng)
+    dense = re.sub(r"\s+", "", text)
+    assert unfold(dense) is not None
+    s = score(parse_bytes(dense.encode(), "dense.txt"), truth_cells(report))  # type: ignore[arg-type]
+    assert not s.wrong, s.wrong[:5]
+    assert s.stated >= 0.5 * s.determined
+
+
+def test_unfold_leaves_printed_lines_alone() -> None:
+    assert unfold("一、总体情况\n二、主动公开政府信息情况\n规章\t1\t0\t1\n") is None
+
+
+def test_a_cut_search_claims_nothing_from_the_identities() -> None:
+    """Too many combinations of open readings: the identities do not single anything out."""
+    ids = [i for i in identities("2021") if i.rule.startswith("requests.")]
+    cols = [c.key for c in REQUEST_COLUMNS]
+    rows = [
+        "granted",
+        "partially_granted",
+        "withheld_state_secret",
+        "withheld_prohibited_by_law",
+        "rejected_duplicate",
+    ]
+    segments = []
+    for r in rows:
+        # four numbers for seven cells: every placement of them is a reading
+        addresses = tuple(f"requests.{r}.{c}" for c in cols)
+        readings = []
+        for pos in ((0, 1, 2, 6), (0, 1, 3, 6), (0, 2, 3, 6), (1, 2, 3, 6), (0, 1, 4, 6), (0, 1, 5, 6)):
+            slots: list[Obs | None] = [None] * 7
+            for p, v in zip(pos, (1, 1, 1, 3), strict=True):
+                slots[p] = Obs(v, str(v), 1, p)
+            readings.append(tuple(slots))
+        segments.append(Segment(addresses, readings, False))
+    assert len(readings) ** len(rows) > COMBINATION_LIMIT
+    res = solve(segments, ids, [a for s in segments for a in s.addresses])
+    for r in rows:
+        # the total is 3 in every reading of its own segment; nothing else is claimed
+        assert res[f"requests.{r}.total"].value == 3
+        assert res[f"requests.{r}.natural_person"].status.value != "inferred"
