@@ -17,7 +17,7 @@ from gongkai.model.identities import identities
 from gongkai.model.keys import APPEAL_COLUMNS, REQUEST_COLUMNS, REQUEST_GROUP_HEADERS
 from gongkai.read.columns import header_sequence, header_words, match_column
 from gongkai.read.solve import COMBINATION_LIMIT, Obs, Segment, solve
-from gongkai.read.tokens import tokenize
+from gongkai.read.tokens import Token, tokenize
 from gongkai.read.unfold import unfold
 from gongkai.synth.convert import derive, score, truth_cells
 from gongkai.synth.generate import generate_report
@@ -29,7 +29,8 @@ ORG = ("commercial_enterprise", "research_institution", "social_organization", "
 MEMBERS = (*ORG, "other_organization")
 
 
-def _header(text: str):  # noqa: ANN202 - the tokens of a header printed as text
+def _header(text: str) -> list[Token]:
+    """The text tokens of a header printed as text."""
     return [t for t in tokenize(text.splitlines()) if t.kind == "text"]
 
 
