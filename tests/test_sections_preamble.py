@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import io
 import random
+from pathlib import Path
 
 import jsonschema
 import openpyxl
 import pytest
 
 from gongkai.api import read_bytes
+from gongkai.model.keys import edition
 from gongkai.model.report import PREAMBLE, Report, Source
+from gongkai.read.html import html_lines
+from gongkai.read.sections import find_headings, read_sections
 from gongkai.read.xlsx import read_xlsx
 from gongkai.schema import load_schema
 from gongkai.synth.generate import generate_report
@@ -20,6 +24,7 @@ from gongkai.write.docx import build_document
 from gongkai.write.layout import META_VALUE_COL, PREAMBLE_LABEL, PREAMBLE_ROW, TEMPLATE_META_SHEET, title_of
 from gongkai.write.template import write_template
 
+TABLES = {"active_disclosure", "requests", "appeals"}
 INTRO = (
     "本报告依据《中华人民共和国政府信息公开条例》编制，所列数据的统计期限自1月1日起至12月31日止。\n"
     "本报告电子版可在本机关门户网站下载。如对本报告有疑问，请与本机关办公室联系（电话：0000-7654321）。"
@@ -92,3 +97,19 @@ def test_template_preamble_typed_by_a_clerk_and_left_empty() -> None:
     wb.save(buf)
     got = read_xlsx(buf.getvalue(), Source(name="t.xlsx", sha256="", format="xlsx"))
     assert got.sections[PREAMBLE] == "第一段。\n第二段。"
+
+
+@pytest.mark.shared
+def test_real_pages_introduction(shared_dir: Path) -> None:
+    """A crawled page: the introduction without the site's furniture or the crawler's header; a
+    page cut from the middle of a report has none."""
+    page = shared_dir / "corpus" / "real" / "shuyang-fgj-2023-pagehtml.html"
+    cut = shared_dir / "corpus" / "real" / "huaian-gov-2024-pdftext.txt"
+    if not page.is_file() or not cut.is_file():
+        pytest.skip("corpus/real is absent")
+    lines = html_lines(page.read_bytes()).text.splitlines()
+    intro = read_sections(lines, find_headings(lines), TABLES, edition("2021"))[0][PREAMBLE]
+    assert intro is not None and "联系" in intro
+    assert not any(w in intro for w in ("索引号", "星期", "采集时间", "\t"))
+    lines = cut.read_text(encoding="utf-8").splitlines()
+    assert read_sections(lines, find_headings(lines), TABLES, edition("2021"))[0][PREAMBLE] is None

@@ -60,7 +60,7 @@ CRAWLER_FIELDS = (
 _CRAWLER_LINE = re.compile(rf"^\s*(?:{'|'.join(CRAWLER_FIELDS)})\s*[:：]\s*")
 _TITLE_FIELD = re.compile(r"^\s*(?:标题|题目|文章标题|名称|title)\s*[:：]\s*", re.IGNORECASE)
 _SITE_SUFFIX = re.compile(r"((?:年度报告|工作报告|年报))\s*(?:[-_|｜—–]+|\s-\s).*$")
-_NOT_TITLE = ("格式", "通知", "如下", "。", "，", "；", "附件")
+_NOT_TITLE = ("格式", "通知", "如下", "根据", "依据", "。", ",", ";", "附件")  # after NFKC: ，→, ；→;
 
 _AGENCY_END = re.compile(r"(?:局|办公室|政府|委员会|委|厅|院|署|办|中心|所|站|队|部|会|处|镇|乡|街道|公司)$")
 _DATE = re.compile(r"(?:20\d{2}|[二〇零一三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from gongkai.model.keys import SECTIONS, Edition, Section
 from gongkai.model.report import PREAMBLE, Finding, Severity, TextAt
-from gongkai.read.meta import CRAWLER_FIELDS, find_title
+from gongkai.read.meta import CRAWLER_FIELDS, find_title, is_title
 from gongkai.read.normalize import label_key, normalize_line, to_simplified
 
 MAX_HEADING = 36  # label-key characters
@@ -40,6 +40,7 @@ _NUMBERING = re.compile(
     r")"
 )
 _MARKDOWN = re.compile(r"^\s*#+\s*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _CRAWLER = re.compile(rf"^\s*(?:{'|'.join(CRAWLER_FIELDS)})\s*[:：]")
 
 # Wordings met in published reports, as label-key fragments: a heading with one of these and the
@@ -280,19 +281,28 @@ def section_texts(lines: list[str], headings: list[Heading], table_sections: set
 
 
 def preamble_text(lines: list[str], headings: list[Heading]) -> str | None:
-    """The introduction before the first section heading (引言: the basis of the report, what it
-    covers, where to download it, whom to ask), without the title and a crawler's header lines;
-    None when there is none (or no heading to be before)."""
-    if not headings:
+    """The introduction before 一、总体情况 (引言: the basis of the report, what it covers, its
+    period, where to download it, whom to ask), or None.
+
+    It runs from the last line before the first heading that reads as the report's title (page
+    furniture and a crawler's header block come before that) to the heading; table rows, a
+    crawler's header lines and lines without a Chinese character (page numbers, dates) are not
+    part of it. A document that opens later than the first two sections (a page cut from the
+    middle of a report) has none."""
+    if not headings or headings[0].key not in ("overview", "active_disclosure"):
         return None
     first = headings[0].line  # 1-based: lines[: first - 1] come before it
-    _, title_line = find_title(lines[: first - 1])
-    start = title_line or 0
+    start = 0
+    for i, raw in enumerate(lines[: first - 1]):
+        if is_title(raw):
+            start = i + 1
     body = []
     for raw in lines[start : first - 1]:
         line = _MARKDOWN.sub("", raw).strip()
-        if not line or _CRAWLER.match(normalize_line(line)):
+        if not line or "\t" in line or _CRAWLER.match(normalize_line(line)) or not _CJK.search(line):
             continue
+        if start == 0 and find_title([line])[0] is not None:
+            continue  # a title wrapped over two lines
         body.append(line)
     return "\n".join(reflow(body)) or None
 
