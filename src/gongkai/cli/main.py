@@ -7,7 +7,7 @@ module only wires options to them and decides what goes to stdout, stderr and th
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,13 +16,12 @@ from rich.text import Text
 from gongkai import __version__
 from gongkai.cli.options import HelpOption, JobsOption, OcrOption, new_app, ocr_scope
 from gongkai.cli.run import EXIT_FINDINGS, Batch, debug_from_env, display_name
-from gongkai.cli.zh import localize
 from gongkai.errors import InputError
-from gongkai.model.report import Report, Severity
+
+if TYPE_CHECKING:  # pydantic is imported by the commands that read reports, not for --help
+    from gongkai.model.report import Report
 
 FINDINGS_SCHEMA_ID = "gongkai.findings/1"
-
-localize()
 
 app = new_app(
     "gongkai",
@@ -122,6 +121,8 @@ def parse_cmd(
 
 def findings_document(report: Report) -> dict[str, Any]:
     """The JSON ``check --json`` prints for one report (docs/cli.md)."""
+    from gongkai.model.report import Severity
+
     data = report.to_json_dict()
     counts = {s.value: 0 for s in Severity}
     for f in report.findings:
@@ -169,6 +170,7 @@ def check_cmd(
     from gongkai.cli.files import expand_inputs, output_folder
     from gongkai.cli.summary import SummaryRow, failed_row, report_row
     from gongkai.display import counts_text, render_findings, severity_counts
+    from gongkai.model.report import Severity
 
     if summary is not None:
         if not summary.lower().endswith(".xlsx"):

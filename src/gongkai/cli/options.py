@@ -19,6 +19,9 @@ except ImportError:  # pragma: no cover - older typer on click
 
 def _help(ctx: typer.Context, value: bool) -> None:
     if value and not ctx.resilient_parsing:
+        from gongkai.cli.zh import localize
+
+        localize()
         text = ctx.get_help()  # typer draws rich help itself and returns ""
         if text:
             typer.echo(text)
@@ -67,16 +70,36 @@ def ocr_scope(enabled: bool, jobs: int, err: Console) -> Iterator[None]:
         yield
 
 
+def _localize() -> None:
+    from gongkai.cli.zh import localize
+
+    localize()
+
+
 class GongkaiGroup(TyperGroup):
     """A command group whose commands share one error boundary: whatever a command lets escape
     is printed for people (``run.report_exception``: a Chinese message and exit 2 for a
     ``GongkaiError``, exit 3 and a traceback only with ``--debug`` for a bug), never as a bare
     traceback. Nested groups are covered by the outermost one."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except ClickException:
+            _localize()  # a usage error (or no arguments: help) is about to be drawn
+            raise
+
+    def format_help(self, *args: Any, **kwargs: Any) -> Any:
+        _localize()
+        return super().format_help(*args, **kwargs)
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, ClickException):
+        except ClickException:
+            _localize()
+            raise
+        except (typer.Exit, typer.Abort):
             raise
         except (KeyboardInterrupt, BrokenPipeError):
             raise

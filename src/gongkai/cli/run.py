@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from gongkai.errors import GongkaiError, InputError
-from gongkai.model.report import Report
+
+if TYPE_CHECKING:  # pydantic is imported by the commands that read reports, not for --help
+    from gongkai.model.report import Report
 
 STDIN = "-"
 EXIT_OK = 0

@@ -14,14 +14,6 @@ import typer
 from rich import box
 from rich.console import Console, Group
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 from rich.text import Text
 
@@ -124,6 +116,15 @@ def ingest_cmd(
 
     退出码：0 全部入库或已存在；2 有文件无法入库（原因列在最后）；3 程序内部错误。
     """
+    from rich.progress import (  # imported here: not needed for --help
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     from gongkai.cli.files import stdin_as_file
     from gongkai.store.ingest import ingest
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,7 +20,9 @@ from rich.markup import escape
 from gongkai.cli.options import HelpOption
 from gongkai.cli.run import BUG_HINT, EXIT_BUG, EXIT_FINDINGS, EXIT_INPUT, STDIN, debug_from_env, display_name
 from gongkai.errors import GongkaiError, InputError
-from gongkai.model.report import Finding, Report, Severity
+
+if TYPE_CHECKING:  # pydantic is imported when a report is written, not for --help
+    from gongkai.model.report import Finding, Report
 
 MAX_WARNINGS_SHOWN = 10
 
@@ -79,6 +81,8 @@ def _save(data: bytes, out: str) -> None:
 
 
 def _finding_line(f: Finding) -> str:
+    from gongkai.model.report import Severity
+
     mark = {"error": "[bold red]错误[/]", "warning": "[yellow]警告[/]", "info": "[dim]提示[/]"}[
         Severity(f.severity).value
     ]
@@ -187,6 +191,8 @@ def write_cmd(
     where = display_name(data)
     try:
         fmt = output_format(to.value if to is not None else None, output)
+        from gongkai.model.report import Severity
+
         report = _load(data)
         errors = [f for f in report.findings if f.severity == Severity.ERROR]
         warnings = [f for f in report.findings if f.severity == Severity.WARNING]
