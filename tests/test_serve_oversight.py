@@ -209,3 +209,33 @@ def test_first_start_admin_password_and_users_cli(tmp_path) -> None:  # type: ig
     db = open_db(db_path)
     assert not accounts.find_user(db, "zhang").active  # type: ignore[union-attr]
     db.close()
+
+
+def test_gongkai_serve_starts_on_a_random_local_port(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The command itself: first start prints the one-time password once, --sample publishes."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp_path / "demo.db"
+    cmd = [sys.executable, "-m", "gongkai.cli", "serve", "--sample", "--db", str(db), "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        body = ""
+        for _ in range(300):  # bounded: at most 30 s
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/public", timeout=2) as r:
+                    body = r.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert "江州市人民政府" in body
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    assert "初始密码（只显示这一次）" in out and "已导入示例报告并公开：2 份" in out

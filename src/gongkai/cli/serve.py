@@ -8,10 +8,23 @@ import typer
 from rich.console import Console
 
 from gongkai.cli.options import HelpOption
-from gongkai.cli.store import DbOption
+from gongkai.cli.store import DB_ENV
 from gongkai.errors import GongkaiError
 
 SAMPLES = ("sample-2020.txt", "sample-2023.txt")
+
+ServeDbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        envvar=DB_ENV,
+        metavar="URL",
+        help=(
+            "数据库：SQLite 文件路径（默认当前目录下的 gongkai.db，不存在时创建），"
+            "或 PostgreSQL 地址 postgresql://用户:密码@主机/库名。"
+        ),
+    ),
+]
 
 
 def load_samples(db: object) -> list[int]:
@@ -35,7 +48,7 @@ def load_samples(db: object) -> list[int]:
 
 
 def serve_cmd(
-    db: DbOption = "gongkai.db",
+    db: ServeDbOption = "gongkai.db",
     host: Annotated[str, typer.Option("--host", help="监听地址；默认只允许本机访问。")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
     sample: Annotated[

@@ -726,6 +726,11 @@ def mark_published(db: Database, user: User | None, agency_id: int, year: int, r
         row = conn.execute(sa.select(f.id, f.state).where(f.agency_id == agency_id, f.year == year)).first()
         if row is not None and row.state not in ("published",):
             raise WorkflowError("该机关该年度的报告正在填报审核中，不能批量导入。")
+        if (
+            row is not None
+            and conn.execute(sa.select(f.report_id).where(f.id == row.id)).scalar() == report_id
+        ):
+            return int(row.id)  # published already
         if row is None:
             fid = conn.execute(
                 sa.insert(t.filings)
