@@ -40,7 +40,7 @@ def debug_from_env() -> bool:
     try:
         from typer._click.globals import get_current_context
     except ImportError:  # pragma: no cover - older typer on click
-        from click import get_current_context
+        from click import get_current_context  # type: ignore[no-redef]
 
     ctx = get_current_context(silent=True)
     obj = ctx.find_root().obj if ctx is not None else None

@@ -297,9 +297,9 @@ def show_cmd(
     carried = followups(db, report_id=d.report_id)
     if carried:  # what became of the corrections of the version this one replaced
         out.print(Text("上一版本的更正：", style="bold"))
-        for f in carried:
+        for fu in carried:
             out.print(
-                f"  {escape(f.describe())}", style="yellow" if f.outcome == "review" else "", soft_wrap=True
+                f"  {escape(fu.describe())}", style="yellow" if fu.outcome == "review" else "", soft_wrap=True
             )
     out.print()
 

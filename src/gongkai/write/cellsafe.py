@@ -59,7 +59,7 @@ def xlsx_row(ws: Any, values: Iterable[Any]) -> list[Any]:
 
         cell = WriteOnlyCell(ws, value=v.value if is_cell else v)
         if is_cell and getattr(v, "has_style", False):
-            cell._style = copy.copy(v._style)
+            cell._style = copy.copy(v._style)  # type: ignore[attr-defined]
         out.append(protect_cell(cell))
     return out
 
