@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from gongkai.errors import InputError
 
@@ -53,9 +54,12 @@ def decode_text(data: bytes, name: str = "-") -> tuple[str, str]:
     )
 
 
+# control characters other than whitespace, and the private use area
+_BINARY = re.compile("[\x00-\x08\x0e-\x1f\ue000-\uf8ff]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:65536]
     if not sample:
         return False
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0xE000 <= ord(ch) <= 0xF8FF)
-    return bad / len(sample) > 0.05
+    return len(_BINARY.findall(sample)) / len(sample) > 0.05

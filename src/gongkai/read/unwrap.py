@@ -76,7 +76,8 @@ def _has_surrogates(s: str) -> bool:
 
 
 def _cjk(s: str) -> int:
-    return len(_CJK.findall(s))
+    """About how many Chinese characters ``s`` holds (its characters outside ASCII; cheap)."""
+    return (len(s.encode("utf-8", "surrogatepass")) - len(s)) // 2
 
 
 def unwrap_js(text: str) -> str | None:
@@ -119,6 +120,8 @@ def _looks_escaped(text: str) -> bool:
 # --- HTML fragments and tables inside markdown ---------------------------------------------------
 
 _TABLE_BLOCK = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
+_PAGE_BYTES = re.compile(rb"<(?:!doctype|html|head|body)\b", re.I)
+_TABLE_OPEN = re.compile(r"<table\b", re.I)
 _PAGE = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
 _ENTITY = re.compile(
     r"&(?:nbsp|lt|gt|amp|quot|ensp|emsp|ldquo|rdquo|hellip|mdash|#\d{2,6}|#x[0-9a-fA-F]{2,5});"
@@ -128,6 +131,8 @@ _ENTITY = re.compile(
 def looks_like_html(text: str) -> bool:
     """Markup throughout: a page or a fragment of one (not text that quotes a tag or two)."""
     sample = text[:65536]
+    if sample.count("<") < 5:
+        return False
     tags = len(_TAG.findall(sample))
     if tags < 5:
         return False
@@ -140,8 +145,8 @@ def looks_like_html(text: str) -> bool:
 
 def tables_in_text(text: str) -> str | None:
     """Text (markdown) whose tables are HTML: as a page, each text line a paragraph, else None."""
-    if "<table" not in text.lower() or not _TABLE_BLOCK.search(text):
-        return None
+    if _PAGE.search(text[:4096]) or not _TABLE_OPEN.search(text) or not _TABLE_BLOCK.search(text):
+        return None  # a page, or no table
     outside = _TABLE_BLOCK.sub("", text)
     if _PAGE.search(outside) or len(_TAG.findall(outside)) > max(3, outside.count("\n") // 10):
         return None  # the text between the tables is markup too: a fragment, read as HTML
@@ -169,6 +174,8 @@ def _as_bytes(text: str) -> bytes:
 def unwrap(data: bytes, fmt: str, name: str = "-") -> tuple[bytes, str]:
     """The document to read and its format, for a sniffed ``text`` or ``html`` input."""
     if fmt == "html":  # the HTML reader itself takes a report out of a JavaScript string
+        if _PAGE_BYTES.search(data[:4096]):
+            return data, fmt  # a whole page: nothing to unwrap here
         from gongkai.read.html import decode_html
 
         text, _ = decode_html(data, name)
