@@ -30,6 +30,12 @@ from test_serve_support import (
 CELL = "requests.new_received.natural_person"
 
 
+def cell_data(html: str) -> dict:  # type: ignore[type-arg]
+    m = re.search(r'<script type="application/json" id="cell-data">(.*?)</script>', html, re.S)
+    assert m, "no cell data on the review page"
+    return json.loads(m.group(1))  # type: ignore[no-any-return]
+
+
 def _check(c, fid: int, csrf: str, form: dict[str, str]) -> dict:  # type: ignore[no-untyped-def]
     r = c.post(f"/filing/{fid}/check", data=form, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200, r.text[:300]
@@ -144,9 +150,7 @@ def test_review_send_back_resubmit_approve_publish(world: World) -> None:
     assert f"/review/{fid}" in q.text
     page = rev.get(f"/review/{fid}")
     assert page.status_code == 200
-    data = json.loads(
-        re.search(r'<script type="application/json" id="cell-data">(.*?)</script>', page.text, re.S).group(1)
-    )
+    data = cell_data(page.text)
     assert data["cells"][CELL]["label"]
     assert "原件" in page.text and "办理记录" in page.text
     # send back with a comment; the clerk sees it and resubmits: a second frozen version
@@ -172,7 +176,7 @@ def test_review_send_back_resubmit_approve_publish(world: World) -> None:
         )
     assert sorted(versions) == [1, 2]
     # a correction with a reason: kept beside what was filed, re-checked
-    old = wf.draft_report(world.db, fid).cell(CELL).value
+    old = int(wf.draft_report(world.db, fid).cell(CELL).value or 0)
     r = rev.post(
         f"/review/{fid}/correct",
         data={"csrf": rcsrf, "address": CELL, "value": str(old + 1), "reason": "与申请登记簿核对"},
@@ -273,7 +277,7 @@ def test_review_shows_pdf_page_with_cell_box(world: World) -> None:
     login(rev, "rev_a")
     page = rev.get(f"/review/{fid}")
     assert 'id="pdf-page"' in page.text
-    data = json.loads(re.search(r'id="cell-data">(.*?)</script>', page.text, re.S).group(1))
+    data = cell_data(page.text)
     assert data["pages"] and data["pages"][0][0] > 500
     at = data["cells"]["requests.new_received.total"]["at"]
     assert at["page"] >= 1 and len(at["bbox"]) == 4
@@ -299,7 +303,20 @@ def test_text_source_lines_and_cross_year(world: World) -> None:
     rev = client_for(world)
     login(rev, "rev_a")
     page = rev.get(f"/review/{fid}").text
-    data = json.loads(re.search(r'id="cell-data">(.*?)</script>', page, re.S).group(1))
+    data = cell_data(page)
     line = data["cells"]["requests.new_received.total"]["at"]["line"]
     assert f'data-line="{line}"' in page  # the text source is shown, the cell's line can be marked
     assert "跨年度核对" in page and "上年结转" in page
+
+
+def test_source_view_of_html_and_word_marks_table_rows() -> None:
+    from gongkai.serve.source import source_view
+    from gongkai.write import write_report
+
+    report = sample_report()
+    for fmt in ("html", "docx"):
+        view = source_view(fmt, write_report(report, fmt))
+        assert view.kind == "lines", (fmt, view.note)
+        located = [w for _, _, w in view.lines if w]
+        assert located and all(re.fullmatch(r"\d+-\d+", w) for w in located)
+    assert source_view("web", b"{}").kind == "none"

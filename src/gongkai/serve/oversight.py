@@ -338,8 +338,8 @@ def summary_xlsx(rows: list[dict[str, Any]]) -> bytes:
     headers = ("文件", "机关", "年度", "结果", "错误", "警告", "主要问题")
     keys = ("file", "agency", "year", "outcome", "errors", "warnings", "problems")
     wb = Workbook()
-    ws = wb.active
-    ws.title = "导入结果"
+    ws = wb.create_sheet("导入结果", 0)
+    del wb[wb.sheetnames[1]]
     ws.append(headers)
     for c in ws[1]:
         c.font = Font(bold=True)

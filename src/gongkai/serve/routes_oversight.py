@@ -84,7 +84,8 @@ def export_bytes(db: Database, scope: Scope, fmt: str, year: int | None) -> byte
         raise WebError("范围内没有可导出的报告。", 404)
     with tempfile.TemporaryDirectory(prefix="gongkai-export-") as tmp:
         out = Path(tmp) / f"export.{fmt}"
-        export_records(rows, out, fmt, headers="zh", info=ExportInfo(filters={"year": year} if year else {}))
+        kind: Any = fmt  # one of EXPORTS, checked by the route
+        export_records(rows, out, kind, headers="zh", info=ExportInfo(filters={"year": year} if year else {}))
         data = out.read_bytes()
     if fmt == "csv":
         data = _inert_csv(data)

@@ -30,7 +30,7 @@ def source_view(fmt: str, data: bytes) -> SourceView:
     """How to show a stored original (cached: the bytes of a stored report never change)."""
     try:
         if fmt == "pdf":
-            import pypdfium2 as pdfium
+            import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
             pdf = pdfium.PdfDocument(data)
             try:
@@ -50,7 +50,7 @@ def source_view(fmt: str, data: bytes) -> SourceView:
             from gongkai.read.html import html_lines
 
             built = html_lines(data) if fmt == "html" else docx_lines(data)
-            texts = built.lines()
+            texts = built.lines
             where = []
             for i in range(len(texts)):
                 at = built.locate(i + 1, 0)
@@ -67,7 +67,7 @@ def source_view(fmt: str, data: bytes) -> SourceView:
 @lru_cache(maxsize=32)
 def page_png(data: bytes, page: int) -> bytes:
     """One page of a PDF as a PNG (1-based page number)."""
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
     pdf = pdfium.PdfDocument(data)
     try:

@@ -36,10 +36,12 @@ def line_chart(
         f"<title>{escape(title)}</title>",
     ]
     for k in range(5):
-        v = top * k / 4
-        out.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e5e7eb"/>')
-        text = f"{v * 100:.0f}%" if percent else f"{v:,.0f}"
-        out.append(f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{text}</text>')
+        tick = top * k / 4
+        out.append(
+            f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#e5e7eb"/>'
+        )
+        text = f"{tick * 100:.0f}%" if percent else f"{tick:,.0f}"
+        out.append(f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{text}</text>')
     for i, lab in enumerate(labels):
         out.append(f'<text x="{_x(i, n):.1f}" y="{H - 12}" text-anchor="middle">{escape(lab)}</text>')
     for j, (name, vs) in enumerate(series.items()):
