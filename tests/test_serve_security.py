@@ -6,6 +6,7 @@ covered without a new test."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -290,3 +291,46 @@ def test_security_headers_and_no_cdn(world: World) -> None:
         for p in folder.iterdir():
             text = p.read_text(encoding="utf-8")
             assert "http://" not in text and "https://" not in text, p.name
+
+
+def test_viewer_reads_but_cannot_act_and_admin_manages_users(world: World) -> None:
+    fid, _ = filed(world)
+    viewer = client_for(world)
+    csrf = login(viewer, "viewer")
+    assert viewer.get(f"/review/{fid}").status_code == 200
+    assert viewer.get("/dashboard?year=2023").status_code == 200
+    for action in ("approve", "return", "publish"):
+        r = viewer.post(f"/review/{fid}/{action}", data={"csrf": csrf, "comment": "x"})
+        assert r.status_code == 403, action
+    assert (
+        viewer.post("/dashboard/batch", data={"csrf": csrf}, files={"file": ("a.zip", b"x")}).status_code
+        == 403
+    )
+    assert viewer.get("/admin/users").status_code == 403
+    assert viewer.get("/filing").status_code == 403
+    admin = client_for(world)
+    acsrf = login(admin, "admin1")
+    r = admin.post(
+        "/admin/users",
+        data={
+            "csrf": acsrf,
+            "username": "wang",
+            "role": "clerk",
+            "agency": "江州市财政局",
+            "display_name": "王五",
+        },
+    )
+    assert r.status_code == 200 and "初始密码" in r.text
+    password = re.search(r'<code class="secret">([^<]+)</code>', r.text)
+    assert password is not None
+    fresh = client_for(world)
+    page = fresh.get("/login")
+    r = fresh.post(
+        "/login", data={"username": "wang", "password": password.group(1), "csrf": csrf_of(page.text)}
+    )
+    assert r.headers["location"] == "/account/password"
+    r = admin.post("/admin/users/wang/active", data={"csrf": acsrf, "active": "0"})
+    assert r.status_code == 200 and "已停用" in r.text
+    from gongkai.serve import accounts
+
+    assert accounts.authenticate(world.db, "wang", password.group(1)) is None  # disabled: no sign-in

@@ -320,3 +320,39 @@ def test_source_view_of_html_and_word_marks_table_rows() -> None:
         located = [w for _, _, w in view.lines if w]
         assert located and all(re.fullmatch(r"\d+-\d+", w) for w in located)
     assert source_view("web", b"{}").kind == "none"
+
+
+def test_workflow_on_postgresql() -> None:
+    """Filing, review, dashboard, export and public pages on PostgreSQL (skipped without it)."""
+    import os
+
+    import pytest
+
+    from gongkai.cli.serve import load_samples
+    from gongkai.serve import accounts
+    from gongkai.store.db import open_db, scratch_database
+    from test_serve_support import PASSWORD, USERS
+
+    base = os.environ.get("GONGKAI_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("GONGKAI_TEST_POSTGRES_URL is not set")
+    with scratch_database(base, "gongkai_serve") as url:
+        db = open_db(url)
+        try:
+            load_samples(db)
+            users = {
+                n: accounts.create_user(db, n, r, password=PASSWORD, **kw)[0] for n, (r, kw) in USERS.items()
+            }
+            w = World(db, None, users, users["clerk_a"].agency_id or 0, users["clerk_b"].agency_id or 0)  # type: ignore[arg-type]
+            fid, _ = filed(w)
+            c = client_for(w)
+            csrf = login(c, "rev_a")
+            assert c.get(f"/review/{fid}").status_code == 200
+            assert c.get("/dashboard?year=2023").status_code == 200
+            assert c.get("/dashboard/export.xlsx?year=2023").status_code == 200
+            assert (
+                c.post(f"/review/{fid}/return", data={"csrf": csrf, "comment": "请核对"}).status_code == 303
+            )
+            assert client_for(w).get("/public").status_code == 200
+        finally:
+            db.close()
