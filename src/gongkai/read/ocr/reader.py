@@ -14,14 +14,17 @@ import contextvars
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from gongkai.model.report import At, ImageAt, Report, Source, Status, TextAt, trusted
 from gongkai.read.meta import find_title
 from gongkai.read.ocr.confusable import judge
-from gongkai.read.ocr.page import Field, PageLine, PageResult, ocr_page
 from gongkai.read.text import read_text
+
+if TYPE_CHECKING:  # numpy and OpenCV are imported when a page is OCR'd, not by every command
+    import numpy as np
+
+    from gongkai.read.ocr.page import PageLine, PageResult
 
 SLOW_PAGES = 5  # from this many pages on, a notice says how long it may take
 SECONDS_PER_PAGE = 15  # rough, on one core of a small machine
@@ -58,7 +61,14 @@ def ocr_settings(**changes: object) -> Iterator[OcrSettings]:
         _settings.reset(token)
 
 
-PageSource = Callable[[int], np.ndarray]  # 0-based page index -> RGB image
+PageSource = Callable[[int], "np.ndarray"]  # 0-based page index -> RGB image
+
+
+def ocr_page(image: np.ndarray, number: int) -> PageResult:
+    """One page OCR'd (:func:`gongkai.read.ocr.page.ocr_page`, imported on first use)."""
+    from gongkai.read.ocr.page import ocr_page as run
+
+    return run(image, number)
 
 
 def ocr_pages(count: int, page: PageSource, name: str = "-") -> list[PageResult]:
@@ -132,6 +142,8 @@ def read_pages(
 def _merge_title(lines: list[PageLine]) -> list[PageLine]:
     """A title printed over two or three lines at the top ("某某局2023年" / "政府信息公开工作年度报告")
     as one line, as the other readers give it."""
+    from gongkai.read.ocr.page import Field, PageLine
+
     for i in range(min(4, len(lines))):
         for n in (2, 3):
             group = lines[i : i + n]
