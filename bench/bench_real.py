@@ -64,6 +64,7 @@ PDF_CHAINS = (
     "",
     "pdftotext_layout",
     "pdftotext_raw",
+    "pdftotext_plain",
     "pypdf",
     "pymupdf4llm",
     "markitdown_pdf",
@@ -243,7 +244,10 @@ def main(argv: list[str] | None = None) -> int:
         seconds=round(elapsed, 1),
     )
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "real_summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), "utf-8")
+    # A partial run (some forms, or ../shared only) never overwrites the full run's files.
+    prefix = "partial_" if (wanted or args.only_real) else ""
+    summary_path, wrong_path = args.out / f"{prefix}real_summary.json", args.out / f"{prefix}wrong_cells.txt"
+    summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=1), "utf-8")
     lines = ["file\tform\tkey\ttruth\tstated\tstatus"]
     for r in results:
         for key, want, got, status in r.get("wrong", []):
@@ -251,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     crashes = [
         f"# CRASH {r['file']}\t{r['form']}\t{r['message']}" for r in results if r.get("outcome") == "crashed"
     ]
-    (args.out / "wrong_cells.txt").write_text("\n".join(lines + crashes) + "\n", "utf-8")
+    wrong_path.write_text("\n".join(lines + crashes) + "\n", "utf-8")
 
     print_table(summary)
     if missing:
@@ -261,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"forms a converter could not make: {len(skipped)}")
     total_wrong = sum(len(r.get("wrong", [])) for r in results)
     print(f"{len(results)} forms of {len(sources)} documents in {elapsed:.0f} s; {total_wrong} wrong cells")
-    print(f"wrote {args.out / 'real_summary.json'} and {args.out / 'wrong_cells.txt'}")
+    print(f"wrote {summary_path} and {wrong_path}")
     return 0
 
 

@@ -43,7 +43,7 @@ FORMS = {
         "blank_zeros",
         "total_first>html2text",
     ),
-    "pdf": ("pdftotext_layout", "pdftotext_raw", "pypdf", "pymupdf4llm", "markitdown_pdf"),
+    "pdf": ("pdftotext_layout", "pdftotext_raw", "pdftotext_plain", "pypdf", "pymupdf4llm", "markitdown_pdf"),
     "docx": ("", "markitdown_docx"),
 }
 GEN_SLOW = {"html": ("chromium_pdf", "soffice_docx"), "pdf": ("",)}
@@ -51,6 +51,8 @@ N_GENERATED = 2
 
 # Forms that do not keep the information of the tables: coverage is not required of them.
 NOT_KEPT = {
+    "pdf:pdftotext_plain": "plain pdftotext orders text by blocks: a table's cells come out one per line and "
+    "its header fragments scrambled, so which number belongs to which column is not kept in general",
     "txt:no_whitespace": "adjacent numbers run together (行政规范性文件77132470): only the identities can "
     "split them, and not always uniquely",
 }

@@ -125,7 +125,7 @@ def _run(cmd: list[str], stdin: bytes | None = None) -> bytes:
 
 def _pdftotext(mode: str) -> Callable[[bytes], bytes]:
     def run(data: bytes) -> bytes:
-        return _run(["pdftotext", mode, "-enc", "UTF-8", "-", "-"], stdin=data)
+        return _run(["pdftotext", *([mode] if mode else []), "-enc", "UTF-8", "-", "-"], stdin=data)
 
     return run
 
@@ -459,6 +459,7 @@ STEPS: dict[str, Step] = {
         Step("markitdown_docx", ("docx",), "txt", _markitdown(".docx"), ("mod:markitdown", "mod:mammoth")),
         Step("pdftotext_layout", ("pdf",), "txt", _pdftotext("-layout"), ("pdftotext",)),
         Step("pdftotext_raw", ("pdf",), "txt", _pdftotext("-raw"), ("pdftotext",)),
+        Step("pdftotext_plain", ("pdf",), "txt", _pdftotext(""), ("pdftotext",)),
         Step("pypdf", ("pdf",), "txt", _pypdf, ("mod:pypdf",)),
         Step("pymupdf4llm", ("pdf",), "txt", _pymupdf4llm, ("mod:pymupdf4llm",)),
         Step("chromium_pdf", ("html",), "pdf", _chromium_pdf, (CHROMIUM,)),
