@@ -14,7 +14,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from gongkai.serve import accounts, security
+from gongkai.serve import accounts
 from gongkai.serve import workflow as wf
 from gongkai.serve.accounts import User
 from gongkai.serve.auth import (
@@ -114,21 +114,12 @@ def _form(d: Draft) -> dict[str, str]:
 
 @router.post("/login", response_model=Token)
 def login(request: Request, body: Login) -> Any:
-    from gongkai.serve.routes_account import client_key
+    from gongkai.serve.routes_account import attempt_login
 
-    limiter: security.RateLimiter = request.app.state.login_limiter
-    keys = ("user:" + body.username.strip(), client_key(request))
-    if limiter.blocked(*keys):
-        raise WebError("登录失败次数过多，请 5 分钟后再试。", 429)
-    db = get_db(request)
-    user = accounts.authenticate(db, body.username, body.password)
-    if user is None:
-        limiter.fail(*keys)
-        raise WebError("用户名或密码不正确。", 401)
+    user = attempt_login(request, body.username, body.password)
     if user.must_change_password:
         raise WebError("请先在网页上修改初始密码。", 403)
-    limiter.clear(keys[0])
-    token, _ = accounts.open_session(db, user)
+    token, _ = accounts.open_session(get_db(request), user)
     return {"token": token, "user": _user_json(user)}
 
 

@@ -11,6 +11,7 @@ from gongkai.serve.auth import (
     COOKIE,
     PRE_COOKIE,
     Auth,
+    WebError,
     csrf_guard,
     current_auth,
     get_db,
@@ -38,6 +39,24 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
 
 def client_key(request: Request) -> str:
     return "ip:" + (request.client.host if request.client else "?")
+
+
+class LoginRefused(WebError):
+    status = 401
+
+
+def attempt_login(request: Request, username: str, password: str) -> User:
+    """The user of a name and password, within the rate limit (pages and API alike)."""
+    limiter: security.RateLimiter = request.app.state.login_limiter
+    keys = ("user:" + username.strip(), client_key(request))
+    if limiter.blocked(*keys):
+        raise LoginRefused(LIMITED, 429)
+    user = accounts.authenticate(get_db(request), username, password)
+    if user is None:
+        limiter.fail(*keys)
+        raise LoginRefused("用户名或密码不正确。", 401)
+    limiter.clear(keys[0])
+    return user
 
 
 @router.get("/", include_in_schema=False)
@@ -69,16 +88,11 @@ def login(
 ) -> Response:
     if not security.same(csrf, request.cookies.get(PRE_COOKIE)):
         return _login_page(request, "页面已过期，请重新登录。", 403, username)
-    limiter: security.RateLimiter = request.app.state.login_limiter
-    keys = ("user:" + username.strip(), client_key(request))
-    if limiter.blocked(*keys):
-        return _login_page(request, LIMITED, 429, username)
+    try:
+        user = attempt_login(request, username, password)
+    except LoginRefused as e:
+        return _login_page(request, e.message, e.status, username)
     db = get_db(request)
-    user = accounts.authenticate(db, username, password)
-    if user is None:
-        limiter.fail(*keys)
-        return _login_page(request, "用户名或密码不正确。", 401, username)
-    limiter.clear(keys[0])
     token, _ = accounts.open_session(db, user)
     target = "/account/password" if user.must_change_password else HOME.get(user.role, "/")
     response = RedirectResponse(target, status_code=303)

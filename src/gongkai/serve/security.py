@@ -52,11 +52,13 @@ def same(a: str | None, b: str | None) -> bool:
 
 
 class RateLimiter:
-    """At most ``limit`` failed attempts per key in ``window`` seconds (per user name and per
-    client address); a success does not clear the address's count."""
+    """Failed sign-ins in the last ``window`` seconds: at most ``limit`` per user name, and at
+    most ``address_limit`` per client address (higher: an office behind one NAT address must not
+    be locked out by one clerk's typos). A success clears the user name's count only."""
 
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+    def __init__(self, limit: int = 5, window: float = 300.0, address_limit: int | None = None) -> None:
         self.limit = limit
+        self.address_limit = address_limit if address_limit is not None else limit * 10
         self.window = window
         self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
@@ -70,7 +72,10 @@ class RateLimiter:
     def blocked(self, *keys: str) -> bool:
         now = time.monotonic()
         with self._lock:
-            return any(len(self._recent(k, now)) >= self.limit for k in keys)
+            return any(len(self._recent(k, now)) >= self._limit(k) for k in keys)
+
+    def _limit(self, key: str) -> int:
+        return self.address_limit if key.startswith("ip:") else self.limit
 
     def fail(self, *keys: str) -> None:
         now = time.monotonic()
