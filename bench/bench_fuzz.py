@@ -48,7 +48,7 @@ def _ops(rng: random.Random, kinds: tuple[str, ...], most: int) -> tuple[tuple[s
 def _source_kinds(fmt: str) -> tuple[str, ...]:
     if fmt in ("txt", "md", "as-is:txt", "pdftotext_layout", "pdftotext_raw"):
         return TEXT_OPS
-    if fmt in ("html", "as-is:html"):
+    if fmt in ("html", "docx", "as-is:html"):
         return HTML_OPS
     return ()
 

@@ -48,7 +48,7 @@ def _ops(kinds: tuple[str, ...], most: int) -> st.SearchStrategy[tuple[tuple[str
 @st.composite
 def gen_cases(draw: st.DrawFn, formats: tuple[str, ...]) -> Case:
     fmt = draw(st.sampled_from(formats))
-    source_kinds = TEXT_OPS if fmt in ("txt", "md") else HTML_OPS if fmt == "html" else ()
+    source_kinds = TEXT_OPS if fmt in ("txt", "md") else HTML_OPS if fmt in ("html", "docx") else ()
     model = draw(_ops(MODEL_OPS, 3))
     source = draw(_ops(source_kinds, 3)) if source_kinds else ()
     return gen_case(draw(st.integers(0, 2**32 - 1)), fmt, model, source)

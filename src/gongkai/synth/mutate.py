@@ -10,9 +10,9 @@ format it is written in, and two lists of operations:
   they can give is the original one). A ``blank`` is skipped in a table a ``change`` or ``swap``
   touched, so that what the identities determine stays the original value.
 * **source operations**, applied to the written text or page: rows merged, split, swapped, a number
-  deleted (text: lines and number tokens; HTML: ``<tr>`` and ``<td>``). They move or remove printed
-  numbers but never change one: every number still belongs to the cell it was printed for. A
-  removing one (a number or cell deleted or blanked) is skipped when a ``change`` or ``swap`` made
+  deleted (text: lines and number tokens; HTML: ``<tr>`` and ``<td>``; DOCX: ``w:tr`` and ``w:tc``).
+  They move or remove printed numbers but never change one: every number still belongs to the cell
+  it was printed for. A removing one (a number or cell deleted or blanked) is skipped when a ``change`` or ``swap`` made
   the tables inconsistent: the identities would then determine another value than the one deleted.
 
 :func:`build` returns the mutated bytes and the expectation: for every cell, the values a reader
@@ -308,6 +308,91 @@ def apply_html_ops(data: bytes, ops: tuple[Op, ...]) -> bytes:
     return lxml_html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>").encode("utf-8")
 
 
+# -- DOCX operations (the same kinds, on the tables of word/document.xml) ----------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _tc_text(tc: etree._Element) -> str:
+    return "".join(t.text or "" for t in tc.iter(f"{W}t")).strip()
+
+
+def _tcs(tr: etree._Element) -> list[etree._Element]:
+    return [tc for tc in tr if tc.tag == f"{W}tc"]
+
+
+def _tc_num(tc: etree._Element) -> bool:
+    return bool(NUM.match(_tc_text(tc).replace(",", "")))
+
+
+def _merged_vertically(tr: etree._Element) -> bool:
+    return any(tc.find(f"{W}tcPr/{W}vMerge") is not None for tc in _tcs(tr))
+
+
+def apply_docx_ops(data: bytes, ops: tuple[Op, ...]) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    for kind, a, b in ops:
+        rows = [
+            (trs, i)
+            for tbl in root.iter(f"{W}tbl")
+            for trs in [[tr for tr in tbl if tr.tag == f"{W}tr"]]
+            for i, tr in enumerate(trs)
+            if any(_tc_num(tc) for tc in _tcs(tr))
+        ]
+        if not rows:
+            break
+        trs, i = rows[a % len(rows)]
+        tr = trs[i]
+        if kind == "tr_merge":
+            if i + 1 < len(trs):
+                for tc in _tcs(trs[i + 1]):
+                    tr.append(tc)
+                _remove(trs[i + 1])
+        elif kind == "tr_split":
+            cells = _tcs(tr)
+            if len(cells) >= 2:
+                new = etree.Element(f"{W}tr")
+                for tc in cells[1 + b % (len(cells) - 1) :]:
+                    new.append(tc)
+                tr.addnext(new)
+        elif kind == "tr_swap":
+            pairs = [
+                j
+                for j in range(len(trs) - 1)
+                if not _merged_vertically(trs[j])
+                and not _merged_vertically(trs[j + 1])
+                and len(_tcs(trs[j])) == len(_tcs(trs[j + 1]))
+                and any(_tc_num(tc) for tc in _tcs(trs[j]))
+                and any(_tc_num(tc) for tc in _tcs(trs[j + 1]))
+            ]
+            if pairs:
+                j = pairs[b % len(pairs)]
+                second = trs[j + 1]
+                _remove(second)
+                trs[j].addprevious(second)
+        elif kind in ("td_delete", "td_blank"):
+            nums = [tc for tc in _tcs(tr) if _tc_num(tc)]
+            tc = nums[b % len(nums)]
+            if kind == "td_delete":
+                _remove(tc)
+            else:
+                for run in list(tc.iter(f"{W}r")):
+                    _remove(run)
+        else:
+            raise ValueError(f"unknown DOCX operation {kind!r}")
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in parts.items():
+            z.writestr(name, body)
+    return out.getvalue()
+
+
 # -- cases ------------------------------------------------------------------------------------
 
 
@@ -360,6 +445,8 @@ def build(case: Case, shared: Path | None = None) -> tuple[bytes, Expect]:
             data = apply_html_ops(data, source_ops)
         elif kind == "txt":
             data = apply_text_ops(decode(data), source_ops).encode("utf-8")
+        elif kind == "docx":
+            data = apply_docx_ops(data, source_ops)
         else:
             raise ValueError(f"no source operations on {kind}")
     return data, expect
