@@ -218,34 +218,41 @@ class StatsResult:
 
 
 def aggregate(key: dict[str, Any], label: str, figures: Sequence[Figures], errors: int) -> GroupStats:
-    """Totals, weighted shares and medians of per-report shares for one group."""
+    """Totals, weighted shares and medians of per-report shares for one group.
+
+    Column by column (one tuple per figure), so that 100,000 reports take a fraction of a
+    second; the arithmetic is on integers, each share is one true division of two integers."""
     g = GroupStats(key=key, label=label, reports=len(figures), reports_with_errors=errors)
     g.reports_incomplete = sum(1 for f in figures if None in f)
+    columns: list[tuple[int | None, ...]] = (
+        list(zip(*figures, strict=True)) if figures else [()] * len(FIGURES)
+    )
     for name, i in _INDEX.items():
-        known = [f[i] for f in figures if f[i] is not None]
-        g.totals[name] = sum(known) if known else None  # type: ignore[arg-type]
+        known = [v for v in columns[i] if v is not None]
+        g.totals[name] = sum(known) if known else None
     for share, (num, den) in SHARES.items():
-        idx = [_INDEX[n] for n in num]
-        d = _INDEX[den]
-        sn = sd = 0
-        any_known = False
-        per_report: list[float] = []
-        for f in figures:
-            dv = f[d]
-            if dv is None:
-                continue
-            parts = [f[i] for i in idx]
-            if None in parts:
-                continue
-            nv = sum(parts)  # type: ignore[arg-type]
-            any_known = True
-            sn += nv
-            sd += dv
-            if dv > 0:
-                per_report.append(nv / dv)
-        g.shares[share] = sn / sd if any_known and sd > 0 else None
+        pairs = _known_pairs([columns[_INDEX[n]] for n in num], columns[_INDEX[den]])
+        nums, dens = zip(*pairs, strict=True) if pairs else ((), ())
+        sn, sd = sum(nums), sum(dens)
+        per_report = [nv / dv for nv, dv in pairs if dv > 0]
+        g.shares[share] = sn / sd if pairs and sd > 0 else None
         g.medians[share] = statistics.median(per_report) if per_report else None
     return g
+
+
+def _known_pairs(
+    numerators: list[tuple[int | None, ...]], denominator: tuple[int | None, ...]
+) -> list[tuple[int, int]]:
+    """(Σ numerators, denominator) of each report that knows all of them."""
+    if len(numerators) == 1:
+        return [
+            (n, d) for n, d in zip(numerators[0], denominator, strict=True) if n is not None and d is not None
+        ]
+    out: list[tuple[int, int]] = []
+    for *parts, d in zip(*numerators, denominator, strict=True):
+        if d is not None and None not in parts:
+            out.append((sum(parts), d))  # type: ignore[arg-type]
+    return out
 
 
 def compute_stats(
@@ -302,5 +309,6 @@ def compute_stats(
         g.sort = group_sort
         groups.append(g)
     groups.sort(key=lambda g: g.sort)
-    overall = aggregate({}, "全部", figures, sum(errors))
+    # one group of everything (no --by): it is the overall
+    overall = groups[0] if not by and groups else aggregate({}, "全部", figures, sum(errors))
     return StatsResult(tuple(by), level, groups, overall, dict(filters or {}))
