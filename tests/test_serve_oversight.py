@@ -47,6 +47,15 @@ def test_dashboard_submitted_late_counts_and_repeated_prose(world: World) -> Non
     assert mine["repeated"] is not None and mine["repeated"] >= ov.REPEAT_FLAG
     assert board["years"] == sorted(board["years"]) and 2023 in board["years"]
     assert board["indicators"]["granted"][board["years"].index(2023)] is not None
+    # 湖滨市财政局 has a clerk but nothing filed: listed (in its own region) as not started, late
+    other_board = client_for(world)
+    login(other_board, "rev_b")
+    hubin = next(
+        a
+        for a in other_board.get("/api/dashboard?year=2023").json()["agencies"]
+        if a["agency"] == "湖滨市财政局"
+    )
+    assert hubin["state"] is None and hubin["late"]
     card = c.get(f"/dashboard/agency/{world.agency_a}")
     assert card.status_code == 200 and "报告卡" in card.text and "2022" in card.text
     # the other region's reviewer sees nothing of it

@@ -138,8 +138,16 @@ def dashboard(db: Database, scope: Scope, year: int) -> Dashboard:
                 )
             )
         }
+        u = t.users.c
+        clerks = set(
+            conn.execute(
+                sa.select(u.agency_id).where(u.role == "clerk", u.active, scope.agency_filter(u.agency_id))
+            ).scalars()
+        )
     rows, groups = scope_figures(db, scope)
     this_year = {r.agency_id: r for r in rows if r.year == year}
+    # expected to file: agencies with a filing or a report this year, a report last year, or a clerk
+    expected = set(filings) | set(this_year) | {r.agency_id for r in rows if r.year == year - 1} | clerks
     due = due_date(year)
     late_now = today() > due
     repeated = repeated_shares(db, [(r.agency_id, r.report_id) for r in this_year.values()], year)
@@ -147,8 +155,8 @@ def dashboard(db: Database, scope: Scope, year: int) -> Dashboard:
     for aid, name in names.items():
         fl = filings.get(aid)
         rec = this_year.get(aid)
-        if fl is None and rec is None:
-            continue  # an agency with nothing for this year and no filing: not expected to file here
+        if aid not in expected:
+            continue
         submitted = fl.submitted_at if fl is not None else None
         state = fl.state if fl is not None else None
         filed = state in ("submitted", "approved", "published") or (state is None and rec is not None)
