@@ -166,3 +166,14 @@ def test_a_gongkai_error_escaping_a_command_is_a_message(
     monkeypatch.setattr("gongkai.cli.files.existing_db", refuse)
     r = invoke("show", "1", "--db", str(tmp_path / "x.db"))
     assert r.exit_code == 2 and "这是给人看的说明。" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_ingest_never_turns_another_file_into_a_database(tmp_path: Path, sample_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("只是一个文本文件\n", encoding="utf-8")
+    r = invoke("ingest", str(sample_path), "--db", str(notes), "--jobs", "1")
+    assert r.exit_code == 2 and "不是 gongkai 报告库" in r.stderr and "Traceback" not in r.stderr
+    assert notes.read_text(encoding="utf-8") == "只是一个文本文件\n"
+    empty = tmp_path / "new.db"
+    empty.touch()  # an empty file may become the new database
+    assert invoke("ingest", str(sample_path), "--db", str(empty), "--jobs", "1").exit_code == 0

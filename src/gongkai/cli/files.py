@@ -65,12 +65,16 @@ def save_bytes(data: bytes, out: str | Path) -> None:
         raise InputError(f"无法写入文件 {path}：{e.strerror or e}。", source=str(out)) from e
 
 
-def existing_db(spec: str) -> str:
-    """``spec`` when it names an existing gongkai database (a URL is left to the server)."""
+def existing_db(spec: str, *, create: bool = False) -> str:
+    """``spec`` when it names an existing gongkai database (a URL is left to the server). With
+    ``create`` (``ingest``): also a path where nothing is yet, or an empty file, but never a file
+    that is something else."""
     if "://" in spec:
         return spec
     path = Path(spec).expanduser()
     hint = "请检查 --db（或环境变量 GONGKAI_DB）；新的报告库由 gongkai ingest 创建。"
+    if create and (not path.exists() or (path.is_file() and path.stat().st_size == 0)):
+        return spec
     if not path.exists():
         raise InputError(f"报告库 {spec} 不存在。{hint}")
     if path.is_dir():
@@ -92,7 +96,7 @@ def existing_db(spec: str) -> str:
             con.close()
     except sqlite3.Error as e:
         raise InputError(f"无法打开报告库 {spec}：{e}。") from e
-    if "reports" not in tables:
+    if "reports" not in tables and not (create and not tables):
         raise InputError(f"{spec} 是 SQLite 数据库，但不是 gongkai 报告库（没有报告表）。{hint}")
     return spec
 

@@ -28,14 +28,18 @@ SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+CREATES_DB = ("ingest", "add")  # gongkai ingest, gongkai users add (the first user of a new site)
+
+
 def _db_for(ctx: typer.Context, value: str) -> str:
-    """``ingest`` creates a new database; every other command needs an existing gongkai one (a
-    mistyped --db is an error, not a new empty database)."""
-    if ctx.info_name == "ingest" or not value:
+    """``ingest`` (and ``users add``) may create a new database; every other command needs an
+    existing gongkai one (a mistyped --db is an error, not a new empty database), and none
+    turns a file that is something else into a database."""
+    if not value:
         return value
     from gongkai.cli.files import existing_db
 
-    return existing_db(value)
+    return existing_db(value, create=ctx.info_name in CREATES_DB)
 
 
 DbOption = Annotated[
