@@ -20,6 +20,7 @@ from test_serve_support import (
     csrf_of,
     filed,
     fill,
+    form_from,
     login,
     routes,
     world,  # noqa: F401
@@ -337,3 +338,34 @@ def test_viewer_reads_but_cannot_act_and_admin_manages_users(world: World) -> No
     from gongkai.serve import accounts
 
     assert accounts.authenticate(world.db, "wang", password.group(1)) is None  # disabled: no sign-in
+
+
+def test_payloads_in_an_uploaded_file_are_inert(world: World) -> None:
+    from gongkai.serve import workflow as wf
+    from gongkai.write import write_report
+    from test_serve_support import sample_report, scope_of
+
+    html = write_report(sample_report(), "html").decode("utf-8")
+    evil = "<p>&lt;script&gt;alert(4)&lt;/script&gt;=HYPERLINK(&quot;http://x&quot;)</p>"
+    html = html.replace("</section>", evil + "</section>", 1)
+    user, scope = world.users["clerk_a"], scope_of(world, "clerk_a")
+    fid = wf.start_filing(world.db, scope, user, world.agency_a, 2023)
+    report = wf.upload(world.db, scope, user, fid, "evil.html", html.encode("utf-8"))
+    assert "<script>alert(4)</script>" in (report.sections.get("overview") or "")
+    c = client_for(world)
+    login(c, "clerk_a")
+    page = c.get(f"/filing/{fid}").text
+    assert "<script>alert(4)" not in page and "&lt;script&gt;alert(4)&lt;/script&gt;" in page
+    form = form_from(wf.draft_report(world.db, fid))
+    result = wf.apply_form(wf.draft_report(world.db, fid), form)
+    values = wf.report_values(result.report)
+    reasons = {
+        wf.fingerprint(f.rule, f.cells, values): "核实"
+        for f in result.findings
+        if f.severity.value == "warning"
+    }
+    wf.submit(world.db, scope, user, fid, form, reasons)
+    rev = client_for(world)
+    login(rev, "rev_a")
+    review = rev.get(f"/review/{fid}").text  # the HTML source is shown as lines of text
+    assert "<script>alert(4)" not in review and "&lt;script&gt;alert(4)&lt;/script&gt;" in review
