@@ -391,6 +391,12 @@ class Writer:
             return Written(p.path, DUPLICATE)  # stored by another ingest since this one started
         evidence = (p.doc["meta"].get("title"), p.doc["meta"].get("region"))  # to place the agency
         agency_id = self.directory.resolve(conn, p.agency, evidence, p.year)
+        if conn.dialect.name == "postgresql":  # one writer at a time per agency and year (SQLite:
+            # BEGIN IMMEDIATE already), so that versions, copies and this file's hash are decided
+            # on what the others committed
+            conn.execute(_AGENCY_YEAR_LOCK, {"k": agency_id * 10_000 + p.year})
+            if any(conn.execute(q, {"sha": p.sha256}).first() for q in _STORED):
+                return Written(p.path, DUPLICATE)
         key = {"agency_id": agency_id, "year": p.year}
         last = conn.execute(_LAST_VERSION, key).scalar()
         version = (last or 0) + 1
@@ -440,6 +446,7 @@ class Writer:
         return Written(p.path, VERSION if version > 1 else ADDED, rid, followups=followups)
 
 
+_AGENCY_YEAR_LOCK = sa.text("SELECT pg_advisory_xact_lock(74185, CAST(:k % 2147483647 AS INTEGER))")
 _STORED = tuple(
     sa.select(table.c.sha256).where(table.c.sha256 == sa.bindparam("sha"))
     for table in (s.reports, s.report_copies)
