@@ -9,6 +9,7 @@ folder, or under ``$GONGKAI_SCREENSHOTS`` when set (how docs/images was made).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -73,7 +74,7 @@ def shots(tmp_path: Path) -> Path:
 def test_clerk_reviewer_public_journey(server: tuple[str, World], shots: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    base, world = server
+    base, _ = server
     report = sample_report()
     values = {a: str(c.value) for a, c in report.cells() if c.known and not a.endswith(".total")}
     sections = {k: v or "" for k, v in report.sections.items()}
@@ -111,7 +112,10 @@ def test_clerk_reviewer_public_journey(server: tuple[str, World], shots: Path) -
                 wrong.dispatch_event("input")
             expect(clerk.locator("#findings li.error").first).to_be_visible()
             expect(clerk.locator(f'td[data-address="{CELL}"].has-error')).to_have_count(1)
-            clerk.locator(f'td[data-address="{CELL}"]').scroll_into_view_if_needed()
+            expect(clerk.locator(f'td[data-address="{CELL}"]')).to_have_attribute(
+                "title", re.compile("错误：")
+            )
+            clerk.locator(f'td[data-address="{CELL}"]').evaluate("e => e.scrollIntoView({block: 'center'})")
             clerk.screenshot(path=str(shots / "02-clerk-error-live.png"))
             wrong.fill(values[CELL])
             with clerk.expect_response(lambda r: r.url.endswith("/check")):

@@ -27,6 +27,8 @@
       form.querySelectorAll("td[data-address]").forEach(function (td) {
         td.classList.remove("has-error", "has-warning", "invalid");
         td.removeAttribute("data-problem");
+        if (!td.hasAttribute("data-title")) td.setAttribute("data-title", td.title || "");
+        td.title = td.getAttribute("data-title");
         var input = td.querySelector("input");
         if (input) td.classList.toggle("missing", input.value.trim() === "");
       });
@@ -36,11 +38,16 @@
           if (!td) return;
           td.classList.add(f.severity === "error" ? "has-error" : "has-warning");
           td.setAttribute("data-problem", f.message);
+          td.title = td.getAttribute("data-title") + "\n" + SEV[f.severity] + "：" + f.message;
         });
       });
       Object.keys(invalid).forEach(function (a) {
         var td = form.querySelector('td[data-address="' + a + '"]');
-        if (td) { td.classList.add("invalid"); td.setAttribute("data-problem", invalid[a]); }
+        if (td) {
+          td.classList.add("invalid");
+          td.setAttribute("data-problem", invalid[a]);
+          td.title = td.getAttribute("data-title") + "\n错误：" + invalid[a];
+        }
       });
     }
 
