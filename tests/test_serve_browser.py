@@ -74,6 +74,7 @@ def shots(tmp_path: Path) -> Path:
 def test_clerk_reviewer_public_journey(server: tuple[str, World], shots: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=20_000)  # a loaded machine: waits are bounded, never sleeps
     base, _ = server
     report = sample_report()
     values = {a: str(c.value) for a, c in report.cells() if c.known and not a.endswith(".total")}
@@ -193,6 +194,7 @@ def test_review_marks_the_cell_on_the_pdf_page(server: tuple[str, World], shots:
     from pdfmake import render_report
     from test_serve_support import form_from, scope_of
 
+    expect.set_options(timeout=20_000)
     base, world = server
     pdf = render_report(sample_report())
     user, scope = world.users["clerk_a"], scope_of(world, "clerk_a")
