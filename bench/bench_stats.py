@@ -240,19 +240,25 @@ def ensure_store(db_spec: str, n: int, seed: int) -> None:
 # --- timing commands -----------------------------------------------------------------------
 
 
+LAST_CPU = float("nan")
 TIME = "/usr/bin/time"  # GNU time: the peak memory of the command itself (wait4 in this
 # process would count the memory of this process's fork before exec)
 
 
 def run_once(argv: Sequence[str], cwd: str) -> tuple[float, float, int]:
-    """Wall seconds, peak resident MiB and exit code of one process, start to exit."""
+    """Wall seconds, peak resident MiB and exit code of one process, start to exit (the CPU
+    seconds, user + system, are in :data:`LAST_CPU`)."""
+    global LAST_CPU
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
-        wrapped = [TIME, "-f", "%M", "-o", rss.name, *argv] if Path(TIME).exists() else list(argv)
+        wrapped = [TIME, "-f", "%U %S %M", "-o", rss.name, *argv] if Path(TIME).exists() else list(argv)
         start = time.perf_counter()
         proc = subprocess.run(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         wall = time.perf_counter() - start
         text = Path(rss.name).read_text().strip().splitlines()
-    peak = int(text[-1]) / 1024 if text and text[-1].isdigit() else float("nan")
+    fields = text[-1].split() if text else []
+    ok = len(fields) == 3 and fields[2].isdigit()
+    peak = int(fields[2]) / 1024 if ok else float("nan")
+    LAST_CPU = float(fields[0]) + float(fields[1]) if ok else float("nan")
     if proc.returncode != 0:
         print(
             f"  ! {' '.join(argv[:4])}… exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-300:]}"
@@ -263,21 +269,23 @@ def run_once(argv: Sequence[str], cwd: str) -> tuple[float, float, int]:
 def compare(commands: dict[str, list[str]], runs: int, cwd: str, baseline: str = "baseline") -> None:
     """Run the commands in turn, ``runs`` rounds after a warm-up round; print medians and ratios."""
     times: dict[str, list[float]] = {k: [] for k in commands}
+    cpus: dict[str, list[float]] = {k: [] for k in commands}
     peaks: dict[str, list[float]] = {k: [] for k in commands}
     for round_ in range(runs + 1):
         for name, argv in commands.items():
             wall, peak, _ = run_once(argv, cwd)
             if round_:  # the first round warms the caches
                 times[name].append(wall)
+                cpus[name].append(LAST_CPU)
                 peaks[name].append(peak)
     base = times[baseline]
-    print(f"{'command':44}{'median s':>10}{'min–max s':>16}{'peak MiB':>10}{'x baseline':>12}")
+    print(f"{'command':44}{'median s':>10}{'min–max s':>16}{'CPU s':>8}{'peak MiB':>10}{'x baseline':>12}")
     for name in commands:
         t = times[name]
         ratio = statistics.median(a / b for a, b in zip(t, base, strict=True))
         print(
             f"{name:44}{statistics.median(t):10.3f}{f'{min(t):.2f}–{max(t):.2f}':>16}"
-            f"{statistics.median(peaks[name]):10.0f}{ratio:12.1f}"
+            f"{statistics.median(cpus[name]):8.2f}{statistics.median(peaks[name]):10.0f}{ratio:12.1f}"
         )
 
 
