@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import bench_stats
 from bench_stats import run_once
 
 BASELINE = r"""
@@ -119,6 +120,7 @@ def size_of(db_spec: str) -> int:
 def run(label: str, fresh: Callable[[], str], folder: Path, n: int, runs: int, jobs: int | None) -> None:
     gongkai = str(Path(sys.executable).with_name("gongkai"))
     times: dict[str, list[float]] = {"baseline": [], "gongkai ingest": []}
+    cpus: dict[str, list[float]] = {"baseline": [], "gongkai ingest": []}
     peaks: dict[str, list[float]] = {"baseline": [], "gongkai ingest": []}
     last = ""
     for _ in range(runs):
@@ -127,22 +129,24 @@ def run(label: str, fresh: Callable[[], str], folder: Path, n: int, runs: int, j
             [sys.executable, "-c", BASELINE, str(folder), target], str(folder.parent)
         )
         times["baseline"].append(wall)
+        cpus["baseline"].append(bench_stats.LAST_CPU)
         peaks["baseline"].append(peak)
         last = fresh()
         argv = [gongkai, "ingest", str(folder), "--db", last, *(["--jobs", str(jobs)] if jobs else [])]
         wall, peak, _code = run_once(argv, str(folder.parent))
         times["gongkai ingest"].append(wall)
+        cpus["gongkai ingest"].append(bench_stats.LAST_CPU)
         peaks["gongkai ingest"].append(peak)
     print(f"{label}:")
     print(
-        f"  {'command':20}{'median s':>10}{'min–max s':>16}{'peak MiB':>10}{'x baseline':>12}{'reports/s':>11}"
+        f"  {'command':20}{'median s':>10}{'min–max s':>16}{'CPU s':>8}{'peak MiB':>10}{'x baseline':>12}{'reports/s':>11}"
     )
     base = times["baseline"]
     for name, t in times.items():
         ratio = statistics.median(a / b for a, b in zip(t, base, strict=True))
         med = statistics.median(t)
         print(
-            f"  {name:20}{med:10.1f}{f'{min(t):.1f}–{max(t):.1f}':>16}"
+            f"  {name:20}{med:10.1f}{f'{min(t):.1f}–{max(t):.1f}':>16}{statistics.median(cpus[name]):8.1f}"
             f"{statistics.median(peaks[name]):10.0f}{ratio:12.1f}{n / med:11.1f}"
         )
     size = size_of(last)
