@@ -127,6 +127,18 @@ def test_batch_upload_ingests_publishes_and_summarises(world: World) -> None:
         for row in load_workbook(io.BytesIO(r.content)).worksheets[0].iter_rows(min_row=2, values_only=True)
     }
     assert again["a/交通.txt"][3] == "已存在，跳过"
+    # an agency's year in the filing workflow is not overwritten by a batch
+    fid, rid = filed(world)
+    mine = _zip(
+        {"财政.txt": sample_bytes().decode("utf-8").replace("江州市人民政府", "江州市财政局").encode()}
+    )
+    r = c.post("/dashboard/batch", data={"csrf": csrf}, files={"file": ("b.zip", mine, "application/zip")})
+    row = next(load_workbook(io.BytesIO(r.content)).worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert row[3] == "未导入" and "填报审核中" in str(row[6])
+    from gongkai.serve import workflow as wf
+    from test_serve_support import scope_of
+
+    assert wf.get_filing(world.db, scope_of(world, "rev_a"), fid).report_id == rid
     # a clerk may not batch upload
     clerk = client_for(world)
     ccsrf = login(clerk, "clerk_a")

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 
 from gongkai.errors import GongkaiError
 from gongkai.serve import oversight as ov
+from gongkai.serve import tables as t
 from gongkai.serve.accounts import User
 from gongkai.serve.auth import Forbidden, Scope, WebError, csrf_guard, current_scope, get_db, require_role
 from gongkai.serve.render import page
 from gongkai.serve.svg import bar_chart, line_chart
+from gongkai.store import schema as s
+from gongkai.store.agencies import agency_key, split_name
 from gongkai.store.db import Database
+from gongkai.store.ingest import ADDED, COPY, DUPLICATE, VERSION, Writer, prepare
 
 router = APIRouter(prefix="/dashboard", dependencies=[Depends(csrf_guard)], include_in_schema=False)
 reader = require_role("reviewer", "admin", "viewer")
@@ -27,6 +33,7 @@ EXPORTS = {
     "parquet": "application/vnd.apache.parquet",
 }
 MAX_ZIP = 50 * 1024 * 1024
+log = logging.getLogger("gongkai.serve")
 
 
 def _default_year() -> int:
@@ -161,13 +168,9 @@ def export(
 
 def batch_ingest(db: Database, scope: Scope, user: User, name: str, data: bytes) -> list[dict[str, Any]]:
     """A zip of published reports: each read (through the reader's guards), checked, stored and
-    listed as published when its agency is in the user's scope. One summary row per file."""
-    from gongkai.api import read_bytes
-    from gongkai.check import check_report
+    listed as published when its agency is in the user's scope. One summary row per file; one
+    bad file never stops the others."""
     from gongkai.read.safety import open_zip, read_member
-    from gongkai.serve.workflow import WorkflowError, mark_published
-    from gongkai.store.agencies import agency_key, split_name
-    from gongkai.store.ingest import ADDED, DUPLICATE, VERSION, Writer, prepare
 
     zf = open_zip(data, name)
     members = [
@@ -178,71 +181,97 @@ def batch_ingest(db: Database, scope: Scope, user: User, name: str, data: bytes)
     if len(members) > ov.MAX_BATCH_FILES:
         raise WebError(f"压缩包中的文件过多（{len(members)} 个），每次最多 {ov.MAX_BATCH_FILES} 个。")
     writer = Writer(db)
-    rows: list[dict[str, Any]] = []
     region_names = _scope_region_names(db, scope)
+    rows: list[dict[str, Any]] = []
     for info in members:
-        fname = info.filename
         row: dict[str, Any] = {
-            "file": fname,
+            "file": info.filename,
             "agency": "",
             "year": "",
-            "outcome": "",
+            "outcome": "未导入",
             "errors": 0,
-            "warnings": 0,
         }
+        row["warnings"] = 0
         try:
-            body = read_member(zf, info.filename, name)
-            report = read_bytes(body, Path(fname).name)
-            if not report.meta.agency or not report.meta.year:
-                raise WebError("未能确定发布机关或年度。")
-            row["agency"], row["year"] = report.meta.agency, report.meta.year
-            aid = writer.directory.find(report.meta.agency)
-            if not scope.everything:
-                if aid is not None:
-                    allowed = scope.allows(aid)
-                else:
-                    places, _ = split_name(agency_key(report.meta.agency))
-                    allowed = any(p.name in region_names for p in places)
-                if not allowed:
-                    raise Forbidden("该机关不在您的管辖范围内，未导入。")
-            report.findings = check_report(report)
-            found = [f for f in report.findings]
-            row["errors"] = sum(1 for f in found if f.severity.value == "error")
-            row["warnings"] = sum(1 for f in found if f.severity.value == "warning")
-            row["problems"] = "；".join(f.message for f in found if f.severity.value != "info")[:2000]
-            written = writer.write(prepare(report, fname, body))
-            if written.outcome == DUPLICATE:
-                row["outcome"] = "已存在，跳过"
-            elif written.outcome in (ADDED, VERSION) and written.report_id:
-                with db.engine.connect() as conn:
-                    import sqlalchemy as sa
-
-                    from gongkai.store import schema as s
-
-                    aid = conn.execute(
-                        sa.select(s.reports.c.agency_id).where(s.reports.c.id == written.report_id)
-                    ).scalar_one()
-                try:
-                    mark_published(db, user, aid, int(report.meta.year), written.report_id)
-                    row["outcome"] = "已导入并公开"
-                except WorkflowError as e:
-                    row["outcome"] = "已导入（未公开）"
-                    row["problems"] = e.message
-            else:
-                row["outcome"] = "无法读取"
-                row["problems"] = written.message or ""
+            _batch_one(
+                db,
+                scope,
+                user,
+                writer,
+                region_names,
+                info.filename,
+                read_member(zf, info.filename, name),
+                row,
+            )
         except GongkaiError as e:
-            row["outcome"] = "未导入"
-            row["problems"] = e.message
+            row["outcome"], row["problems"] = "未导入", e.message
+        except Exception as e:  # a reader's bug: reported in the summary, the other files go on
+            log.exception("batch ingest of %s", info.filename)
+            row["outcome"], row["problems"] = (
+                "未导入",
+                f"内部错误（{type(e).__name__}），请把该文件报告给开发者。",
+            )
         rows.append(row)
     return rows
 
 
+def _batch_one(
+    db: Database,
+    scope: Scope,
+    user: User,
+    writer: Writer,
+    region_names: set[str],
+    fname: str,
+    body: bytes,
+    row: dict[str, Any],
+) -> None:
+    from gongkai.api import read_bytes
+    from gongkai.check import check_report
+    from gongkai.serve.workflow import WorkflowError, mark_published
+
+    report = read_bytes(body, Path(fname).name)
+    if not report.meta.agency or not report.meta.year:
+        raise WebError("未能确定发布机关或年度。")
+    row["agency"], row["year"] = report.meta.agency, report.meta.year
+    aid = writer.directory.find(report.meta.agency)
+    if not scope.everything:
+        if aid is not None:
+            allowed = scope.allows(aid)
+        else:
+            places, _ = split_name(agency_key(report.meta.agency))
+            allowed = any(p.name in region_names for p in places)
+        if not allowed:
+            raise Forbidden("该机关不在您的管辖范围内，未导入。")
+    if aid is not None:
+        f = t.filings.c
+        with db.engine.connect() as conn:
+            state = conn.execute(
+                sa.select(f.state).where(f.agency_id == aid, f.year == report.meta.year)
+            ).scalar()
+        if state is not None and state != "published":
+            raise WorkflowError("该机关该年度的报告正在网上填报审核中，未导入。")
+    report.findings = check_report(report)
+    row["errors"] = sum(1 for f in report.findings if f.severity.value == "error")
+    row["warnings"] = sum(1 for f in report.findings if f.severity.value == "warning")
+    row["problems"] = "；".join(f.message for f in report.findings if f.severity.value != "info")[:2000]
+    written = writer.write(prepare(report, fname, body))
+    if written.outcome == DUPLICATE:
+        row["outcome"] = "已存在，跳过"
+    elif written.outcome == COPY:
+        row["outcome"] = "同一报告的另一文件，已记录"
+    elif written.outcome in (ADDED, VERSION) and written.report_id:
+        with db.engine.connect() as conn:
+            stored_agency = conn.execute(
+                sa.select(s.reports.c.agency_id).where(s.reports.c.id == written.report_id)
+            ).scalar_one()
+        mark_published(db, user, stored_agency, int(report.meta.year), written.report_id)
+        row["outcome"] = "已导入并公开"
+    else:
+        row["outcome"] = "无法读取"
+        row["problems"] = written.message or ""
+
+
 def _scope_region_names(db: Database, scope: Scope) -> set[str]:
-    import sqlalchemy as sa
-
-    from gongkai.store import schema as s
-
     if scope.everything or not scope.region_ids:
         return set()
     with db.engine.connect() as conn:
