@@ -180,6 +180,13 @@ def test_api_journey_with_bearer_token(world: World) -> None:
     rid = c.get(f"/api/filings/{fid}", headers=hr).json()["report_id"]
     doc = c.get(f"/api/public/reports/{rid}").json()
     assert doc["schema"] == "gongkai.report/1" and doc["meta"]["agency"] == "江州市财政局"
+    # uploads go through the API too (multipart, same guards)
+    fid2 = c.post("/api/filings", json={"year": 2022}, headers=h).json()["id"]
+    text = sample_bytes().decode("utf-8").replace("2023", "2022").encode("utf-8")
+    up = c.post(f"/api/filings/{fid2}/upload", files={"file": ("2022.txt", text)}, headers=h)
+    assert up.status_code == 200 and up.json()["draft"]["meta"]["year"] == 2022, up.text[:300]
+    bad = c.post(f"/api/filings/{fid2}/upload", files={"file": ("x.txt", b"\x00\x01" * 99)}, headers=h)
+    assert bad.status_code == 400 and "error" in bad.json()
     # the clerk may not approve; the OpenAPI description needs a session and lists the routes
     assert c.post(f"/api/filings/{fid}/approve", json={}, headers=h).status_code == 403
     assert c.get("/api/openapi.json").status_code == 401
