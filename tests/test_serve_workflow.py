@@ -307,6 +307,9 @@ def test_text_source_lines_and_cross_year(world: World) -> None:
     line = data["cells"]["requests.new_received.total"]["at"]["line"]
     assert f'data-line="{line}"' in page  # the text source is shown, the cell's line can be marked
     assert "跨年度核对" in page and "上年结转" in page
+    assert "一、本年新收政府信息公开申请数量" in page.split("跨年度核对")[1]  # figures side by side
+    prev = wf.list_filings(world.db, scope_of(world, "rev_a"), year=2022)[0]
+    assert f'<a href="/review/{prev.id}">查看</a>' in page
 
 
 def test_source_view_of_html_and_word_marks_table_rows() -> None:

@@ -7,11 +7,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from gongkai.model.keys import REQUEST_COLUMN_KEYS, edition
+from gongkai.serve import tables as t
 from gongkai.serve import workflow as wf
 from gongkai.serve.accounts import User
 from gongkai.serve.auth import NotFound, Scope, csrf_guard, current_scope, get_db, require_role
@@ -74,7 +76,20 @@ def cross_year(db: Any, info: wf.FilingInfo, values: dict[str, Any]) -> tuple[in
         ok = None if expected is None or now_ is None else int(now_) == expected
         label = f"现行有效件数 · {names.get(f'{base}.in_force', r).split(' · ')[0]}（上年＋制发－废止）"
         rows.append(CrossRow(label, now_, last, expected, ok))
+    for address in BESIDE:  # the main figures, last year beside this year
+        this, last = values.get(address), pv.get(address)
+        rows.append(CrossRow(names.get(address, address).replace(" · 总计", ""), this, last, None, None))
     return prev_id, rows
+
+
+BESIDE = (
+    "requests.new_received.total",
+    "requests.total_processed.total",
+    "requests.granted.total",
+    "requests.carried_forward.total",
+    "appeals.reconsideration.total",
+    "appeals.litigation_direct.total",
+)
 
 
 def script_json(obj: Any) -> Markup:
@@ -143,6 +158,14 @@ def review_context(request: Request, info: wf.FilingInfo) -> dict[str, Any]:
         )
     view = source_view(st.source_format, original_bytes(db, info.report_id))
     prev_id, cross = cross_year(db, info, values)
+    prev_filing = None
+    if prev_id is not None:
+        with db.engine.connect() as conn:
+            prev_filing = conn.execute(
+                sa.select(t.filings.c.id).where(
+                    t.filings.c.agency_id == info.agency_id, t.filings.c.year == info.year - 1
+                )
+            ).scalar()
     events = wf.history(db, info.id)
     reasons: dict[str, str] = {}
     for e in events:
@@ -161,6 +184,7 @@ def review_context(request: Request, info: wf.FilingInfo) -> dict[str, Any]:
         "source": view,
         "cross": cross,
         "prev_id": prev_id,
+        "prev_filing": prev_filing,
         "events": events,
         "sections": edition(st.edition).sections,
         "parsed": wf.draft_report(db, info.id),
