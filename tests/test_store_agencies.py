@@ -124,6 +124,7 @@ def test_alias_rename_unalias_commands(sqlite_url: str, tmp_path: Path) -> None:
         res = runner.invoke(app, [*args, "--db", sqlite_url], env={"COLUMNS": "200"})
         return res.exit_code, res.output
 
+    open_db(sqlite_url).close()  # only ingest creates a database; the other commands refuse a missing one
     code, out = run("agencies", "list")
     assert code == 0 and "库中没有机关" in out
     code, out = run("agencies", "alias", "洪泽区政府办", "淮安市洪泽区人民政府办公室")
