@@ -67,6 +67,13 @@ def test_agencies_are_placed_in_divisions(stored: str) -> None:
     assert set(by_agency(stored, region="河南省")) == {"商水县人民政府"}
     assert set(by_agency(stored, region="周口市商水县")) == {"商水县人民政府"}
 
+    records = {r.agency: r for r in load_reports(stored)}
+    assert (
+        records["商水县人民政府"].region_codes == ("410000", "411600", "411623")
+        and records["商水县人民政府"].placed
+    )
+    assert records["江州市人民政府"].region_codes == (None,) and not records["江州市人民政府"].placed
+
     places = {p.path[-1] if p.path else None: p for p in agency_places(stored).values() if p.placed}
     assert places["洪泽区"].codes == ("320000", "320800", "320813") and places["洪泽区"].level == "县区"
     assert places["淮安市"].level == "市" and places["淮安市"].government

@@ -345,6 +345,14 @@ class Directory:
         }
         return found.pop() if len(found) == 1 else None
 
+    def region_code_path(self, region_id: int | None) -> tuple[str | None, ...]:
+        """The GB/T 2260 codes along :meth:`region_path` (None where a region has none)."""
+        ids: list[int] = []
+        while region_id is not None and region_id in self.regions and region_id not in ids:
+            ids.append(region_id)
+            region_id = self.regions[region_id][2]
+        return tuple(self.region_codes.get(i) for i in reversed(ids))
+
     def region_path(self, region_id: int | None) -> tuple[str, ...]:
         path: list[str] = []
         seen: set[int] = set()

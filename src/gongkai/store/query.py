@@ -222,9 +222,9 @@ def load_reports(
     r, a = s.reports.c, s.agencies.c
     with using(db) as store, store.engine.connect() as conn:
         d = Directory.load(conn)
-        q = sa.select(r.id, r.agency_id, r.year, r.edition, r.version, r.parsed, a.name, a.region_id).join(
-            s.agencies, a.id == r.agency_id
-        )
+        q = sa.select(
+            r.id, r.agency_id, r.year, r.edition, r.version, r.parsed, a.name, a.region_id, a.placed
+        ).join(s.agencies, a.id == r.agency_id)
         if current_only:
             q = q.where(r.is_current)
         if year is not None:
@@ -264,6 +264,8 @@ def load_reports(
                 findings=fs,
                 corrected=corrected,
                 version=row.version,
+                region_codes=d.region_code_path(row.region_id),
+                placed=row.placed is not None,
             )
         )
     return out

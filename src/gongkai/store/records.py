@@ -27,3 +27,8 @@ class ReportRecord:
     findings: list[Finding] = field(default_factory=list)
     corrected: frozenset[str] = frozenset()
     version: int = 1  # versions of the same agency and year: the highest is current
+    # GB/T 2260 code of each level of region_path (None for a place known only from a name);
+    # ``placed``: the agency sits in the administrative divisions (gongkai.model.divisions),
+    # so region_path[0] is a province, [1] a prefecture, [2] a county (use them for --level)
+    region_codes: tuple[str | None, ...] = ()
+    placed: bool = False
