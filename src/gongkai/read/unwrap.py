@@ -33,7 +33,9 @@ from gongkai.read.decode import decode_text
 
 _ESCAPED_MARKUP = re.compile(r"\\u003[cC]|\\x3[cC]|<\\/[a-zA-Z]|=\\\"|\\[\"']>", re.ASCII)
 # a literal opens at a quote no backslash escapes (an escaped one is inside a string already)
-_JS_STRING = re.compile(r'(?<!\\)"((?:[^"\\\n]|\\.){40,})"|(?<!\\)\'((?:[^\'\\\n]|\\.){40,})\'', re.DOTALL)
+_JS_STRING = re.compile(  # possessive: a literal that never closes fails without backtracking
+    r'(?<!\\)"((?:[^"\\\n]|\\.){40,}+)"|(?<!\\)\'((?:[^\'\\\n]|\\.){40,}+)\'', re.DOTALL
+)
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])")
 _SIMPLE_ESCAPES = {
     "n": "\n",
@@ -122,6 +124,7 @@ def _looks_escaped(text: str) -> bool:
 _TABLE_BLOCK = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
 _PAGE_BYTES = re.compile(rb"<(?:!doctype|html|head|body)\b", re.I)
 _TABLE_OPEN = re.compile(r"<table\b", re.I)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
 _PAGE = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
 _ENTITY = re.compile(
     r"&(?:nbsp|lt|gt|amp|quot|ensp|emsp|ldquo|rdquo|hellip|mdash|#\d{2,6}|#x[0-9a-fA-F]{2,5});"
@@ -145,7 +148,9 @@ def looks_like_html(text: str) -> bool:
 
 def tables_in_text(text: str) -> str | None:
     """Text (markdown) whose tables are HTML: as a page, each text line a paragraph, else None."""
-    if _PAGE.search(text[:4096]) or not _TABLE_OPEN.search(text) or not _TABLE_BLOCK.search(text):
+    if _PAGE.search(text[:4096]) or not _TABLE_OPEN.search(text) or not _TABLE_CLOSE.search(text):
+        return None  # a page, or no table (checked first: the block search is then linear)
+    if not _TABLE_BLOCK.search(text):
         return None  # a page, or no table
     outside = _TABLE_BLOCK.sub("", text)
     if _PAGE.search(outside) or len(_TAG.findall(outside)) > max(3, outside.count("\n") // 10):
