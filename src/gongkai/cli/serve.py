@@ -79,6 +79,11 @@ def serve_cmd(
             f"首次启动，已创建管理员账号 [bold]{ADMIN_NAME}[/]，初始密码（只显示这一次）：[bold]{password}[/]\n"
             "登录后须立即修改密码。"
         )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(
+            f"[yellow]注意：[/]监听 {host}，其他计算机可以访问本系统；请在前面配置 HTTPS 反向代理，"
+            "不要以明文 HTTP 在网络上传送密码。"
+        )
     shown = f"[{host}]" if ":" in host else host
     out.print(f"网页系统已启动：http://{shown}:{port}/  （按 Ctrl+C 停止）")
     uvicorn.run(create_app(store), host=host, port=port, log_level="warning", server_header=False)
