@@ -16,7 +16,7 @@ import numpy as np
 
 from gongkai.read.ocr import engine
 from gongkai.read.ocr.confusable import Judged, judge
-from gongkai.read.ocr.prepare import Prepared, prepare, turned
+from gongkai.read.ocr.prepare import Prepared, noisy, prepare, text_image, turned
 from gongkai.read.ocr.ruling import Rules, Table, find_rules, find_tables
 
 Box = tuple[float, float, float, float]
@@ -59,15 +59,18 @@ _PAD = 4  # white margin around a text line handed to the recogniser
 def ocr_page(rgb: np.ndarray, page: int) -> PageResult:
     """The lines of one page image (RGB or gray)."""
     prep = prepare(rgb)
-    rules = find_rules(prep.gray)
+    speckled = noisy(prep.gray)
+    rules = find_rules(prep.gray, speckled)
     tables = find_tables(rules)
-    crops = _crops(prep.gray, rules, tables)
+    text = text_image(prep.gray, speckled)
+    crops = _crops(text, rules, tables, masked=speckled)
     if _upside_down(prep, rules, tables, crops):
         prep = turned(prep, 180)
-        rules = find_rules(prep.gray)
+        rules = find_rules(prep.gray, speckled)
         tables = find_tables(rules)
-        crops = _crops(prep.gray, rules, tables)
-    lines = _table_lines(prep, page, tables, crops) + _free_lines(prep, page, rules, tables)
+        text = text_image(prep.gray, speckled)
+        crops = _crops(text, rules, tables, masked=speckled)
+    lines = _table_lines(prep, page, tables, crops) + _free_lines(prep, text, page, rules, tables)
     lines.sort(key=lambda ln: ln.top)
     return PageResult(page, lines, prep.rotation, prep.skew, prep.unwarped, len(tables))
 
@@ -77,11 +80,14 @@ def ocr_page(rgb: np.ndarray, page: int) -> PageResult:
 CellCrops = dict[tuple[int, int], list[np.ndarray]]  # (table, cell index) -> its text lines
 
 
-def _crops(gray: np.ndarray, rules: Rules, tables: list[Table]) -> CellCrops:
+def _crops(gray: np.ndarray, rules: Rules, tables: list[Table], masked: bool = False) -> CellCrops:
+    """The text lines of every cell; ``masked``: only the ink kept as text is shown to the
+    recogniser, the rest of the cell white (a noisy page's leftover specks are not characters)."""
     text_ink = cv2.subtract(
         rules.ink, cv2.dilate(rules.horizontal | rules.vertical, np.ones((3, 3), np.uint8))
     )
     min_area = max(4, (rules.char // 8) ** 2)
+    grow = np.ones((5, 5), np.uint8)
     out: CellCrops = {}
     for ti, t in enumerate(tables):
         for ci, c in enumerate(t.cells):
@@ -90,22 +96,25 @@ def _crops(gray: np.ndarray, rules: Rules, tables: list[Table]) -> CellCrops:
             sub = text_ink[y0 + m : y1 - m, x0 + m : x1 - m]
             if sub.size == 0:
                 continue
-            out[(ti, ci)] = [
-                _pad(gray[y0 + m + a : y0 + m + b, x0 + m + xa : x0 + m + xb])
-                for a, b, xa, xb in _text_lines(sub, min_area, rules.char)
-            ]
+            lines, keep = _text_lines(sub, min_area, rules.char)
+            area = gray[y0 + m : y1 - m, x0 + m : x1 - m]
+            if masked and lines:
+                area = np.where(cv2.dilate(keep.astype(np.uint8), grow) > 0, area, 255).astype(np.uint8)
+            out[(ti, ci)] = [_pad(area[a:b, xa:xb]) for a, b, xa, xb in lines]
     return out
 
 
-def _text_lines(sub: np.ndarray, min_area: int, char: int) -> list[tuple[int, int, int, int]]:
-    """(top, bottom, left, right) of each text line of a cell's ink."""
+def _text_lines(
+    sub: np.ndarray, min_area: int, char: int
+) -> tuple[list[tuple[int, int, int, int]], np.ndarray]:
+    """(top, bottom, left, right) of each text line of a cell's ink, and the ink kept as text."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
     keep = np.zeros(n, dtype=bool)
     keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= min_area
     clean = keep[labels]
     rows = clean.any(axis=1)
     if not rows.any():
-        return []
+        return [], clean
     runs: list[list[int]] = []
     y = 0
     h = len(rows)
@@ -131,7 +140,7 @@ def _text_lines(sub: np.ndarray, min_area: int, char: int) -> list[tuple[int, in
         if b - a < max(2, char // 6) and xs[-1] - xs[0] < char // 2:
             continue
         out.append((a, b, int(xs[0]), int(xs[-1]) + 1))
-    return out
+    return out, clean
 
 
 def _merge_strokes(runs: list[list[int]], char: int) -> list[list[int]]:
@@ -236,11 +245,13 @@ def _free_boxes(prep: Prepared, rules: Rules, tables: list[Table]) -> list[tuple
     return out
 
 
-def _free_lines(prep: Prepared, page: int, rules: Rules, tables: list[Table]) -> list[PageLine]:
+def _free_lines(
+    prep: Prepared, text: np.ndarray, page: int, rules: Rules, tables: list[Table]
+) -> list[PageLine]:
     boxes = _free_boxes(prep, rules, tables)
     if not boxes:
         return []
-    texts = engine.recognize([_pad(prep.gray[y0:y1, x0:x1]) for x0, y0, x1, y1 in boxes])
+    texts = engine.recognize([_pad(text[y0:y1, x0:x1]) for x0, y0, x1, y1 in boxes])
     found = [(b, t) for b, t in zip(boxes, texts, strict=True) if t.text.strip()]
     found.sort(key=lambda bt: (bt[0][1] + bt[0][3]) / 2)
     rows: list[list[tuple[tuple[int, int, int, int], engine.Text]]] = []
@@ -255,7 +266,7 @@ def _free_lines(prep: Prepared, page: int, rules: Rules, tables: list[Table]) ->
     out = []
     for row in rows:
         row.sort(key=lambda bt: bt[0][0])
-        text = " ".join(t.text.strip() for _, t in row)
+        joined = " ".join(t.text.strip() for _, t in row)
         box = (
             float(min(b[0] for b, _ in row)),
             float(min(b[1] for b, _ in row)),
@@ -264,7 +275,7 @@ def _free_lines(prep: Prepared, page: int, rules: Rules, tables: list[Table]) ->
         )
         score = min(t.score for _, t in row)
         out.append(
-            PageLine(page, box[1], [Field(text, _round(prep.to_original(box)), round(score, 4), text)])
+            PageLine(page, box[1], [Field(joined, _round(prep.to_original(box)), round(score, 4), joined)])
         )
     return out
 

@@ -95,14 +95,28 @@ def gray_of(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
 
 
-def ink(gray: np.ndarray, *, denoise: bool = False) -> np.ndarray:
+def ink(gray: np.ndarray, *, denoise: bool = False, strong: bool = False) -> np.ndarray:
     """Dark pixels as 255 on 0 (adaptive threshold: uneven light of a photo is tolerated).
 
     ``denoise``: a 3x3 median first, for text (scanner speckle and sensor noise are not ink);
-    not for ruling lines, which a median erases where they are one pixel wide."""
+    not for ruling lines, which a median erases where they are one pixel wide. ``strong``: for a
+    noisy page, only pixels much darker than their surroundings (print is black on white; noise
+    is a few levels either way)."""
     block = max(15, (min(gray.shape[:2]) // 40) | 1)
     src = cv2.medianBlur(gray, 3) if denoise else gray
-    return cv2.adaptiveThreshold(src, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+    c = 35 if strong else 15
+    return cv2.adaptiveThreshold(src, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, c)
+
+
+NOISE_SPECKS = 500  # specks of one to three pixels per million pixels above which a page is noisy
+
+
+def noisy(gray: np.ndarray) -> bool:
+    """Sensor or scanner noise: many specks of ink of one to three pixels (a clean render has
+    none; print always comes in larger pieces)."""
+    _n, _, stats, _ = cv2.connectedComponentsWithStats(ink(gray), connectivity=8)
+    specks = int((stats[1:, cv2.CC_STAT_AREA] <= 3).sum())
+    return specks > NOISE_SPECKS * gray.size / 1e6
 
 
 def _small(binary: np.ndarray, side: int = 1000) -> np.ndarray:
@@ -243,6 +257,12 @@ def prepare(rgb: np.ndarray) -> Prepared:
     return Prepared(gray=gray, rotation=rotation, skew=skew, unwarped=flat is not None, matrix=matrix)
 
 
+def text_image(gray: np.ndarray, speckled: bool) -> np.ndarray:
+    """The page as handed to the recogniser: a noisy page median-filtered (its rules are found on
+    the page as it is: a median thins faint one-pixel rules away)."""
+    return cv2.medianBlur(gray, 3) if speckled else gray
+
+
 def turned(p: Prepared, degrees: int) -> Prepared:
     """``p`` turned a further multiple of 90 degrees."""
     gray, m = turn(p.gray, degrees)
@@ -254,12 +274,14 @@ __all__ = [
     "decode_images",
     "gray_of",
     "ink",
+    "noisy",
     "prepare",
     "remove_stamp",
     "rgb_array",
     "rotate",
     "sideways",
     "skew_angle",
+    "text_image",
     "turn",
     "turned",
     "unwarp",

@@ -56,9 +56,9 @@ def char_height(binary: np.ndarray) -> int:
     return int(max(10, np.percentile(hs[keep], 75)))
 
 
-def find_rules(gray: np.ndarray) -> Rules:
+def find_rules(gray: np.ndarray, noisy: bool = False) -> Rules:
     b = ink(gray)
-    text = ink(gray, denoise=True)
+    text = ink(gray, denoise=True, strong=noisy)
     _h, w = b.shape
     ch = char_height(b)
     hk = max(30, int(2.2 * ch), w // 30)
