@@ -489,7 +489,7 @@ class Directory:
             self.agency_regions[agency_id] = None
             self.add_alias(conn, shown, agency_id, "name")
             self.placed[agency_id] = None
-            if not self.place(conn, agency_id, chains, year) and not _names_a_division(chains):
+            if not self.place(conn, agency_id, chains, year):
                 self._set_region(conn, agency_id, places)  # places no data set knows: as printed
             return agency_id
         if key not in self.by_key:
@@ -546,7 +546,14 @@ class Directory:
         return parent
 
     def _set_region(self, conn: sa.Connection, agency_id: int, places: tuple[Place, ...]) -> None:
-        if places and not self.placed.get(agency_id):
+        """A region from the name's places as printed: only for an agency not placed in the
+        divisions whose places are no division at all (a real but ambiguous or contradictory
+        name waits for a person: never a half-right region)."""
+        if (
+            places
+            and not self.placed.get(agency_id)
+            and not _names_a_division([tuple(p.name for p in places)])
+        ):
             region = self.region_for(conn, places)
             self._claim(conn)
             conn.execute(_SET_REGION, {"id_": agency_id, "region_": region})
