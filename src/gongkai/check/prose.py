@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, cast
 
 from gongkai.check.labels import cell_label, fmt, row_of
 from gongkai.check.numerals import PATTERN as NUM_PATTERN
@@ -234,7 +234,7 @@ def _appeal(clause: Clause, fact: Fact, year: int | None) -> Statement | None:
         if m is None or ANY_COUNT.search(text) or OUTCOME_WORDS.search(text):
             return None
         value = 0
-    if value is None or clause.skip(m, year):
+    if value is None or m is None or clause.skip(m, year):  # m: found above in both branches
         return None
     return Statement(fact, value, clause.quote, denied=denied)
 
@@ -274,7 +274,7 @@ def _said(st: Statement, where: str) -> str:
 
 
 def _diff(a: Value, b: Value) -> str:
-    return f"相差 {fmt(abs(a - b))}"
+    return f"相差 {fmt(cast(Value, abs(a - b)))}"
 
 
 def _compare(st: Statement, values: dict[str, Value], ed: str, where: str) -> Finding | None:

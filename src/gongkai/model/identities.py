@@ -7,7 +7,9 @@ checker (to report what does not add up), so the two can never disagree about th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache, cached_property
 
 from gongkai.model.keys import APPEALS, APPLICANT_COLUMNS, REQUEST_COLUMN_KEYS, edition, outcome_rows
@@ -31,9 +33,9 @@ class Identity:
     def addresses(self) -> tuple[str, ...]:
         return tuple(a for a, _ in self.terms)
 
-    def residual(self, values: dict[str, int]) -> int | None:
+    def residual(self, values: Mapping[str, int | Decimal]) -> int | Decimal | None:
         """``Σ coef·value`` when every cell is known, else None."""
-        s = 0
+        s: int | Decimal = 0
         for a, c in self.terms:
             v = values.get(a)
             if v is None:

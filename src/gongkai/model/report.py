@@ -110,7 +110,7 @@ class Report(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    schema_: Literal["gongkai.report/1"] = Field(default=SCHEMA_ID, alias="schema")
+    schema_: Literal["gongkai.report/1"] = Field(default="gongkai.report/1", alias="schema")  # SCHEMA_ID
     source: Source
     meta: Meta
     sections: dict[str, str | None] = Field(default_factory=lambda: dict.fromkeys(SECTION_KEYS))

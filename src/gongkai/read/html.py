@@ -427,7 +427,7 @@ def _line_at(el: etree._Element, skip: int = 0) -> At | None:
 
 def _inline_text(el: etree._Element) -> str:
     """The text of an element as one line (inline pieces are joined as a browser shows them)."""
-    return clean_line(_WS.sub(" ", "".join(t for t in el.itertext() if t)))
+    return clean_line(_WS.sub(" ", "".join(t for t in el.itertext() if t)))  # type: ignore[misc]
 
 
 # --- title ---------------------------------------------------------------------------------

@@ -154,7 +154,7 @@ def drop_repeated_headers(lines: list[Line]) -> list[Line]:
                     break
                 run.append(ln.text)
             drop = _repeat_length(run, seen)
-        kept = page_lines_ if drop < 2 else page_lines_[:first_ruled] + page_lines_[first_ruled + drop :]
+        kept = page_lines_ if drop < 2 else page_lines_[:first_ruled] + page_lines_[first_ruled + drop :]  # type: ignore[operator]
         out.extend(kept)
         seen.extend(ln.text for ln in page_lines_ if ln.ruled and not any(ch.isdigit() for ch in ln.text))
         i = j
@@ -408,7 +408,7 @@ def _page_content(page: Any, number: int, name: str) -> PageContent:
         box = (c.get("x0"), c.get("top"), c.get("x1"), c.get("bottom"))
         if not text or not _finite_box(box):
             continue
-        x0, top, x1, bottom = (float(v) for v in box)
+        x0, top, x1, bottom = (float(v) for v in box)  # type: ignore[arg-type]
         if x1 < 0 or x0 > width or bottom < 0 or top > height:
             continue  # outside the page: not printed
         if _diagonal(c.get("matrix")):
@@ -477,7 +477,7 @@ def _rules(
         box = (obj.get("x0"), obj.get("top"), obj.get("x1"), obj.get("bottom"))
         if not _finite_box(box):
             continue
-        x0, top, x1, bottom = (float(v) for v in box)
+        x0, top, x1, bottom = (float(v) for v in box)  # type: ignore[arg-type]
         if obj.get("stroke") and _visible(obj.get("stroking_color")):
             yield Rule(x0, top, x1, top)
             yield Rule(x0, bottom, x1, bottom)

@@ -533,9 +533,9 @@ def page_lines(page: int, glyphs: list[Glyph], rules: list[Rule], height: float 
         key = next((t for t in rows if abs(t - top) <= SNAP), top)
         rows.setdefault(key, []).append((cells[k][0], fields))
     out: list[Line] = []
-    for top, parts in rows.items():
-        parts.sort(key=lambda p: p[0])
-        out.append(Line(page, top, parts[0][0], [f for _, fs in parts for f in fs], ruled=True))
+    for top, cols in rows.items():
+        cols.sort(key=lambda p: p[0])
+        out.append(Line(page, top, cols[0][0], [f for _, fs in cols for f in fs], ruled=True))
     verticals = [r for r in rules if r.x1 - r.x0 <= SNAP and r.bottom - r.top >= MIN_RULE]
     for ln in visual_lines(free):
         top, bottom = min(g.top for g in ln), max(g.bottom for g in ln)

@@ -94,7 +94,7 @@ class System:
         visited = set(work)
         while work:
             n = work.pop()
-            s = 0
+            s: Value = 0
             unknown: list[tuple[str, int]] = []
             for a, c in self.terms[n]:
                 v = values.get(a)
@@ -129,7 +129,7 @@ class System:
 
 
 def _violates(terms: tuple[tuple[str, int], ...], values: dict[str, Value]) -> bool:
-    s = 0
+    s: Value = 0
     unknown_signs: set[int] = set()
     for a, c in terms:
         v = values.get(a)
@@ -295,24 +295,24 @@ def _consistent_solutions(
                 options[id(seg)] = opts
     if not pending:
         return [known]
-    solutions: list[dict[str, Value]] = []
+    spreads: list[dict[str, list[Value | None]]] = []
     for comp in _components(pending, system.identities):
         segs = [pending[i] for i in comp]
-        opts = [options[id(s)] for s in segs]
+        choices = [options[id(s)] for s in segs]
         total = 1
-        for o in opts:
+        for o in choices:
             total *= len(o)
         if total > COMBINATION_LIMIT:
             # the search is cut: the identities cannot be said to single anything out, so they
             # decide nothing (the caller falls back to what each segment's readings agree on)
             return None
         comp_solutions = []
-        for combo in itertools.product(*opts):
+        for combo in itertools.product(*choices):
             trial = dict(known)
             dirty: set[str] = set()
-            for printed, _ in combo:
-                trial.update(printed)
-                dirty.update(printed)
+            for values, _ in combo:
+                trial.update(values)
+                dirty.update(values)
             trial, v = system.propagate(trial, dirty=dirty)
             if v == 0:
                 comp_solutions.append((trial, combo))
@@ -321,9 +321,9 @@ def _consistent_solutions(
         if len(comp_solutions) == 1:
             for seg, (_, rd) in zip(segs, comp_solutions[0][1], strict=True):
                 _choose(chosen, seg, rd)
-        solutions.append(_merge_component([t for t, _ in comp_solutions]))
+        spreads.append(_merge_component([t for t, _ in comp_solutions]))
     # components are independent: combine their per-cell spreads
-    return _combine(known, solutions)
+    return _combine(known, spreads)
 
 
 def _merge_component(trials: list[dict[str, Value]]) -> dict[str, list[Value | None]]:

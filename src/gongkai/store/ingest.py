@@ -554,7 +554,7 @@ def _parsed_stream(
         try:
             while True:
                 while len(window) < jobs * 4:
-                    f = next(todo, None)
+                    f = next(todo, None)  # type: ignore[assignment]
                     if f is None:
                         break
                     window.append((f, pool.submit(parse_file, f)))

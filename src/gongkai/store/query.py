@@ -298,7 +298,7 @@ def find_report(conn: sa.Connection, spec: str, directory: Directory | None = No
             f"数据库中没有机关「{m.group('agency')}」；可用 gongkai agencies list 查看已有机关。"
         )
     year = int(m.group("year"))
-    rid = conn.execute(sa.select(r.id).where(r.agency_id == aid, r.year == year, r.is_current)).scalar()
+    rid = conn.execute(sa.select(r.id).where(r.agency_id == aid, r.year == year, r.is_current)).scalar()  # type: ignore[assignment]
     if rid is None:
         raise StoreError(f"数据库中没有「{d.agency_names[aid]}」{year}年度的报告。")
     return int(rid)
@@ -392,7 +392,7 @@ def report_detail(db: Database | str | Path | None, spec: str | int) -> Detail:
         versions=versions,
     )
     for address in edition(row.edition).addresses:
-        x = cell_rows.get(address)
+        x = cell_rows.get(address)  # type: ignore[assignment]
         line = CellLine(
             address,
             x.value if x is not None and x.status in ("read", "inferred") else None,

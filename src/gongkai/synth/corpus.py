@@ -49,7 +49,7 @@ def flatten_tables(page: str) -> str:
     for table in doc.iter("table"):
         paragraphs = []
         for tr in table.iter("tr"):
-            cells = [" ".join(td.text_content().split()) for td in tr if td.tag in ("td", "th")]
+            cells = [" ".join(td.text_content().split()) for td in tr if td.tag in ("td", "th")]  # type: ignore[attr-defined]
             p = lxml_html.Element("p")
             p.text = " ".join(c for c in cells if c)
             paragraphs.append(p)

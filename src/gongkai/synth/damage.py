@@ -310,8 +310,8 @@ def label_variants(doc: Document, rng: random.Random) -> list[Damage]:
                     if v != "法人或其他组织":
                         variants[c.label] = v
     out = []
-    for t in doc.tables():
-        for r in t.rows:
+    for pt in doc.tables():
+        for r in pt.rows:
             for i, s in enumerate(r.labels):
                 for label, v in variants.items():
                     if s not in (CONT, SPAN) and label in s and rng.random() < 0.8:

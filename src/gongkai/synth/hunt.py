@@ -194,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         kept[key] = kept.get(key, 0) + 1
         c = small.comparison
         info = (
-            f"wrong={len(c.wrong)} share={c.share:.3f} {c.meta_errors}" if c else small.error.splitlines()[-1]
+            f"wrong={len(c.wrong)} share={c.share:.3f} {c.meta_errors}"
+            if c
+            else (small.error or "").splitlines()[-1]
         )
         name = write(small, args.out) if args.out else ""
         print(

@@ -172,7 +172,8 @@ def _appeals_table(report: Report) -> PTable:
         PRow([*APPEAL_HEADS, "未经复议直接起诉", *blank5, "复议后起诉", *blank5], kind="header"),
         PRow(["", *blank5, *APPEAL_HEADS, *APPEAL_HEADS], kind="header"),
     ]
-    cells, addresses = [], []
+    cells: list[str] = []
+    addresses: list[tuple[str, ...]] = []
     for row in spec.rows:
         for col in row.columns:
             cells.append(report.tables["appeals"][row.key][col.key].raw)

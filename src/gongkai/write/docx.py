@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -92,7 +93,7 @@ def _set_fonts(rpr: etree._Element, chain: FontChain, latin: str = LATIN_FONTS[0
         rfonts = OxmlElement("w:rFonts")
         rpr.insert(0, rfonts)
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        rfonts.attrib.pop(qn(attr), None)
+        rfonts.attrib.pop(qn(attr), "")
     rfonts.set(qn("w:ascii"), latin)
     rfonts.set(qn("w:hAnsi"), latin)
     rfonts.set(qn("w:eastAsia"), chain[0])
@@ -150,7 +151,7 @@ _AFTER_TABLE_WIDTH = (
 
 
 def _paragraph_style(
-    doc: Document,
+    doc: DocxDocument,
     name: str,
     fonts: FontChain,
     size: Pt,
@@ -197,7 +198,7 @@ def _paragraph_style(
     return style
 
 
-def _font_table(doc: Document) -> None:
+def _font_table(doc: DocxDocument) -> None:
     """Font-table entries for the Chinese fonts: a Word without them substitutes a GB2312 font."""
     part = next((r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable")), None)
     if part is None:
@@ -213,7 +214,7 @@ def _font_table(doc: Document) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _setup(doc: Document) -> None:
+def _setup(doc: DocxDocument) -> None:
     """Page, defaults and the styles of a 公文."""
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -293,7 +294,7 @@ def _page_number(paragraph: Paragraph) -> None:
     run(" —")
 
 
-def _footers(doc: Document) -> None:
+def _footers(doc: DocxDocument) -> None:
     doc.settings.odd_and_even_pages_header_footer = True
     section = doc.sections[0]
     for footer, align, side in (
@@ -359,7 +360,7 @@ def _fill(cell: _Cell, c: GridCell, text: str, style: str, grid: Grid) -> None:
         _shade(cell, _GROUP_SHADE)
 
 
-def add_table(doc: Document, grid: Grid, report: Report) -> Table:
+def add_table(doc: DocxDocument, grid: Grid, report: Report) -> Table:
     """One official table with its merged cells, in the fixed column widths of :data:`_WIDTHS`."""
     value = value_of(report)
     table = doc.add_table(rows=grid.n_rows, cols=grid.n_cols)
@@ -400,7 +401,7 @@ def _width(text: str) -> float:
     return sum(0.5 if ch.isascii() else 1.0 for ch in text)
 
 
-def _title(doc: Document, title: str) -> None:
+def _title(doc: DocxDocument, title: str) -> None:
     """The title, broken before 政府信息公开工作年度报告 when it needs two lines (as 公文 titles are)."""
     p = doc.add_paragraph(style="Title")
     head, tail = title, ""
@@ -416,7 +417,7 @@ def _title(doc: Document, title: str) -> None:
         p.add_run(tail)
 
 
-def build_document(report: Report) -> Document:
+def build_document(report: Report) -> DocxDocument:
     """The report as a python-docx ``Document``."""
     doc = Document()
     _setup(doc)

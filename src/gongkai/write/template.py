@@ -72,7 +72,7 @@ MAX_VALUE = 999_999_999
 # column widths (Excel character units) of each table's grid
 _WIDTHS: dict[str, list[float]] = {
     "active_disclosure": [26, 17, 17, 17],
-    "requests": [5, 14, 30] + [10] * 7,
+    "requests": [5.0, 14.0, 30.0] + [10.0] * 7,
     "appeals": [8.5] * 15,
 }
 _LANDSCAPE = {"appeals"}
@@ -140,12 +140,12 @@ def _print_setup(ws: Worksheet, landscape: bool = False, title_rows: str | None 
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.6
     ws.page_margins.top = ws.page_margins.bottom = 0.75
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.size = 9
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # type: ignore[union-attr]
+    ws.oddFooter.center.size = 9  # type: ignore[union-attr]
     if title_rows:
         ws.print_title_rows = title_rows
 
@@ -281,7 +281,7 @@ def _table_sheet(ws: Worksheet, g: Grid, edition_key: str, report: Report | None
     _row_heights(ws, g, widths)
     if g.key == "requests":
         _balance(ws, g, edition_key)
-        ws.freeze_panes = ws.cell(TABLE_TOP + g.header_rows + 1, TABLE_LEFT + g.label_cols + 1)
+        ws.freeze_panes = ws.cell(TABLE_TOP + g.header_rows + 1, TABLE_LEFT + g.label_cols + 1)  # type: ignore[assignment]
     title_rows = f"{TABLE_TOP + 1}:{TABLE_TOP + g.header_rows}" if g.header_rows else None
     _print_setup(ws, landscape=g.key in _LANDSCAPE, title_rows=title_rows)
     ws.print_area = f"A1:{_ref(TABLE_TOP + g.n_rows + (2 if g.key == 'requests' else 0) - 1, g.n_cols - 1)}"
