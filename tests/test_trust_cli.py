@@ -177,3 +177,8 @@ def test_ingest_never_turns_another_file_into_a_database(tmp_path: Path, sample_
     empty = tmp_path / "new.db"
     empty.touch()  # an empty file may become the new database
     assert invoke("ingest", str(sample_path), "--db", str(empty), "--jobs", "1").exit_code == 0
+
+
+def test_template_suffix_of_another_format_is_an_error(tmp_path: Path) -> None:
+    r = invoke("template", "-o", str(tmp_path / "填报.docx"))
+    assert r.exit_code == 2 and ".docx" in r.stderr and not (tmp_path / "填报.docx").exists()

@@ -289,7 +289,13 @@ def template_cmd(
             err.print(
                 f"[yellow]提示[/]  {year}年度的报告按规定应使用 {right} 年版格式，这里按要求生成 {ed} 年版的填报表。"
             )
-        if output != STDIN and Path(output).suffix.lower() not in (".xlsx",):
+        suffix = Path(output).suffix.lower() if output != STDIN else ".xlsx"
+        if suffix in (*SUFFIXES, ".xls", ".csv", ".json", ".doc", ".wps", ".et"):
+            raise InputError(
+                f"填报表是 Excel（.xlsx）文件，输出文件的扩展名却是 {suffix}；请把文件名改为 .xlsx。",
+                source=output,
+            )
+        if suffix != ".xlsx":
             err.print("[yellow]提示[/]  输出文件的扩展名不是 .xlsx，Excel 可能无法直接打开。")
         from gongkai.write.template import write_template
 
