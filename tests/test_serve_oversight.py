@@ -56,6 +56,21 @@ def test_dashboard_submitted_late_counts_and_repeated_prose(world: World) -> Non
         if a["agency"] == "湖滨市财政局"
     )
     assert hubin["state"] is None and hubin["late"]
+    # an administrator narrows the dashboard to one region; a reviewer cannot widen it
+    import sqlalchemy as sa2
+
+    from gongkai.store import schema as s
+
+    with world.db.engine.connect() as conn:
+        hubin_region = conn.execute(
+            sa2.select(s.regions.c.id).where(s.regions.c.name == "湖滨市")
+        ).scalar_one()
+    admin = client_for(world)
+    login(admin, "admin1")
+    narrowed = admin.get(f"/dashboard?year=2023&region={hubin_region}").text
+    assert "湖滨市财政局" in narrowed and "江州市财政局" not in narrowed
+    assert "江州市财政局" in admin.get("/dashboard?year=2023").text
+    assert "湖滨市财政局" not in c.get(f"/dashboard?year=2023&region={hubin_region}").text
     card = c.get(f"/dashboard/agency/{world.agency_a}")
     assert card.status_code == 200 and "报告卡" in card.text and "2022" in card.text
     # the other region's reviewer sees nothing of it

@@ -91,6 +91,42 @@ class Dashboard:
         return sum(1 for a in self.agencies if a.repeated is not None and a.repeated >= REPEAT_FLAG)
 
 
+def region_choices(
+    db: Database, scope: Scope, levels: tuple[str, ...] = ("省", "市", "县区")
+) -> list[tuple[int, str]]:
+    """Regions a user may narrow the dashboard to: in scope, at most county level, with paths."""
+    r = s.regions.c
+    with db.engine.connect() as conn:
+        rows = conn.execute(sa.select(r.id, r.name, r.level, r.parent_id)).all()
+    parent = {x.id: x.parent_id for x in rows}
+    names = {x.id: x.name for x in rows}
+
+    def path(rid: int) -> str:
+        out: list[str] = []
+        cur: int | None = rid
+        while cur is not None and len(out) < 8:
+            out.append(names[cur])
+            cur = parent.get(cur)
+        return "".join(reversed(out))
+
+    allowed = {x.id for x in rows} if scope.everything else set(scope.region_ids)
+    return sorted(
+        ((x.id, path(x.id)) for x in rows if x.id in allowed and x.level in levels), key=lambda c: c[1]
+    )
+
+
+def narrow(db: Database, scope: Scope, region_id: int) -> Scope:
+    """The part of ``scope`` in a region and below it."""
+    from gongkai.serve.auth import region_subtree
+
+    a = s.agencies.c
+    with db.engine.connect() as conn:
+        sub = region_subtree(conn, region_id)
+        ids = conn.execute(sa.select(a.id).where(a.region_id.in_(sorted(sub)))).scalars().all()
+    regions = frozenset(sub) if scope.everything else frozenset(sub) & scope.region_ids
+    return Scope(False, frozenset(i for i in ids if scope.allows(i)), regions)
+
+
 def _agencies(conn: sa.Connection, scope: Scope) -> dict[int, str]:
     a = s.agencies.c
     return dict(conn.execute(sa.select(a.id, a.name).where(scope.agency_filter(a.id)).order_by(a.name)).all())

@@ -44,11 +44,16 @@ def _default_year() -> int:
 def dashboard(
     request: Request,
     year: int | None = None,
+    region: str = "",
     user: User = Depends(reader),
     scope: Scope = Depends(current_scope),
 ) -> Response:
     y = year or _default_year()
-    board = ov.dashboard(get_db(request), scope, y)
+    db = get_db(request)
+    choices = ov.region_choices(db, scope)
+    region_id = int(region) if region.isdigit() and int(region) in dict(choices) else None
+    view = ov.narrow(db, scope, region_id) if region_id is not None else scope
+    board = ov.dashboard(db, view, y)
     labels = [str(x) for x in board.years]
     chart = line_chart("主要指标", labels, {ov.INDICATORS[k]: v for k, v in board.indicators.items()})
     received = bar_chart("本年新收申请", labels, board.received)
@@ -60,6 +65,8 @@ def dashboard(
         received=received,
         flag=ov.REPEAT_FLAG,
         indicator_names=ov.INDICATORS,
+        regions=choices,
+        region=region_id,
     )
 
 
