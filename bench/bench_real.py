@@ -8,7 +8,7 @@ form is read with ``gongkai.api.parse_bytes`` and scored against the truth.
 Prints per form: documents, refused, cells in truth, stated, wrong, stated %. Writes
 ``bench/.cache/real_summary.json`` (the same, machine-readable) and ``bench/.cache/wrong_cells.txt``
 (every wrong cell: file, form, key, truth, stated, status). Converter outputs are cached under
-``bench/.cache/forms/``.
+``bench/.cache/forms/``, generated reports under ``bench/.cache/gen/`` (``--no-cache`` rewrites them).
 
     .venv/bin/python bench/bench_real.py                  # real + 20 generated reports
     .venv/bin/python bench/bench_real.py --n 100 --jobs 2
@@ -104,19 +104,40 @@ def real_sources(shared: Path = SHARED) -> list[Source]:
     return out
 
 
-def generated_sources(n: int, seed: int = 7) -> list[Source]:
-    """``n`` random valid reports, each written as HTML, PDF and DOCX."""
+def _generated(i: int, report_seed: int, cache: Path | None) -> list[Source]:
+    """Generated report ``i`` written as HTML, PDF and DOCX (kept under ``cache``: writing PDFs is slow)."""
     from gongkai.synth.generate import generate_report
     from gongkai.write import write_report
 
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        report = generate_report(random.Random(rng.getrandbits(64)))
-        truth = truth_cells(report)
-        for kind, fmt in (("html", "html"), ("pdf", "pdf"), ("docx", "docx")):
-            out.append(Source(f"gen-{i:04d}.{fmt}", "gen", kind, write_report(report, fmt), truth))
+    folder = cache / "gen" / f"{report_seed:016x}" if cache is not None else None
+    truth_file = folder / "truth.json" if folder is not None else None
+    formats = (("html", "html"), ("pdf", "pdf"), ("docx", "docx"))
+    if truth_file is not None and truth_file.is_file() and folder is not None:
+        truth = json.loads(truth_file.read_text(encoding="utf-8"))
+        return [
+            Source(f"gen-{i:04d}.{fmt}", "gen", kind, (folder / f"report.{fmt}").read_bytes(), truth)
+            for kind, fmt in formats
+        ]
+    report = generate_report(random.Random(report_seed))
+    truth = truth_cells(report)
+    out = [
+        Source(f"gen-{i:04d}.{fmt}", "gen", kind, write_report(report, fmt), truth) for kind, fmt in formats
+    ]
+    if folder is not None and truth_file is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for src in out:
+            (folder / f"report.{src.name.rsplit('.', 1)[1]}").write_bytes(src.data)
+        truth_file.write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
     return out
+
+
+def generated_sources(n: int, cache: Path | None, jobs: int = 2, seed: int = 7) -> list[Source]:
+    """``n`` random valid reports, each written as HTML, PDF and DOCX (in ``jobs`` processes)."""
+    rng = random.Random(seed)
+    seeds = [rng.getrandbits(64) for _ in range(n)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_generated, i, s, cache) for i, s in enumerate(seeds)]
+        return [src for f in futures for src in f.result()]
 
 
 def form_name(kind: str, chain: str) -> str:
@@ -216,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=CACHE)
     args = ap.parse_args(argv)
 
-    sources = real_sources() + ([] if args.only_real else generated_sources(args.n))
+    cache = None if args.no_cache else args.out
+    sources = real_sources() + ([] if args.only_real else generated_sources(args.n, cache, args.jobs))
     wanted = [f for f in args.forms.split(",") if f]
     tasks, missing = [], set()
     for src in sources:
@@ -228,10 +250,10 @@ def main(argv: list[str] | None = None) -> int:
                 missing.add(name)
                 continue
             tasks.append((src, chain))
-    cache = None if args.no_cache else args.out / "forms"
+    forms_cache = None if args.no_cache else args.out / "forms"
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [pool.submit(run_form, s, c, cache) for s, c in tasks]
+        futures = [pool.submit(run_form, s, c, forms_cache) for s, c in tasks]
         results = [f.result() for f in futures]
     elapsed = time.perf_counter() - t0
 
