@@ -83,9 +83,7 @@ CellCrops = dict[tuple[int, int], list[np.ndarray]]  # (table, cell index) -> it
 def _crops(gray: np.ndarray, rules: Rules, tables: list[Table], masked: bool = False) -> CellCrops:
     """The text lines of every cell; ``masked``: only the ink kept as text is shown to the
     recogniser, the rest of the cell white (a noisy page's leftover specks are not characters)."""
-    text_ink = cv2.subtract(
-        rules.ink, cv2.dilate(rules.horizontal | rules.vertical, np.ones((3, 3), np.uint8))
-    )
+    text_ink = cv2.subtract(rules.ink, cv2.dilate(rules.used, np.ones((3, 3), np.uint8)))
     min_area = max(4, (rules.char // 8) ** 2)
     grow = np.ones((5, 5), np.uint8)
     out: CellCrops = {}
@@ -228,7 +226,7 @@ def _free_boxes(prep: Prepared, rules: Rules, tables: list[Table]) -> list[tuple
     for t in tables:
         x0, y0, x1, y1 = t.box
         b[max(0, y0 - 3) : y1 + 4, max(0, x0 - 3) : x1 + 4] = 0
-    b = cv2.subtract(b, rules.horizontal | rules.vertical)
+    b = cv2.subtract(b, rules.horizontal)  # underlines and separators; no column rules out here
     ch = rules.char
     n, labels, stats, _ = cv2.connectedComponentsWithStats(b, connectivity=8)
     keep = np.zeros(n, dtype=bool)

@@ -41,6 +41,7 @@ class Rules:
     horizontal: np.ndarray
     vertical: np.ndarray
     char: int  # typical character height in pixels
+    used: np.ndarray  # the rules of the tables found (set by find_tables): taken out of the text
 
 
 def char_height(binary: np.ndarray) -> int:
@@ -69,8 +70,10 @@ def find_rules(gray: np.ndarray, noisy: bool = False) -> Rules:
     vk = max(10, int(0.8 * ch))
     vertical = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vk)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 5)))
-    vertical = _anchored(vertical, horizontal, max(4, ch // 3))
-    return Rules(text, horizontal, vertical, ch)
+    # a rule meets its horizontal rules: a gap of a few pixels at most (a "1" standing tall in a
+    # tight cell comes within a third of a character of both rules, and must stay a "1")
+    vertical = _anchored(vertical, horizontal, max(2, ch // 12))
+    return Rules(text, horizontal, vertical, ch, np.zeros_like(b))
 
 
 def _anchored(vertical: np.ndarray, horizontal: np.ndarray, reach: int) -> np.ndarray:
@@ -109,9 +112,11 @@ def find_tables(rules: Rules) -> list[Table]:
         x, y, ww, hh = (int(v) for v in stats[i, :4])
         if ww < max(4 * rules.char, w // 6) or hh < 2 * rules.char:
             continue
-        t = _table(rules, (x, y, x + ww, y + hh), labels == i)
+        mask = labels == i
+        t = _table(rules, (x, y, x + ww, y + hh), mask)
         if t is not None:
             tables.append(t)
+            rules.used[mask] = 255
     tables.sort(key=lambda t: t.box[1])
     return tables
 
