@@ -267,7 +267,7 @@ def compute_stats(
         from gongkai.errors import InputError
 
         raise InputError(f"地区层级须为 1 至 {MAX_LEVEL}（1 省级，2 市级，3 县级）。")
-    recs = sorted(records, key=sort_key)
+    recs = list(records)  # no need to sort: a group's key, label and place come from any of its reports
     figures = [report_figures(r) for r in recs]
     errors = [has_errors(r) for r in recs]
     buckets: dict[tuple[Any, ...], list[int]] = {}
