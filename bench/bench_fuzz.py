@@ -77,6 +77,12 @@ def random_real_case(rng: random.Random, bases: list[tuple[str, str, str]]) -> C
     return Case(base, fmt, (), _ops(rng, HTML_OPS if kind == "html" else TEXT_OPS, 3))
 
 
+def _signature(case: Case) -> str:
+    """The kind of a failure: one replay is kept per base kind, format and kinds of operation."""
+    base = case.base.split(":")[0]
+    return f"{base}|{case.fmt}|{sorted(k for k, _, _ in case.model_ops)}|{sorted(k for k, _, _ in case.source_ops)}"
+
+
 def save_replay(case: Case, outcome: Outcome, found: str) -> Path:
     body = case.to_json()
     key = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
@@ -114,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
 
     stats: dict[str, dict[str, int]] = defaultdict(lambda: {"cases": 0, "failed": 0, "stated": 0, "wrong": 0})
     saved: list[Path] = []
-    seen: set[str] = set()
+    seen = {
+        _signature(Case.from_json(json.loads(f.read_text(encoding="utf-8"))["case"]))
+        for f in REPLAYS.glob("*.json")
+    }
     t0 = time.perf_counter()
     for case in cases:
         group = case.fmt if case.base == "gen" else f"{case.base.split(':')[0]}:{case.fmt}"
@@ -140,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
                 return True
 
         small = shrink(case, fails)
-        sig = f"{small.base}|{small.fmt}|{[k for k, _, _ in small.model_ops]}|{[k for k, _, _ in small.source_ops]}"
-        if sig in seen:  # one replay per kind of failure and format
+        sig = _signature(small)
+        if sig in seen:  # one replay per kind of failure and format (those kept already included)
             continue
         seen.add(sig)
         saved.append(save_replay(small, check(small, shared), f"bench_fuzz seed {args.seed}"))
