@@ -59,6 +59,10 @@ HTML_CHAINS = (
     "total_first>html2text",
     "total_first>chromium_pdf",
     "permute_columns>html_text",
+    "fragment",
+    "js_string",
+    "md_html_tables",
+    "total_first>md_html_tables",
 )
 PDF_CHAINS = (
     "",

@@ -201,6 +201,68 @@ def _no_whitespace(data: bytes) -> bytes:
     return re.sub(r"\s+", "", decode(data)).encode("utf-8")
 
 
+# -- the page as crawlers and CMSs keep it -----------------------------------------------------
+
+
+def _body(data: bytes) -> etree._Element:
+    doc = lxml_html.document_fromstring(_html_text(data))
+    for bad in [el for el in doc.iter("script", "style", "head")]:
+        _drop(bad)
+    body = doc.find("body")
+    return body if body is not None else doc
+
+
+def _drop(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is not None:
+        parent.remove(el)
+
+
+def _fragment(data: bytes) -> bytes:
+    """The body's content alone: no ``<html>``, ``<head>`` or ``<body>`` (an HTML fragment)."""
+    body = _body(data)
+    inner = (body.text or "") + "".join(lxml_html.tostring(c, encoding="unicode") for c in body)
+    return inner.encode("utf-8")
+
+
+def _js_string(data: bytes) -> bytes:
+    """The page's body kept inside a JavaScript string literal, as some portals ship their content:
+    quotes escaped, line breaks as ``\\n``, spaces as ``&nbsp;``."""
+    inner = _fragment(data).decode("utf-8").replace("\u00a0", "&nbsp;")
+    literal = inner.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "\\n")
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><div id="content"></div>'
+        f'<script>var content = "{literal}";document.getElementById("content").innerHTML = content;</script>'
+        "</body></html>"
+    ).encode()
+
+
+def _md_html_tables(data: bytes) -> bytes:
+    """Markdown-like text with the tables left as HTML (what several HTML→markdown tools emit for
+    tables with merged cells)."""
+    lines: list[str] = []
+
+    def walk(el: etree._Element) -> None:
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == "table":
+                lines.append(lxml_html.tostring(child, encoding="unicode").strip())
+            elif child.find(".//table") is not None:
+                if child.text and child.text.strip():
+                    lines.append(child.text.strip())
+                walk(child)
+            else:
+                text = " ".join("".join(str(x) for x in child.itertext()).split())
+                if text:
+                    lines.append(("## " if child.tag in ("h1", "h2", "h3") else "") + text)
+            if child.tail and child.tail.strip():
+                lines.append(child.tail.strip())
+
+    walk(_body(data))
+    return "\n\n".join(lines).encode("utf-8")
+
+
 # -- table transformations on an HTML grid ----------------------------------------------------
 
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -465,6 +527,9 @@ STEPS: dict[str, Step] = {
         Step("chromium_pdf", ("html",), "pdf", _chromium_pdf, (CHROMIUM,)),
         Step("soffice_docx", ("html",), "docx", _soffice(".html", "docx", "MS Word 2007 XML"), (SOFFICE,)),
         Step("s2t", ("txt", "html"), "same", _s2t, ("mod:opencc",)),
+        Step("fragment", ("html",), "html", _fragment, cached=False),
+        Step("js_string", ("html",), "html", _js_string, cached=False),
+        Step("md_html_tables", ("html",), "txt", _md_html_tables, cached=False),
         Step("no_whitespace", ("txt",), "txt", _no_whitespace, cached=False),
         Step("permute_columns", ("html",), "html", lambda d: _transform_tables(d, _permute), cached=False),
         Step("total_first", ("html",), "html", lambda d: _transform_tables(d, _total_first), cached=False),
