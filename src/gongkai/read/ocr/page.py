@@ -62,6 +62,12 @@ def ocr_page(rgb: np.ndarray, page: int) -> PageResult:
     speckled = noisy(prep.gray)
     rules = find_rules(prep.gray, speckled)
     tables = find_tables(rules)
+    if prep.unwarped:  # the outline's corners are rough: keep the correction only if it pays
+        plain = prepare(rgb, allow_unwarp=False)
+        plain_rules = find_rules(plain.gray, speckled)
+        plain_tables = find_tables(plain_rules)
+        if sum(len(t.cells) for t in plain_tables) >= sum(len(t.cells) for t in tables):
+            prep, rules, tables = plain, plain_rules, plain_tables
     text = text_image(prep.gray, speckled)
     crops = _crops(text, rules, tables, masked=speckled)
     if _upside_down(prep, rules, tables, crops):

@@ -216,16 +216,18 @@ def unwarp(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return None
-    c = max(contours, key=cv2.contourArea)
-    if cv2.contourArea(c) < 0.15 * h * w:
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    area = cv2.contourArea(hull)
+    if area < 0.1 * h * w:
         return None
-    quad = cv2.approxPolyDP(c, 0.02 * cv2.arcLength(c, True), True)
-    if len(quad) != 4:
-        return None
-    pts = quad.reshape(4, 2).astype(np.float32)
+    # the outline's corners: extreme points of its hull (slanted rules come out of the
+    # morphology as stair steps, so the outline itself is rarely a clean four-sided polygon)
+    pts = hull.reshape(-1, 2).astype(np.float32)
     s, d = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
     tl, br, tr, bl = pts[np.argmin(s)], pts[np.argmax(s)], pts[np.argmin(d)], pts[np.argmax(d)]
     ordered = np.array([tl, tr, br, bl], dtype=np.float32)
+    if cv2.contourArea(ordered) < 0.95 * area:
+        return None  # not a four-cornered outline
     x0, y0 = ordered[:, 0].min(), ordered[:, 1].min()
     x1, y1 = ordered[:, 0].max(), ordered[:, 1].max()
     rect = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
@@ -235,11 +237,18 @@ def unwarp(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     # only the mild distortion of a hand-held photo of a flat page is corrected
     if np.abs(ordered - rect).max() > 0.15 * max(w, h):
         return None
-    m = cv2.getPerspectiveTransform(ordered, rect)
+    # the outline's own size, centred where it was: a quadrilateral that is only a turned
+    # rectangle comes out turned back, not sheared onto its bounding box
+    width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    cx, cy = ordered[:, 0].mean(), ordered[:, 1].mean()
+    x0, y0, x1, y1 = cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2
+    target = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+    m = cv2.getPerspectiveTransform(ordered, target)
     return cv2.warpPerspective(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255), m
 
 
-def prepare(rgb: np.ndarray) -> Prepared:
+def prepare(rgb: np.ndarray, allow_unwarp: bool = True) -> Prepared:
     """Stamp removed, turned upright (up to the 180° question), unwarped and deskewed."""
     gray = remove_stamp(rgb) if rgb.ndim == 3 else rgb
     matrix = np.eye(3)
@@ -247,7 +256,7 @@ def prepare(rgb: np.ndarray) -> Prepared:
     if sideways(gray):
         gray, m = turn(gray, 90)
         rotation, matrix = 90, m @ matrix
-    flat = unwarp(gray)
+    flat = unwarp(gray) if allow_unwarp else None
     if flat is not None:
         gray, matrix = flat[0], flat[1] @ matrix
     skew = skew_angle(gray)
