@@ -18,6 +18,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal
 
 from gongkai.analyse.rows import sort_key
@@ -232,12 +233,14 @@ def aggregate(key: dict[str, Any], label: str, figures: Sequence[Figures], error
         g.totals[name] = sum(known) if known else None
     for share, (num, den) in SHARES.items():
         pairs = _known_pairs([columns[_INDEX[n]] for n in num], columns[_INDEX[den]])
-        nums, dens = zip(*pairs, strict=True) if pairs else ((), ())
-        sn, sd = sum(nums), sum(dens)
+        sn, sd = sum(map(_FIRST, pairs)), sum(map(_SECOND, pairs))
         per_report = [nv / dv for nv, dv in pairs if dv > 0]
         g.shares[share] = sn / sd if pairs and sd > 0 else None
         g.medians[share] = statistics.median(per_report) if per_report else None
     return g
+
+
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 def _known_pairs(
