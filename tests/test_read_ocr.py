@@ -12,7 +12,7 @@ from PIL import Image
 
 from gongkai import api
 from gongkai.errors import InputError
-from gongkai.model.report import Source
+from gongkai.model.report import ImageAt, Report, Source, Status
 from gongkai.read.ocr import engine, ocr_settings, read_image
 from gongkai.read.ocr.confusable import judge, look_alikes
 from gongkai.read.ocr.prepare import prepare, remove_stamp, sideways, skew_angle, turn
@@ -208,3 +208,68 @@ def test_long_work_is_announced_and_pages_run_in_parallel(monkeypatch: pytest.Mo
     assert progress == [(d, 6) for d in range(1, 7)]
     assert len(notices) == 1 and "共 6 页" in notices[0]
     assert len(threads) == 3
+
+
+# --- the reader's gate, on hand-made OCR lines (no recognition) ------------------------------------
+
+APPEALS_HEAD = [
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "行政复议\t行政诉讼",
+    "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t复议后起诉",
+    "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计",
+]
+
+
+def ocr_report(numbers: list[str], scores: list[float] | None = None) -> Report:
+    from gongkai.read.ocr.page import Field, PageLine, PageResult
+    from gongkai.read.ocr.reader import read_pages
+
+    lines = []
+    for n, text in enumerate(APPEALS_HEAD):
+        box = (10.0, 40.0 * n, 900.0, 40.0 * n + 30)
+        lines.append(PageLine(1, box[1], [Field(c, box, 0.99, c) for c in text.split("\t")], ruled=n > 0))
+    fields = []
+    for i, t in enumerate(numbers):
+        score = scores[i] if scores else 0.999
+        j = judge(t, score)
+        fields.append(Field(j.text, (10.0 + 60 * i, 200.0, 70.0 + 60 * i, 240.0), score, t, j))
+    lines.append(PageLine(1, 200.0, fields, ruled=True))
+    return read_pages(
+        [PageResult(1, lines, 0, 0.0, False, 1)], Source(name="x.png", sha256="", format="image")
+    )
+
+
+def test_balanced_row_is_read_with_scores() -> None:
+    r = ocr_report(["0"] * 13 + ["5", "5"])
+    c = r.cell("appeals.litigation_after_reconsideration.total")
+    assert c.status == Status.READ and c.value == 5
+    assert isinstance(c.at, ImageAt) and c.at.score == 0.999 and c.at.page == 1
+
+
+def test_a_row_that_does_not_balance_is_held_back() -> None:
+    r = ocr_report(["0"] * 13 + ["5", "6"])  # 6 is misread (or misprinted): OCR cannot tell
+    for a in (
+        "appeals.litigation_after_reconsideration.pending",
+        "appeals.litigation_after_reconsideration.total",
+    ):
+        c = r.cell(a)
+        assert c.status == Status.AMBIGUOUS and c.value is None and c.candidates and len(c.candidates) >= 2
+    assert r.cell("appeals.reconsideration.total").status == Status.READ  # a balanced part stays
+
+
+def test_look_alike_is_inferred_only_when_identities_force_it() -> None:
+    # "1" beside a 3 in a row whose total says 4: the identities single it out
+    r = ocr_report(["0"] * 10 + ["0", "0", "1", "3", "4"])
+    c = r.cell("appeals.litigation_after_reconsideration.other")
+    assert c.status == Status.INFERRED and c.value == 1 and c.raw == "1"
+    # a "/" printed as a blank, recognised as "1", with every other cell of its row blank too
+    r = ocr_report(["0"] * 10 + ["/", "/", "/", "/", "/"])
+    assert all(
+        r.cell(f"appeals.litigation_after_reconsideration.{k}").status != Status.READ
+        for k in ("upheld", "total")
+    )
+    # a low score is never read
+    r = ocr_report(["0"] * 13 + ["5", "5"], scores=[0.999] * 13 + [0.5, 0.999])
+    c = r.cell("appeals.litigation_after_reconsideration.pending")
+    assert c.status in (Status.INFERRED, Status.AMBIGUOUS)
+    assert c.status != Status.INFERRED or c.value == 5

@@ -14,11 +14,12 @@ import contextvars
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from gongkai.model.identities import identities
 from gongkai.model.report import At, ImageAt, Report, Source, Status, TextAt, trusted
 from gongkai.read.meta import find_title
-from gongkai.read.ocr.confusable import judge
+from gongkai.read.ocr.confusable import judge, look_alikes
 from gongkai.read.text import read_text
 
 if TYPE_CHECKING:  # numpy and OpenCV are imported when a page is OCR'd, not by every command
@@ -131,12 +132,34 @@ def read_pages(
 
     report = read_text(text, source, locate=locate)
     _hold_back(report, lines)
+    _gate(report)
     for f in report.findings:
         if isinstance(f.at, TextAt) and first < f.at.line <= first + len(lines):
             ln = lines[f.at.line - first - 1]
             f.message = f.message.replace(f"第{f.at.line}行", f"第{ln.page}页")
             f.at = locate(f.at.line, 0)
     return report
+
+
+def _gate(report: Report) -> None:
+    """The identities are the acceptance gate: a cell OCR stated that takes part in an identity
+    that does not hold is doubtful (one of them was misread, or the report does not balance;
+    OCR cannot tell which), so it is held back as ``ambiguous`` with its look-alikes."""
+    values = report.values()
+    doubtful: set[str] = set()
+    for ident in identities(report.meta.edition):
+        r = ident.residual(values)
+        if r is not None and r != 0:
+            doubtful.update(ident.addresses)
+    for address in sorted(doubtful):
+        cell = report.cell(address)
+        if not cell.known or not isinstance(cell.at, ImageAt):
+            continue
+        cands: list[Any] = sorted(set(look_alikes(str(cell.value)))) if isinstance(cell.value, int) else []
+        if len(cands) >= 2:
+            cell.status, cell.value, cell.candidates = Status.AMBIGUOUS, None, cands
+        else:
+            cell.status, cell.value, cell.candidates = Status.MISSING, None, None
 
 
 def _merge_title(lines: list[PageLine]) -> list[PageLine]:
