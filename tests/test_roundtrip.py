@@ -39,7 +39,9 @@ EXAMPLES = int(os.environ.get("GONGKAI_EXAMPLES", "1000"))
 # zeros_blank (drop_column alone gives 0.89); 0.438 when every zero of the table is printed blank
 # (an all-zero report then prints no number at all, so nothing can be known). Floors are set
 # below the measurements with a margin; per-kind shares: python -m gongkai.synth.hunt --shares.
-DAMAGED_FLOOR = 0.95
+# Since the reader questions the row of a line of numbers printed between two labels (issue 7:
+# two associations that both balance are ambiguous, never read), the damaged share is 0.921.
+DAMAGED_FLOOR = 0.90
 ZEROS_BLANK_FLOOR = 0.40
 FAILURES = Path(__file__).parent / "data" / "reader_failures"
 

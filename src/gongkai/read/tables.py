@@ -35,7 +35,7 @@ from gongkai.read.labels import Matcher, appeal_row, matcher, next_is_number, we
 from gongkai.read.normalize import label_key
 from gongkai.read.placing import Placer
 from gongkai.read.readings import readings_for
-from gongkai.read.solve import Segment
+from gongkai.read.solve import Reading, Segment
 from gongkai.read.tokens import Token
 
 MAX_LABEL = 48  # a label key longer than this is prose, not a row label
@@ -409,6 +409,9 @@ def appeal_order(header: list[Token]) -> list[str] | None:
         if ln != line:
             line = ln
             chunks.append([])
+        if key is not None and len(k) < 3 and key != "total":
+            understood = False  # "维持", "其他": a fragment of a label wrapped in a narrow cell
+            continue
         if key is not None:
             if key in chunks[-1]:
                 chunks.append([])
@@ -441,3 +444,160 @@ def appeal_order(header: list[Token]) -> list[str] | None:
     if groups_in_order and all(rank[a] < rank[b] for c in chunks for a, b in itertools.pairwise(c)):
         return official
     return None
+
+
+MAX_ASSOCIATION_READINGS = 256  # combined readings of the rows a doubtful association touches
+
+
+def doubtful_association(
+    segments: list[Segment],
+    rows: Rows,
+    by_line: dict[int, list[Token]],
+    widths: Callable[[str], int],
+    addresses: Callable[[str], tuple[str, ...]],
+    label_of: Callable[[str], str],
+) -> list[Segment]:
+    """Segments with the row association of free number lines questioned.
+
+    A line holding only numbers, between the end of one row label (with its wrapped
+    continuation lines) and the start of the next whose own lines hold no numbers, could be the
+    row above's (numbers printed below their label) or the row below's (numbers printed above a
+    vertically centred label). A label's lines run on while the text carries its official wording
+    on ("…相关政" / numbers / "府信息"): numbers between them are the label's. The scan took one. Moving every such line to the other label is
+    the other story; both are offered as readings of one segment over the rows they touch: the
+    identities decide where they can, and a shift they cannot see (inside 本年度办理结果 every
+    shift balances) leaves the cells ambiguous. A line inside a label's own lines is its.
+    """
+    order = sorted(rows.label_line, key=lambda r: rows.label_line[r])
+    label_at = {rows.label_line[r]: r for r in order}
+
+    def has_numbers(line: int) -> bool:
+        return any(t.kind != "text" for t in by_line.get(line, ()))
+
+    def free(line: int) -> bool:
+        toks = by_line.get(line, ())
+        return bool(toks) and all(t.kind != "text" for t in toks)
+
+    span: dict[str, tuple[int, int]] = {}
+    last_line = max(by_line, default=0)
+    for r in order:
+        start = end = rows.label_line[r]
+        printed = "".join(label_key(t.text) for t in by_line.get(start, ()) if t.kind == "text")
+        official = label_key(label_of(r))
+        ln = end + 1
+        while ln <= last_line and ln not in label_at:
+            toks = by_line.get(ln, ())
+            if toks and not free(ln):
+                words = [label_key(w) for t in toks if t.kind == "text" for w in t.text.split()]
+                if not any(w and printed[-3:] + w[:3] in official for w in words):
+                    break  # text that does not carry the label on: the label has ended
+                end = ln  # the label's wrapped continuation, perhaps below its numbers
+                printed += "".join(words)
+            ln += 1
+        span[r] = (start, end)
+
+    def number_lines(after: int, before: int) -> int:
+        return sum(1 for ln in range(after + 1, before) if has_numbers(ln))
+
+    moves: dict[int, tuple[str, str]] = {}  # free line -> (from row, to row)
+    for r, toks in rows.numbers.items():
+        if r not in span:
+            continue
+        for line in sorted({t.line for t in toks}):
+            start, end = span[r]
+            if not free(line) or start <= line <= end:
+                continue
+            # doubtful only when it is the one line of numbers between the two labels (a row
+            # printed one number a line, or two number lines, is no such case)
+            if line > end:
+                nxt = [x for x in order if span[x][0] > line]
+                alt = nxt[0] if nxt else None
+                tied = alt is not None and number_lines(end, span[alt][0]) == 1
+            else:
+                prv = [x for x in order if span[x][1] < line]
+                alt = prv[-1] if prv else None
+                tied = alt is not None and number_lines(span[alt][1], start) == 1
+            if (
+                tied
+                and alt is not None
+                and alt != r
+                and rows.numbers.get(alt)  # a label the scan gave nothing (a group label) takes none
+                and not has_numbers(rows.label_line[alt])
+            ):
+                moves[line] = (r, alt)
+    if not moves:
+        return segments
+    # rows linked by moves are weighed together; unlinked groups each on their own
+    parent: dict[str, str] = {}
+
+    def find(r: str) -> str:
+        while parent.setdefault(r, r) != r:
+            r = parent[r]
+        return r
+
+    for src, dst in moves.values():
+        parent[find(src)] = find(dst)
+    groups: dict[str, list[str]] = {}
+    for r in parent:
+        groups.setdefault(find(r), []).append(r)
+    out = list(segments)
+    for members in groups.values():
+        out = _weigh_association(
+            out, sorted(members, key=lambda r: rows.label_line[r]), rows, moves, widths, addresses
+        )
+    return out
+
+
+def _weigh_association(
+    segments: list[Segment],
+    affected: list[str],
+    rows: Rows,
+    moves: dict[int, tuple[str, str]],
+    widths: Callable[[str], int],
+    addresses: Callable[[str], tuple[str, ...]],
+) -> list[Segment]:
+    """Both associations of the free lines among ``affected`` rows as one segment (see
+    :func:`doubtful_association`)."""
+    other: dict[str, list[Token]] = {r: [] for r in affected}
+    for r in affected:
+        for t in rows.numbers.get(r, []):
+            move = moves.get(t.line)
+            other[move[1] if move and move[0] == r else r].append(t)
+    for r in affected:
+        other[r].sort(key=lambda t: (t.line, t.cell))
+
+    def combined(assign: dict[str, list[Token]]) -> list[Reading] | None:
+        """The readings of the affected rows under one association; [] when it gives some row
+        a doubtful line of numbers besides another line of its own (two rows' numbers: not a
+        way the table was printed)."""
+        per_row: list[list[Reading]] = []
+        for r in affected:
+            toks = assign.get(r, [])
+            if not toks:
+                per_row.append([(None,) * widths(r)])
+                continue
+            lines = {t.line for t in toks}
+            if len(lines) >= 2 and lines & moves.keys():
+                return []
+            rds, _ = readings_for(toks, widths(r))
+            if not rds:
+                return []
+            per_row.append(rds)
+        total = 1
+        for rds in per_row:
+            total *= len(rds)
+        if total > MAX_ASSOCIATION_READINGS:
+            return None
+        return [tuple(o for rd in combo for o in rd) for combo in itertools.product(*per_row)]
+
+    now = combined({r: rows.numbers.get(r, []) for r in affected})
+    alt_readings = combined(other)
+    keep = [s for s in segments if not any(a.split(".")[1] in affected for a in s.addresses)]
+    cells = tuple(a for r in affected for a in addresses(r))
+    if now is None or alt_readings is None:
+        return keep  # too many stories to weigh: nothing is claimed for these rows
+    if not alt_readings:
+        # the other association does not fit the rows: no evidence for it, unless the scan's
+        # does not fit either (a row holding two rows' numbers), when neither story is told
+        return segments if now else keep
+    return [*keep, Segment(cells, [*now, *alt_readings], False)]  # now may be [] (it did not fit)

@@ -30,6 +30,7 @@ from gongkai.read.tables import (
     Rows,
     active_segments,
     appeal_segments,
+    doubtful_association,
     edition_votes,
     request_segments,
     scan_active,
@@ -141,6 +142,15 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
     ] + (["appeals"] if appeal_segs is None else [])
     req_header = _header_texts(tokens, req_start, min(requests.label_line.values(), default=0))
     req_segs, extra, virtual = request_segments(requests, ed, req_placer, req_header)
+    if not req_placer.placed:
+        req_segs = doubtful_association(
+            req_segs,
+            requests,
+            by_line,
+            lambda r: len(REQUEST_COLUMN_KEYS),
+            lambda r: tuple(f"requests.{r}.{c}" for c in REQUEST_COLUMN_KEYS),
+            _request_label,
+        )
     if "requests" in scrambled:
         req_segs, extra, virtual = [], [], []
     req_addresses = [a for a in spec.addresses if a.startswith("requests.")]
@@ -279,6 +289,13 @@ def _edition(tokens: list[Token], start: int, end: int, requests: Rows, year: in
     if v21 != v19:
         return "2021" if v21 > v19 else "2019"
     return edition_for_year(year)
+
+
+def _request_label(row: str) -> str:
+    for table in (edition("2021").table("requests"), edition("2019").table("requests")):
+        if row in table.row_keys:
+            return table.row(row).label
+    return ""
 
 
 def _unfolded_locate(origin: list[int], locate: Locate | None) -> Locate:
