@@ -23,7 +23,7 @@ from gongkai.model.report import At, Cell, Finding, Meta, Report, Severity, Sour
 from gongkai.read.columns import header_words, place_function
 from gongkai.read.meta import agency_from_prose, agency_from_title, find_title, region_of, year_of
 from gongkai.read.placing import Placer, appeal_by_place
-from gongkai.read.sections import find_headings, section_texts
+from gongkai.read.sections import find_headings, read_sections
 from gongkai.read.solve import Result, solve
 from gongkai.read.tables import (
     APPEAL_ADDRESSES,
@@ -172,12 +172,10 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
     tables = _tables(ed, results, locate or _line_at)
     agency = agency_from_title(title) if title else None
     agency = agency or agency_from_prose(text)
-    texts = section_texts(lines, headings, TABLE_SECTIONS)
-    sections: dict[str, str | None] = {h.key: texts.get(h.key) for h in headings}
-    for s in spec.sections:
-        sections.setdefault(s.key, None)
+    sections, section_findings = read_sections(lines, headings, TABLE_SECTIONS, spec)
     meta = Meta(title=title, agency=agency, region=region_of(agency), year=year, edition=ed)
     findings = _shape_findings(requests, ed) + [_scrambled_finding(spec, t) for t in scrambled]
+    findings += section_findings
     findings += [
         _columns_finding(spec, p.table, sorted(p.refused)) for p in (act_placer, req_placer) if p.refused
     ]
