@@ -17,6 +17,7 @@ The identities choose among them (:mod:`gongkai.read.solve`). A row with more re
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -61,8 +62,13 @@ def _token_options(t: Token, most: int) -> list[list[Obs]]:
     d = _digits(t)
     if d is None:
         return [[_obs(t)]]
+    parts_max = min(len(d), most)
+    # a long run of digits (a report run together) can be cut in more ways than are worth
+    # weighing: it is not guessed at, and the row's cells stay unknown
+    if sum(math.comb(len(d) - 1, p - 1) for p in range(1, parts_max + 1)) > MAX_READINGS:
+        return []
     out: list[list[Obs]] = []
-    for p in range(1, min(len(d), most) + 1):
+    for p in range(1, parts_max + 1):
         for parts in splits(d, p):
             out.append([Obs(int(x), x, t.line, t.cell) for x in parts])
     return out
