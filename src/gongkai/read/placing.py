@@ -57,6 +57,7 @@ class Placer:
     group_members: Sequence[str] = ()
     row_lines: set[int] = field(default_factory=set)  # the label lines of the table's rows
     refused: set[str] = field(default_factory=set)  # rows not read: header order not understood
+    placed: set[str] = field(default_factory=set)  # rows read by their places (not reading order)
     lines: Sequence[str] = ()  # the text's lines, for the empty cells of separated copies
     _aligned: dict[tuple[int, ...], bool] = field(default_factory=dict)
     _celled: dict[int, bool] = field(default_factory=dict)
@@ -138,6 +139,7 @@ class Placer:
     ) -> Segment:
         placed = self.by_place(row, columns, line)
         if placed is not None:
+            self.placed.add(row)
             return placed
         order = self.order(header_texts, columns)
         if order is None:
