@@ -278,6 +278,14 @@ def header_sequence(
             continue
         else:
             understood = False
+    if group_line is not None:
+        # a two-level header run onto one line (its rows joined): the group's members, printed
+        # after every top label, are its second row
+        keys = per_line[group_line]
+        first = next((i for i, k in enumerate(keys) if k in group_members), None)
+        if first is not None and all(k in group_members for k in keys[first:]):
+            per_line[group_line], joined = keys[:first], keys[first:]
+            per_line[-1] = joined  # a line of its own, after the group's
     contradicts = any(ranks[a] > ranks[b] for keys in per_line.values() for a, b in itertools.pairwise(keys))
     labelled = [ln for ln, keys in per_line.items() if keys]
     seq: list[str] | None = None
@@ -286,12 +294,10 @@ def header_sequence(
     elif group_line is not None:
         tops = per_line[group_line]
         members = [ln for ln in labelled if ln != group_line]
-        if len(members) == 1 and members[0] > group_line:
+        if len(members) == 1 and (members[0] > group_line or members[0] == -1):
             sub = per_line[members[0]]
             if all(k in group_members for k in sub) and not any(k in group_members for k in tops):
                 seq = tops[:group_pos] + sub + tops[group_pos:]
-        elif not members and not any(k in group_members for k in tops):
-            seq = None  # the group's members were not printed: no order for them
     if seq is None or not understood or len(set(seq)) != len(seq):
         return None, contradicts
     if any(ranks[a] > ranks[b] for a, b in itertools.pairwise(seq)):

@@ -122,7 +122,7 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
         place,
         ignore=REQUEST_GROUP_HEADERS,
         group=REQUEST_GROUP_HEADERS[0],
-        group_members=APPLICANT_COLUMNS[1:-1],
+        group_members=APPLICANT_COLUMNS[1:],
         row_lines=set(requests.label_line.values()),
         lines=lines,
     )
