@@ -192,6 +192,15 @@ _RULES: tuple[Rule, ...] = (
         by_reader=True,
     ),
     Rule(
+        "table.columns_unclear",
+        W,
+        "表格栏目顺序无法确定，相关行未读取",
+        "输入文字中某张统计表的表头显示栏目顺序与规定格式不同（如“总计”栏在前），但表头无法完整辨认，"
+        "无法可靠地确定每个数字属于哪一栏，为避免读错，相关行未读取。",
+        "核对原件的表头；改用原始 PDF、Word 或网页文件后重试。",
+        by_reader=True,
+    ),
+    Rule(
         "table.scrambled",
         W,
         "表格文字顺序错乱，未读取",
