@@ -273,3 +273,16 @@ def test_look_alike_is_inferred_only_when_identities_force_it() -> None:
     c = r.cell("appeals.litigation_after_reconsideration.pending")
     assert c.status in (Status.INFERRED, Status.AMBIGUOUS)
     assert c.status != Status.INFERRED or c.value == 5
+
+
+@needs_font
+def test_points_and_commas_are_counted_on_the_ink() -> None:
+    """A number whose point the recogniser lost ("773028" for "7730.28") is caught by the ink."""
+    from gongkai.read.ocr.page import _crops
+
+    im = draw_table([["行政事业性收费", "7730.28", "1,234", "12", "0"]], [300, 220, 220, 220, 220])
+    gray = np.asarray(im.convert("L"))
+    rules = find_rules(gray)
+    tables = find_tables(rules)
+    _, marks = _crops(gray, rules, tables)
+    assert [marks[(0, c)] for c in range(1, 5)] == [1, 1, 0, 0]

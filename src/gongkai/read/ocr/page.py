@@ -9,13 +9,14 @@ found by the detector on the page with the tables blanked out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from gongkai.read.ocr import engine
-from gongkai.read.ocr.confusable import Judged, judge
+from gongkai.read.ocr.confusable import Judged, judge, look_alikes
 from gongkai.read.ocr.prepare import Prepared, noisy, prepare, text_image, turned
 from gongkai.read.ocr.ruling import Rules, Table, find_rules, find_tables
 
@@ -53,7 +54,10 @@ class PageResult:
     tables: int
 
 
-_PAD = 4  # white margin around a text line handed to the recogniser
+_PAD = 4
+_NUMBER = re.compile(
+    r"^[0-9][0-9,]*(?:\.[0-9]+)?$"
+)  # white margin around a text line handed to the recogniser
 
 
 def ocr_page(rgb: np.ndarray, page: int) -> PageResult:
@@ -69,14 +73,14 @@ def ocr_page(rgb: np.ndarray, page: int) -> PageResult:
         if sum(len(t.cells) for t in plain_tables) >= sum(len(t.cells) for t in tables):
             prep, rules, tables = plain, plain_rules, plain_tables
     text = text_image(prep.gray, speckled)
-    crops = _crops(text, rules, tables, masked=speckled)
+    crops, marks = _crops(text, rules, tables, masked=speckled)
     if _upside_down(prep, rules, tables, crops):
         prep = turned(prep, 180)
         rules = find_rules(prep.gray, speckled)
         tables = find_tables(rules)
         text = text_image(prep.gray, speckled)
-        crops = _crops(text, rules, tables, masked=speckled)
-    lines = _table_lines(prep, page, tables, crops) + _free_lines(prep, text, page, rules, tables)
+        crops, marks = _crops(text, rules, tables, masked=speckled)
+    lines = _table_lines(prep, page, tables, crops, marks) + _free_lines(prep, text, page, rules, tables)
     lines.sort(key=lambda ln: ln.top)
     return PageResult(page, lines, prep.rotation, prep.skew, prep.unwarped, len(tables))
 
@@ -84,15 +88,19 @@ def ocr_page(rgb: np.ndarray, page: int) -> PageResult:
 # --- table cells ----------------------------------------------------------------------------------
 
 CellCrops = dict[tuple[int, int], list[np.ndarray]]  # (table, cell index) -> its text lines
+Marks = dict[tuple[int, int], int]  # (table, cell index) -> points and commas seen in a one-line cell
 
 
-def _crops(gray: np.ndarray, rules: Rules, tables: list[Table], masked: bool = False) -> CellCrops:
+def _crops(
+    gray: np.ndarray, rules: Rules, tables: list[Table], masked: bool = False
+) -> tuple[CellCrops, Marks]:
     """The text lines of every cell; ``masked``: only the ink kept as text is shown to the
     recogniser, the rest of the cell white (a noisy page's leftover specks are not characters)."""
     text_ink = cv2.subtract(rules.ink, cv2.dilate(rules.used, np.ones((3, 3), np.uint8)))
     min_area = max(4, (rules.char // 8) ** 2)
     grow = np.ones((5, 5), np.uint8)
     out: CellCrops = {}
+    marks: Marks = {}
     for ti, t in enumerate(tables):
         for ci, c in enumerate(t.cells):
             x0, y0, x1, y1 = c.box
@@ -105,7 +113,34 @@ def _crops(gray: np.ndarray, rules: Rules, tables: list[Table], masked: bool = F
             if masked and lines:
                 area = np.where(cv2.dilate(keep.astype(np.uint8), grow) > 0, area, 255).astype(np.uint8)
             out[(ti, ci)] = [_pad(area[a:b, xa:xb]) for a, b, xa, xb in lines]
-    return out
+            if len(lines) == 1:
+                a, b, xa, xb = lines[0]
+                marks[(ti, ci)] = baseline_marks(keep[a:b, xa:xb])
+    return out, marks
+
+
+def baseline_marks(line: np.ndarray) -> int:
+    """Small marks sitting on the baseline between taller glyphs: the points and commas of a
+    number ("7730.28", "1,234"), counted on the ink, whatever the recogniser made of them."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(line.astype(np.uint8), connectivity=8)
+    h = line.shape[0]
+    if n <= 2 or h < 6:
+        return 0
+    tall = [i for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.5 * h]
+    if len(tall) < 2:
+        return 0
+    left = min(stats[i, cv2.CC_STAT_LEFT] for i in tall)
+    right = max(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] for i in tall)
+    count = 0
+    for i in range(1, n):
+        x, y, w, hh = (int(v) for v in stats[i, :4])
+        if hh > 0.45 * h or w > 0.45 * h:
+            continue
+        if y + hh < 0.6 * h:  # not on the baseline (an apostrophe, a speck above)
+            continue
+        if left < x and x + w < right:
+            count += 1
+    return count
 
 
 def _text_lines(
@@ -198,7 +233,9 @@ def _join(parts: list[str]) -> str:
     return out
 
 
-def _table_lines(prep: Prepared, page: int, tables: list[Table], crops: CellCrops) -> list[PageLine]:
+def _table_lines(
+    prep: Prepared, page: int, tables: list[Table], crops: CellCrops, marks: Marks
+) -> list[PageLine]:
     keys = [k for k, cs in crops.items() for _ in cs]
     flat = [c for cs in crops.values() for c in cs]
     texts = engine.recognize(flat)
@@ -215,6 +252,15 @@ def _table_lines(prep: Prepared, page: int, tables: list[Table], crops: CellCrop
             ocr = _join([x.text for x in got])
             score = min(x.score for x in got)
             j = judge(ocr, score)
+            seen = marks.get((ti, ci))
+            if (
+                not j.doubtful
+                and _NUMBER.match(j.text)
+                and seen is not None
+                and seen != j.text.count(".") + j.text.count(",")
+            ):
+                # a point or comma lost or invented ("773028" for "7730.28"): the digits cannot be trusted
+                j = Judged("/", True, look_alikes(j.text.replace(",", "")) if "." not in j.text else ())
             box = _round(prep.to_original(tuple(float(v) for v in c.box)))  # type: ignore[arg-type]
             by_row.setdefault(c.row, []).append(Field(j.text, box, round(score, 4), ocr, j))
         for r in sorted(by_row):
