@@ -185,7 +185,10 @@ def test_page_numbers_are_dropped_but_data_with_blanks_kept() -> None:
 def test_agency_from_title_variants() -> None:
     from gongkai.read.meta import agency_from_title
 
-    assert agency_from_title("武林市人民政府办公室关于2019年度政府信息公开工作的年度报告") == "武林市人民政府办公室"
+    assert (
+        agency_from_title("武林市人民政府办公室关于2019年度政府信息公开工作的年度报告")
+        == "武林市人民政府办公室"
+    )
     assert agency_from_title("2023年某某县财政局政府信息公开工作年度报告") == "某某县财政局"
 
 

@@ -256,9 +256,8 @@ directory_state: sa.Table = DirectoryState.__table__  # type: ignore[assignment]
 correction_followups: sa.Table = CorrectionFollowup.__table__  # type: ignore[assignment]
 report_copies: sa.Table = ReportCopy.__table__  # type: ignore[assignment]
 
-from gongkai.serve import tables as _serve_tables  # noqa: E402, F401  (web application tables, issue 8)
 from gongkai.register import schema as _register_tables  # noqa: E402, F401  (request register, issue 9)
-
+from gongkai.serve import tables as _serve_tables  # noqa: E402, F401  (web application tables, issue 8)
 
 # --- figures stored for analysis (issue 12; kept up to date by gongkai.store.figures) ---------
 

@@ -99,7 +99,10 @@ def upgrade() -> None:
             ["filing_id"], ["filings.id"], name=op.f("fk_filing_events_filing_id_filings"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["report_id"], ["reports.id"], name=op.f("fk_filing_events_report_id_reports"), ondelete="SET NULL"
+            ["report_id"],
+            ["reports.id"],
+            name=op.f("fk_filing_events_report_id_reports"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_filing_events_user_id_users"), ondelete="SET NULL"
@@ -118,7 +121,9 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("who", sa.String(128), nullable=False),
         sa.Column("at", _TZ, nullable=False),
-        sa.CheckConstraint("decision IN ('confirmed', 'dismissed')", name=op.f("ck_finding_reviews_decision")),
+        sa.CheckConstraint(
+            "decision IN ('confirmed', 'dismissed')", name=op.f("ck_finding_reviews_decision")
+        ),
         sa.ForeignKeyConstraint(
             ["agency_id"],
             ["agencies.id"],
