@@ -145,3 +145,38 @@ def test_a_cut_search_claims_nothing_from_the_identities() -> None:
         # the total is 3 in every reading of its own segment; nothing else is claimed
         assert res[f"requests.{r}.total"].value == 3
         assert res[f"requests.{r}.natural_person"].status.value != "inferred"
+
+
+def test_a_group_printed_in_pieces_gives_no_order() -> None:
+    seq, contradicts = _seq(
+        "法人或其他组织 总计 法人或其他组织 自然人 法人或其他组织\n科研机构 法律服务机构 社会公益组织 其他 商业企业"
+    )
+    assert seq is None and contradicts
+
+
+def test_a_line_between_two_labels_that_both_balance_is_ambiguous() -> None:
+    """A row of numbers printed between two outcome labels, on lines of its own: below the first
+    or above the second? Every shift inside 本年度办理结果 balances, so neither is stated."""
+    from gongkai.read.text import read_text
+
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3",
+        "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+        "三、本年度办理结果",
+        "（一）予以公开",
+        "3 0 0 0 0 0 3",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        "（三）不予公开 1.属于国家秘密 0 0 0 0 0 0 0",
+        "（七）总计 3 0 0 0 0 0 3",
+        "四、结转下年度继续办理 0 0 0 0 0 0 0",
+    ]
+    req = read_text("\n".join(lines)).tables["requests"]
+    for row in ("granted", "partially_granted"):
+        cell = req[row]["total"]
+        assert cell.status.value == "ambiguous" and cell.candidates == [0, 3], (row, cell)
+    assert req["new_received"]["total"].value == 3
+    # the same, with the next label holding numbers of its own: the line can only be the first's
+    lines[6] = "（二）部分公开（区分处理的，只计这一情形，不计其他情形） 0 0 0 0 0 0 0"
+    req = read_text("\n".join(lines)).tables["requests"]
+    assert req["granted"]["total"].value == 3 and req["granted"]["total"].status.value == "read"

@@ -274,6 +274,8 @@ def header_sequence(
             group_line = line
             group_pos = len(per_line.get(line, []))
             per_line.setdefault(line, [])
+        elif group and group in k:
+            understood = False  # the group printed in pieces: its members' place is unknown
         elif any(w in k for w in ignore) or len(k) > MAX_HEADER_LABEL:
             continue
         else:

@@ -521,7 +521,7 @@ def doubtful_association(
                 tied
                 and alt is not None
                 and alt != r
-                and rows.numbers.get(alt)  # a label the scan gave nothing (a group label) takes none
+                and alt not in _GROUP_ROWS  # a group label doubling as a row (（六）其他处理) takes none
                 and not has_numbers(rows.label_line[alt])
             ):
                 moves[line] = (r, alt)
