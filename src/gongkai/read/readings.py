@@ -17,7 +17,6 @@ The identities choose among them (:mod:`gongkai.read.solve`). A row with more re
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -25,6 +24,7 @@ from gongkai.read.solve import Obs, Reading
 from gongkai.read.tokens import Token
 
 MAX_READINGS = 5000
+MAX_DIGITS = 12  # a count has at most 9 digits (model/bounds.py); longer runs are several cells
 
 
 def _obs(t: Token) -> Obs:
@@ -57,6 +57,23 @@ def splits(digits: str, parts: int) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
+def split_count(digits: str, most: int) -> int:
+    """How many ways ``digits`` can be cut into 1..``most`` numbers without leading zeros
+    (counted, not listed: a long run can have millions)."""
+    n = len(digits)
+    # ways[i][k]: cuts of digits[:i] into k numbers
+    ways = [[0] * (most + 1) for _ in range(n + 1)]
+    ways[0][0] = 1
+    for i in range(1, n + 1):
+        for j in range(i):
+            if not _valid(digits[j:i]):
+                continue
+            for k in range(1, most + 1):
+                ways[i][k] += ways[j][k - 1]
+    return sum(ways[n][1:])
+
+
 def _token_options(t: Token, most: int) -> list[list[Obs]]:
     """The ways one token can be read: whole, or its digits split into 2..most cells."""
     d = _digits(t)
@@ -65,7 +82,7 @@ def _token_options(t: Token, most: int) -> list[list[Obs]]:
     parts_max = min(len(d), most)
     # a long run of digits (a report run together) can be cut in more ways than are worth
     # weighing: it is not guessed at, and the row's cells stay unknown
-    if sum(math.comb(len(d) - 1, p - 1) for p in range(1, parts_max + 1)) > MAX_READINGS:
+    if len(d) > MAX_DIGITS * parts_max or split_count(d, parts_max) > MAX_READINGS:
         return []
     out: list[list[Obs]] = []
     for p in range(1, parts_max + 1):
