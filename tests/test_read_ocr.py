@@ -286,3 +286,17 @@ def test_points_and_commas_are_counted_on_the_ink() -> None:
     tables = find_tables(rules)
     _, marks = _crops(gray, rules, tables)
     assert [marks[(0, c)] for c in range(1, 5)] == [1, 1, 0, 0]
+
+
+def test_look_alikes_singled_out_together() -> None:
+    # appeals, litigation after reconsideration: corrected "1", total "1", and the litigation
+    # total row... each "1" alone is 0 or 1; together with the zeros the row balances both ways
+    r = ocr_report(["0"] * 10 + ["0", "1", "0", "0", "1"])
+    for k in ("corrected", "total"):
+        c = r.cell(f"appeals.litigation_after_reconsideration.{k}")
+        assert c.status == Status.AMBIGUOUS and c.candidates == [0, 1]  # (0, 0) and (1, 1) both hold
+    # with a 2 printed as the total, the only reading is corrected = 1 … and the "1" of "other"
+    r = ocr_report(["0"] * 10 + ["0", "1", "1", "0", "2"])
+    for k in ("corrected", "other"):
+        c = r.cell(f"appeals.litigation_after_reconsideration.{k}")
+        assert c.status == Status.INFERRED and c.value == 1, (k, c)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from gongkai.model.identities import identities
 from gongkai.model.report import At, ImageAt, Report, Source, Status, TextAt, trusted
 from gongkai.read.meta import find_title
-from gongkai.read.ocr.confusable import judge, look_alikes
+from gongkai.read.ocr.confusable import ONE_LIKE, judge, look_alikes
 from gongkai.read.text import read_text
 
 if TYPE_CHECKING:  # numpy and OpenCV are imported when a page is OCR'd, not by every command
@@ -133,6 +134,7 @@ def read_pages(
     report = read_text(text, source, locate=locate)
     _hold_back(report, lines)
     _gate(report)
+    _single_out(report)
     for f in report.findings:
         if isinstance(f.at, TextAt) and first < f.at.line <= first + len(lines):
             ln = lines[f.at.line - first - 1]
@@ -160,6 +162,67 @@ def _gate(report: Report) -> None:
             cell.status, cell.value, cell.candidates = Status.AMBIGUOUS, None, cands
         else:
             cell.status, cell.value, cell.candidates = Status.MISSING, None, None
+
+
+MAX_ASSIGNMENTS = 4096  # combinations of look-alike readings tried per group of linked cells
+
+
+def _single_out(report: Report) -> None:
+    """Look-alike cells ("1" or "/": 0 or 1) the identities decide together: every combination of
+    their readings is tried against the identities whose other cells are all known; a cell that
+    has the same value in every combination that holds is ``inferred``. (The text reader sees
+    them as blanks and infers one only when it is alone in an identity; a "1" printed in a row
+    and again in its total needs the column identities too.)"""
+    open_: dict[str, list[int]] = {}
+    for address, cell in report.cells():
+        if (
+            cell.status == Status.AMBIGUOUS
+            and cell.candidates == [0, 1]
+            and isinstance(cell.at, ImageAt)
+            and len(cell.raw) == 1
+            and cell.raw in ONE_LIKE
+        ):
+            open_[address] = [0, 1]
+    if not open_:
+        return
+    values = report.values()
+    usable = [
+        i
+        for i in identities(report.meta.edition)
+        if any(a in open_ for a in i.addresses) and all(a in open_ or a in values for a in i.addresses)
+    ]
+    groups: dict[str, str] = {a: a for a in open_}
+
+    def root(a: str) -> str:
+        while groups[a] != a:
+            a = groups[a]
+        return a
+
+    for ident in usable:
+        linked = [a for a in ident.addresses if a in open_]
+        for a in linked[1:]:
+            groups[root(a)] = root(linked[0])
+    members: dict[str, list[str]] = {}
+    for a in open_:
+        members.setdefault(root(a), []).append(a)
+    for cells in members.values():
+        if 2 ** len(cells) > MAX_ASSIGNMENTS:
+            continue
+        touching = [i for i in usable if any(a in cells for a in i.addresses)]
+        if not touching:
+            continue
+        found: list[dict[str, int]] = []
+        for combo in itertools.product((0, 1), repeat=len(cells)):
+            trial = {**values, **dict(zip(cells, combo, strict=True))}
+            if all(i.residual(trial) == 0 for i in touching):
+                found.append(dict(zip(cells, combo, strict=True)))
+        if not found:
+            continue
+        for a in cells:
+            seen = {f[a] for f in found}
+            if len(seen) == 1:
+                cell = report.cell(a)
+                cell.status, cell.value, cell.candidates = Status.INFERRED, seen.pop(), None
 
 
 def _merge_title(lines: list[PageLine]) -> list[PageLine]:
