@@ -151,6 +151,7 @@ def build_header(
     by neither label; without it (a transposed table repeats its column labels per group) each
     label heads its own place."""
     fields: list[Field] = []
+    texts: list[str] = []  # the label key of each field
     grid: Hashable = None
     cells = True
     for toks in lines:
@@ -167,12 +168,19 @@ def build_header(
             k = label_key(t.text)
             if not k:
                 continue
+            above = _wrapped_above(fields, texts, p) if not cells else None
+            if above is not None and match_column(texts[above] + k, columns) is not None:
+                # a label wrapped in a narrow cell of a PDF ("结果" / "维持", "其他" / "结果")
+                k = texts[above] + k
+                fields.pop(above)
+                texts.pop(above)
             key = match_column(k, columns)
             if key is None and any(g in k for g in ignore):
                 continue  # a group label over several columns names none of them
             if key is None and len(k) > MAX_HEADER_LABEL:
                 continue  # a note printed in the header row, over the label columns
             fields.append(Field(key, p))
+            texts.append(k)
     counts: dict[str, int] = {}
     for f in fields:
         if f.key is not None:
@@ -183,6 +191,18 @@ def build_header(
     if not any(f.key is not None for f in fields):
         return None
     return Header(grid, cells, fields, tuple(sorted({t.line for toks in lines for t in toks})))
+
+
+def _wrapped_above(fields: list[Field], texts: list[str], p: Place) -> int | None:
+    """The short field printed above place ``p`` in the same column of a PDF: perhaps the first
+    part of a label wrapped in its cell (the caller joins them only when the join is a label)."""
+    for i in range(len(fields) - 1, -1, -1):
+        f = fields[i]
+        overlap = min(f.place.x1, p.x1) - max(f.place.x0, p.x0)
+        narrow = min(f.place.x1 - f.place.x0, p.x1 - p.x0)
+        if len(texts[i]) <= 4 and narrow > 0 and overlap >= 0.6 * narrow:
+            return i
+    return None
 
 
 def header_lines_above(
