@@ -180,3 +180,25 @@ def test_a_line_between_two_labels_that_both_balance_is_ambiguous() -> None:
     lines[6] = "（二）部分公开（区分处理的，只计这一情形，不计其他情形） 0 0 0 0 0 0 0"
     req = read_text("\n".join(lines)).tables["requests"]
     assert req["granted"]["total"].value == 3 and req["granted"]["total"].status.value == "read"
+
+
+def test_markdown_repeats_of_a_merged_cell_become_empty_cells() -> None:
+    from gongkai.read.unfold import tidy_table_lines
+
+    line = "|三、本年度办|（三）不予公开|（三）不予公开|0 0|0 0|1|1|"
+    assert tidy_table_lines(line) == "|三、本年度办|（三）不予公开||0 0|0 0|1|1|"
+    assert tidy_table_lines("|商业企<br>业|科研机<br>构|其他|") == "|商业企业|科研机构|其他|"
+
+
+def test_a_section_heading_inside_a_line_starts_a_line() -> None:
+    got = unfold(
+        "（五）监督保障情况 落实工作责任。 二、主动公开政府信息情况 第二十条第（一）项\n规章 1 0 1\n"
+    )
+    assert got is not None
+    text, origin = got
+    assert text.splitlines()[:3] == [
+        "（五）监督保障情况 落实工作责任。 ",
+        "二、主动公开政府信息情况",
+        " 第二十条第（一）项",
+    ]
+    assert origin[:4] == [1, 1, 1, 2]

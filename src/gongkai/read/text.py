@@ -37,7 +37,7 @@ from gongkai.read.tables import (
     scan_requests,
 )
 from gongkai.read.tokens import Token, tokenize
-from gongkai.read.unfold import unfold
+from gongkai.read.unfold import tidy_table_lines, unfold
 
 TABLE_SECTIONS = {"active_disclosure", "requests", "appeals"}
 
@@ -54,6 +54,7 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
     came from; without it ``at`` is ``{"line": N}``.
     """
     source = source or Source(name="-", sha256="", format="text")
+    text = tidy_table_lines(text)
     unfolded = unfold(text.lstrip("\ufeff"))
     if unfolded is not None:  # the report run together on a line: broken at headings and labels
         text, origin = unfolded

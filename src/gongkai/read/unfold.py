@@ -55,16 +55,50 @@ def is_dense(line: str) -> bool:
     return hits >= 3
 
 
+# The format's own section headings, word for word: where one stands inside a line (a converter
+# that joins paragraphs: "…落实工作责任。 二、主动公开政府信息情况"), the line is broken there.
+_EXACT_HEADINGS = re.compile(
+    "|".join(
+        re.escape(h) for h in (*(s.heading for s in SECTIONS[1:]), "四、政府信息公开行政复议、行政诉讼情况")
+    )
+)
+
+
+def _heading_inside(line: str) -> bool:
+    m = _EXACT_HEADINGS.search(line)
+    return m is not None and m.start() > 0 and bool(line[: m.start()].strip(" #*"))
+
+
+def _split_headings(line: str) -> list[str]:
+    parts: list[str] = []
+    prev = 0
+    for m in _EXACT_HEADINGS.finditer(line):
+        if m.start() > prev and line[prev : m.start()].strip(" #*"):
+            parts.append(line[prev : m.start()])
+            prev = m.start()
+        if m.group() in _TABLE_HEADINGS:  # a table follows its heading on the same line
+            parts.append(line[prev : m.end()])
+            prev = m.end()
+    parts.append(line[prev:])
+    return [p for p in parts if p.strip()]
+
+
 def unfold(text: str) -> tuple[str, list[int]] | None:
-    """The text with its dense lines broken at headings and row labels, and for each new line
-    the (1-based) line of the original it came from; None when no line is dense."""
+    """The text with its dense lines broken at headings and row labels (and any line broken
+    before a section heading printed inside it), and for each new line the (1-based) line of the
+    original it came from; None when nothing is broken."""
     lines = text.splitlines()
-    if not any(is_dense(ln) for ln in lines):
+    if not any(is_dense(ln) or _heading_inside(ln) for ln in lines):
         return None
     out: list[str] = []
     origin: list[int] = []
     for n, line in enumerate(lines, 1):
-        pieces = _unfold_line(line) if is_dense(line) else [line]
+        if is_dense(line):
+            pieces = _unfold_line(line)
+        elif _heading_inside(line):
+            pieces = _split_headings(line)
+        else:
+            pieces = [line]
         out.extend(pieces)
         origin.extend([n] * len(pieces))
     return "\n".join(out) + "\n", origin
@@ -98,3 +132,30 @@ def _unfold_line(line: str) -> list[str]:
             part = part[len(head) :]
         out.extend(_split_before(part, _ROWS))
     return out
+
+
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def tidy_table_lines(text: str) -> str:
+    """Markdown tables as PDF converters write them: a merged cell's text repeated in every
+    column it covers (``|一、本年新收…|一、本年新收…|一、本年新收…|154804|…``) and ``<br>`` for
+    a wrapped line. The repeats become empty cells (so cell counts and indexes stay) and the
+    line breaks are dropped; only cells holding words are blanked, never numbers (``|0 0|0 0|``
+    is four numbers)."""
+    if "|" not in text:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if line.count("|") < 3:
+            out.append(line)
+            continue
+        line = _BR.sub("", line)
+        cells = line.split("|")
+        for i in range(len(cells) - 1, 0, -1):
+            c = cells[i].strip()
+            if c and c == cells[i - 1].strip() and _CJK.search(c):
+                cells[i] = ""
+        out.append("|".join(cells))
+    return "\n".join(out)
