@@ -285,7 +285,13 @@ def test_points_and_commas_are_counted_on_the_ink() -> None:
     rules = find_rules(gray)
     tables = find_tables(rules)
     _, marks = _crops(gray, rules, tables)
-    assert [marks[(0, c)] for c in range(1, 5)] == [1, 1, 0, 0]
+    assert [marks[(0, c)] for c in range(1, 5)] == [(1, False), (1, False), (0, False), (0, False)]
+    im = draw_table([["本年增/减", "-2", "3"]], [300, 220, 220])
+    gray = np.asarray(im.convert("L"))
+    rules = find_rules(gray)
+    _, marks = _crops(gray, rules, find_tables(rules))
+    assert marks[(0, 1)] == (0, True) and marks[(0, 2)] == (0, False)
+    assert judge("-2", 0.99).text == "-2" and judge("-2", 0.5).doubtful
 
 
 def test_look_alikes_singled_out_together() -> None:

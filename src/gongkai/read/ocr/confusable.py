@@ -63,6 +63,10 @@ def judge(text: str, score: float) -> Judged:
         if score >= MIN_SCORE:
             return Judged(t, False)
         return Judged("/", True, look_alikes(t))
+    if t[0] in "-－" and _NUMBER.match(t[1:]):  # a negative change ("-2"): the same, signed
+        if score >= MIN_SCORE:
+            return Judged("-" + t[1:], False)
+        return Judged("/", True, tuple(-v for v in look_alikes(t[1:])))
     if _NUMBERISH.match(t) and any(ch.isdigit() for ch in t):
         fixed = t.translate(_DIGIT_LIKE)
         if _NUMBER.match(fixed):
