@@ -178,10 +178,10 @@ class Lines:
                     source=self._name,
                 )
             cells = [clean_cell(c) for c in row]
-            while cells and not cells[-1]:
-                cells.pop()
-            if not cells:
+            if not any(cells):
                 continue
+            # trailing empty cells are kept: a row's width is evidence (a row with a cell lost
+            # is narrower than its header, and its numbers no longer stand under their labels)
             self._append("\t".join(cells), (index, r))
 
     @property

@@ -107,6 +107,8 @@ class Placer:
         h = self.header(line, columns)
         if h is None or not self.aligned(h, columns):
             return None
+        if h.cells and self._width(line) < max(self._width(ln) for ln in h.lines):
+            return None  # a row narrower than its header lost a cell: its places are shifted
         keys = [c.key for c in columns]
         slots: dict[str, Obs] = {}
         for t in nums:
@@ -151,6 +153,12 @@ class Placer:
             return Segment(addresses, [celled], True)
         rds, exact = readings_for(tokens, len(addresses))
         return Segment(addresses, rds, exact)
+
+    def _width(self, line: int) -> int:
+        """Cells of a line of the text (a grid row keeps its empty cells)."""
+        if not 1 <= line <= len(self.lines):
+            return 0
+        return len(_CELLS.findall(self.lines[line - 1])) + 1
 
     def _after_label(self, line: int) -> tuple[list[str], list[Token]] | None:
         """The cells of a separated line after its row label (the last text cell before its
