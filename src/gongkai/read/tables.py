@@ -222,7 +222,10 @@ def _ordinal_fits(k: str, tokens: list[Token], i: int, pos: int, order: list[tup
         return False
     expected = ROW_ORDINALS.get(order[pos + 1][0])
     m = _LEADING_ORDINAL.match(k)
-    return expected is not None and m is not None and m.group(1) == expected and len(k) > len(expected) + 1
+    if expected is None or m is None or m.group(1) != expected or len(k) <= len(expected) + 1:
+        return False
+    # a label that names some row of the table (printed out of order) is not a garbled one
+    return not any(strong(k, tokens, i) for _, strong in order)
 
 
 def _hits(k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, Matcher]]) -> list[int]:
