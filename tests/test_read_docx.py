@@ -105,9 +105,9 @@ def test_merged_cells_and_breaks() -> None:
     out = docx_lines(buf.getvalue())
     assert out.lines == [
         "某某局2023年政府信息公开工作年度报告",
-        "甲\t乙",
+        "甲\t乙\t\t",  # a row keeps its empty cells
         "\t1\t2\t3",
-        "\t三、本年度 办理 结果",
+        "\t三、本年度 办理 结果\t\t",
     ]
     assert out.locate(3, 2) == TableAt(table=0, row=1, col=2)
     assert out.locate(4, 1) == TableAt(table=0, row=2, col=1)

@@ -116,7 +116,7 @@ def test_lines_locate() -> None:
     out = Lines()
     out.prose("一、总体情况", TextAt(line=7))
     out.table(3, [["x\ty", "1|2", ""], ["", "", "5"], ["", "", ""]])
-    assert out.lines == ["一、总体情况", "x y\t1 2", "\t\t5"]
+    assert out.lines == ["一、总体情况", "x y\t1 2\t", "\t\t5"]  # a row keeps its empty cells
     assert out.locate(1, 0) == TextAt(line=7)
     assert out.locate(2, 1) == TableAt(table=3, row=0, col=1)
     assert out.locate(3, 2) == TableAt(table=3, row=1, col=2)
