@@ -240,25 +240,25 @@ def header_words(
     """The words of header text as ``(line, label key, column key or None)``, in reading order.
 
     Text copies put a header's labels on one line separated by spaces, and sometimes break a
-    label with a space ("科研 机构"): a word that names nothing is joined with the next one or
-    two when the join is exactly a column label (or one of ``words``, group labels).
+    label with a space ("科研 机构") or a line break ("结果" / "维持"): a word is joined with the
+    next one or two when the join is exactly a column label (or one of ``words``, group labels).
     """
     out: list[tuple[int, str, str | None]] = []
     exact = {h: c.key for c in columns for h in c.headers}
-    for t in texts:
-        parts = [label_key(w) for w in t.text.split()]
-        parts = [w for w in parts if w]
-        i = 0
-        while i < len(parts):
-            for j in (3, 2):
-                joined = "".join(parts[i : i + j])
-                if i + j <= len(parts) and (joined in exact or joined in words):
-                    out.append((t.line, joined, exact.get(joined)))
-                    i += j
-                    break
-            else:
-                out.append((t.line, parts[i], match_column(parts[i], columns)))
-                i += 1
+    # one stream of words across the header's lines: a label wrapped in a narrow cell comes out
+    # of some converters as one fragment a line ("结果" / "维持")
+    parts = [(t.line, k) for t in texts for w in t.text.split() if (k := label_key(w))]
+    i = 0
+    while i < len(parts):
+        for j in (3, 2):
+            joined = "".join(w for _, w in parts[i : i + j])
+            if i + j <= len(parts) and (joined in exact or joined in words):
+                out.append((parts[i][0], joined, exact.get(joined)))
+                i += j
+                break
+        else:
+            out.append((parts[i][0], parts[i][1], match_column(parts[i][1], columns)))
+            i += 1
     return out
 
 

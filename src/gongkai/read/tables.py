@@ -404,14 +404,12 @@ def appeal_order(header: list[Token]) -> list[str] | None:
     each of its three groups; the official order when the header gives none. None when the
     header shows the columns or groups in another order that cannot be established."""
     words = header_words(header, APPEAL_COLUMNS, _APPEAL_GROUP_WORDS)
-    chunks: list[list[str]] = []
+    # the result labels as one stream, cut where a label comes again: one run per group (a
+    # copy's lines may cut a group anywhere, so they are no evidence of where a group starts)
+    chunks: list[list[str]] = [[]]
     rows_per_line: dict[int, list[str]] = {}
     understood = True
-    line = -1
     for ln, k, key in words:
-        if ln != line:
-            line = ln
-            chunks.append([])
         if key is not None and len(k) < 3 and key != "total":
             understood = False  # "维持", "其他": a fragment of a label wrapped in a narrow cell
             continue
