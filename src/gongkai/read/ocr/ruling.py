@@ -59,7 +59,9 @@ def char_height(binary: np.ndarray) -> int:
 
 def find_rules(gray: np.ndarray, noisy: bool = False) -> Rules:
     b = ink(gray)
-    text = ink(gray, denoise=True, strong=noisy)
+    # the median is for noisy pages only: on a clean page it erases thin strokes (a minus sign,
+    # a small point) and the number would lose them
+    text = ink(gray, denoise=noisy, strong=noisy)
     _h, w = b.shape
     ch = char_height(b)
     hk = max(30, int(2.2 * ch), w // 30)
