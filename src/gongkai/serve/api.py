@@ -286,24 +286,10 @@ def review(
     if info.report_id is None:
         raise NotFound("该填报尚未提交。")
     st = wf.stored(db, info.report_id)
-    values = st.values
-    decided = wf.decisions(db, info.agency_id, info.year)
-    findings = []
-    for f, origin in st.findings:
-        fp = wf.fingerprint(f.rule, f.cells, values)
-        d = decided.get(fp)
-        findings.append(
-            {
-                "rule": f.rule,
-                "severity": f.severity.value,
-                "message": f.message,
-                "cells": f.cells,
-                "fingerprint": fp,
-                "origin": origin,
-                "decision": d[0] if d else None,
-                "comment": d[1] if d else None,
-            }
-        )
+    findings = [
+        {**r.json(), "comment": r.decision[1] if r.decision else None}
+        for r in wf.reviewed_findings(db, info, st)
+    ]
     cells = {}
     for address, row in st.rows.items():
         fix = st.fixes.get(address)

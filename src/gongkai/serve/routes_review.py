@@ -138,24 +138,14 @@ def review_context(request: Request, info: wf.FilingInfo) -> dict[str, Any]:
             "why": fix.why if fix is not None else "",
             "at": json.loads(row.at) if row is not None and row.at else None,
         }
-    decided = wf.decisions(db, info.agency_id, info.year)
-    findings = []
-    for f, origin in st.findings:
-        fp = wf.fingerprint(f.rule, f.cells, values)
-        d = decided.get(fp)
-        findings.append(
-            {
-                "rule": f.rule,
-                "severity": f.severity.value,
-                "message": f.message,
-                "cells": f.cells,
-                "fingerprint": fp,
-                "decision": d[0] if d else None,
-                "decision_comment": d[1] if d else "",
-                "decision_who": d[2] if d else "",
-                "origin": origin,
-            }
-        )
+    findings = [
+        {
+            **r.json(),
+            "decision_comment": r.decision[1] if r.decision else "",
+            "decision_who": r.decision[2] if r.decision else "",
+        }
+        for r in wf.reviewed_findings(db, info, st)
+    ]
     view = source_view(st.source_format, original_bytes(db, info.report_id))
     prev_id, cross = cross_year(db, info, values)
     prev_filing = None

@@ -602,14 +602,10 @@ def open_errors(db: Database, info: FilingInfo) -> int:
     """Errors on the filed report that no reviewer has dismissed."""
     if info.report_id is None:
         return 0
-    st = stored(db, info.report_id)
-    values = st.values
-    dismissed = decisions(db, info.agency_id, info.year)
     return sum(
         1
-        for f, _ in st.findings
-        if f.severity == Severity.ERROR
-        and dismissed.get(fingerprint(f.rule, f.cells, values), ("",))[0] != "dismissed"
+        for r in reviewed_findings(db, info, stored(db, info.report_id))
+        if r.finding.severity == Severity.ERROR and (r.decision[0] if r.decision else "") != "dismissed"
     )
 
 
@@ -635,6 +631,40 @@ def decisions(db: Database, agency_id: int, year: int) -> dict[str, tuple[str, s
             )
         ).all()
     return {x.fingerprint: (x.decision, x.comment, x.who, x.at) for x in rows}
+
+
+@dataclass(frozen=True)
+class ReviewedFinding:
+    """A stored finding with its origin, its fingerprint and the reviewer's decision on it (if any)."""
+
+    finding: Finding
+    origin: str
+    fingerprint: str
+    decision: tuple[str, str, str, datetime] | None
+
+    def json(self) -> dict[str, Any]:
+        """What the review API and the review page both show of the finding."""
+        f, d = self.finding, self.decision
+        return {
+            "rule": f.rule,
+            "severity": f.severity.value,
+            "message": f.message,
+            "cells": f.cells,
+            "fingerprint": self.fingerprint,
+            "origin": self.origin,
+            "decision": d[0] if d else None,
+        }
+
+
+def reviewed_findings(db: Database, info: FilingInfo, st: Stored) -> list[ReviewedFinding]:
+    """The stored report's findings (errors first), each with the decision taken on its fingerprint."""
+    values = st.values
+    decided = decisions(db, info.agency_id, info.year)
+    out = []
+    for f, origin in st.findings:
+        fp = fingerprint(f.rule, f.cells, values)
+        out.append(ReviewedFinding(f, origin, fp, decided.get(fp)))
+    return out
 
 
 def decide(
