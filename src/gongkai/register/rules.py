@@ -54,6 +54,16 @@ CHANNEL_ALIASES = {
 }
 
 
+def _code_of(t: str, names: dict[str, str]) -> str | None:
+    """The code that ``t`` is, or whose Chinese name ``t`` is exactly; None when neither."""
+    if t in names:
+        return t
+    for k, label in names.items():
+        if t == label:
+            return k
+    return None
+
+
 def channel_of(text: str) -> str:
     t = (text or "").strip()
     if t in CHANNELS:
@@ -91,11 +101,9 @@ _APPLICANT_ALIASES = {
 
 def applicant_type_of(text: str) -> str:
     t = (text or "").strip()
-    if t in APPLICANT_TYPES:
-        return t
-    for k, label in APPLICANT_TYPES.items():
-        if t == label:
-            return k
+    code = _code_of(t, APPLICANT_TYPES)
+    if code is not None:
+        return code
     if t in _APPLICANT_ALIASES:
         return _APPLICANT_ALIASES[t]
     for k, label in APPLICANT_TYPES.items():
@@ -182,12 +190,9 @@ EVENTS: dict[str, str] = {
 
 
 def event_kind_of(text: str) -> str:
-    t = (text or "").strip()
-    if t in EVENTS:
-        return t
-    for k, label in EVENTS.items():
-        if t == label:
-            return k
+    code = _code_of((text or "").strip(), EVENTS)
+    if code is not None:
+        return code
     raise RegisterError(f"无法识别的事件「{text}」；可用：{'、'.join(EVENTS.values())}。")
 
 
@@ -206,11 +211,9 @@ APPEAL_RESULTS: dict[str, str] = {
 
 def appeal_kind_of(text: str) -> str:
     t = (text or "").strip()
-    if t in APPEAL_KINDS:
-        return t
-    for k, label in APPEAL_KINDS.items():
-        if t == label:
-            return k
+    code = _code_of(t, APPEAL_KINDS)
+    if code is not None:
+        return code
     aliases = {
         "复议": "reconsideration",
         "行政复议": "reconsideration",
