@@ -395,12 +395,9 @@ async def batch(
     user: User = Depends(reviewer),
     scope: Scope = Depends(current_scope),
 ) -> Any:
-    from gongkai.serve.routes_oversight import MAX_ZIP, batch_ingest
+    from gongkai.serve.routes_oversight import batch_ingest, read_zip
 
-    data = await file.read(MAX_ZIP + 1)
-    if len(data) > MAX_ZIP:
-        raise WebError("压缩包过大。", 413)
-    return batch_ingest(get_db(request), scope, user, file.filename or "batch.zip", data)
+    return batch_ingest(get_db(request), scope, user, file.filename or "batch.zip", await read_zip(file))
 
 
 @router.get("/public/reports")

@@ -278,6 +278,14 @@ def _batch_one(
         row["problems"] = written.message or ""
 
 
+async def read_zip(file: UploadFile) -> bytes:
+    """The uploaded zip, read no further than one byte past the limit (413 beyond it)."""
+    data = await file.read(MAX_ZIP + 1)
+    if len(data) > MAX_ZIP:
+        raise WebError(f"压缩包过大，上限为 {MAX_ZIP // (1024 * 1024)} MB。", 413)
+    return data
+
+
 def _scope_region_names(db: Database, scope: Scope) -> set[str]:
     if scope.everything or not scope.region_ids:
         return set()
@@ -296,10 +304,7 @@ async def batch(
     user: User = Depends(reviewer),
     scope: Scope = Depends(current_scope),
 ) -> Response:
-    data = await file.read(MAX_ZIP + 1)
-    if len(data) > MAX_ZIP:
-        raise WebError(f"压缩包过大，上限为 {MAX_ZIP // (1024 * 1024)} MB。", 413)
-    rows = batch_ingest(get_db(request), scope, user, file.filename or "batch.zip", data)
+    rows = batch_ingest(get_db(request), scope, user, file.filename or "batch.zip", await read_zip(file))
     return Response(
         ov.summary_xlsx(rows),
         media_type=EXPORTS["xlsx"],
