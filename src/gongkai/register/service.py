@@ -7,12 +7,12 @@ stored. Functions take a :class:`~gongkai.store.db.Database`, a URL or a path (a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -150,34 +150,39 @@ def _event(row: Any) -> Event:
     )
 
 
-def _events(conn: sa.Connection, ids: list[int]) -> dict[int, list[Event]]:
-    out: dict[int, list[Event]] = {i: [] for i in ids}
+T = TypeVar("T")
+
+
+def _by_request(
+    conn: sa.Connection, table: sa.Table, ids: list[int], order: tuple[str, str], make: Callable[[Any], T]
+) -> dict[int, list[T]]:
+    """The rows of ``table`` that belong to the requests ``ids`` (500 ids a query), grouped by request,
+    in ``order`` within each request."""
+    out: dict[int, list[T]] = {i: [] for i in ids}
     if not ids:
         return out
-    e = rs.register_events.c
+    c = table.c
     for chunk in range(0, len(ids), 500):
         part = ids[chunk : chunk + 500]
         for row in conn.execute(
-            sa.select(rs.register_events).where(e.request_id.in_(part)).order_by(e.on, e.id)
+            sa.select(table).where(c.request_id.in_(part)).order_by(*(c[name] for name in order))
         ):
-            out[row.request_id].append(_event(row))
+            out[row.request_id].append(make(row))
     return out
+
+
+def _events(conn: sa.Connection, ids: list[int]) -> dict[int, list[Event]]:
+    return _by_request(conn, rs.register_events, ids, ("on", "id"), _event)
 
 
 def _appeals(conn: sa.Connection, ids: list[int]) -> dict[int, list[Appeal]]:
-    out: dict[int, list[Appeal]] = {i: [] for i in ids}
-    if not ids:
-        return out
-    a = rs.register_appeals.c
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk : chunk + 500]
-        for r in conn.execute(
-            sa.select(rs.register_appeals).where(a.request_id.in_(part)).order_by(a.filed_on, a.id)
-        ):
-            out[r.request_id].append(
-                Appeal(r.id, r.request_id, r.kind, r.filed_on, r.result, r.decided_on, r.note)
-            )
-    return out
+    return _by_request(
+        conn,
+        rs.register_appeals,
+        ids,
+        ("filed_on", "id"),
+        lambda r: Appeal(r.id, r.request_id, r.kind, r.filed_on, r.result, r.decided_on, r.note),
+    )
 
 
 def receipt_note(channel: str) -> str:
