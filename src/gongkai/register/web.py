@@ -466,6 +466,13 @@ def _letters(v: service.RequestView) -> list[str]:
     return out
 
 
+def _refused(request: Request, v: service.RequestView, e: RegisterError) -> HTMLResponse:
+    """The request's page again, with why the clerk's entry was refused (400)."""
+    return _page(
+        request, "register_request.html", 400, v=v, can_edit=True, error=e.message, letters=_letters(v)
+    )
+
+
 @router.get("/{request_id}")
 def detail(
     request_id: int,
@@ -514,9 +521,7 @@ async def add_event(
         with get_db(request).engine.begin() as conn:
             service.insert_event(conn, v.id, ev, by=user.username)
     except RegisterError as e:
-        return _page(
-            request, "register_request.html", 400, v=v, can_edit=True, error=e.message, letters=_letters(v)
-        )
+        return _refused(request, v, e)
     return RedirectResponse(f"/register/{v.id}", status_code=303)
 
 
@@ -534,9 +539,7 @@ async def add_appeal(
         with get_db(request).engine.begin() as conn:
             service.insert_appeal(conn, v.id, f.get("kind", ""), filed)
     except RegisterError as e:
-        return _page(
-            request, "register_request.html", 400, v=v, can_edit=True, error=e.message, letters=_letters(v)
-        )
+        return _refused(request, v, e)
     return RedirectResponse(f"/register/{v.id}", status_code=303)
 
 
@@ -559,9 +562,7 @@ async def decide_appeal(
             raise RegisterError("请填写审结日期。")
         service.decide_appeal(get_db(request), appeal_id, f.get("result", ""), decided)
     except RegisterError as e:
-        return _page(
-            request, "register_request.html", 400, v=v, can_edit=True, error=e.message, letters=_letters(v)
-        )
+        return _refused(request, v, e)
     return RedirectResponse(f"/register/{v.id}", status_code=303)
 
 
