@@ -208,7 +208,11 @@ def main() -> None:
         share = row.stated / max(1, row.truth)
         per_page = row.seconds / max(1, row.pages)
         # the first page of a run also loads the models: the median is the cost of a page
-        mem = f"{sorted(row.peak)[len(row.peak) // 2] / 2**20:8.0f}" if row.peak else f"{'-':>8}"
+        mem = (
+            f"{sorted(row.peak)[len(row.peak) // 2] / 2**20:4.0f}/{max(row.peak) / 2**20:<4.0f}"
+            if row.peak
+            else f"{'-':>8}"
+        )
         print(
             f"{dpi:>4} {kind:<12} {row.pages:>5} {share:>8.2%} {row.wrong:>5} {1 / per_page:>8.3f} "
             f"{per_page / base:>10.0f}× {mem}",
