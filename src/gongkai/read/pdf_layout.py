@@ -46,6 +46,7 @@ MAX_PAIRS = 4_000_000  # horizontal x vertical rules; beyond this too
 MAX_CELLS = 5_000  # cells of a page; a report's busiest page has a few hundred
 PARAGRAPH_LINES = 5  # a cell with this many lines, some of them long, holds prose, not a label
 PARAGRAPH_CHARS = 20
+MAX_OVERFLOW_PAIRS = 2_000_000  # free glyphs x cell digits compared for numbers overflowing a cell
 
 
 @dataclass(slots=True)
@@ -498,6 +499,38 @@ class _CellIndex:
         return None
 
 
+_DIGITISH = frozenset("0123456789.,")
+
+
+def _overflowing_digits(free: list[Glyph], in_cell: dict[int, list[Glyph]]) -> list[Glyph]:
+    """Digits of a number too wide for its cell, drawn past its border (``20632|9``): each free
+    digit that touches the last (or first) digit of a cell's number on the same line joins that
+    cell, so the number is read whole, never cut short. Returns the glyphs still free."""
+    ends: list[tuple[Glyph, int]] = []  # digit glyphs at the ends of cells' runs
+    for k, gs in in_cell.items():
+        for g in gs:
+            if g.text in _DIGITISH:
+                ends.append((g, k))
+    if not ends or len(ends) * len(free) > MAX_OVERFLOW_PAIRS:
+        return free  # not a report's page (a report's has a few hundred of each)
+    still: list[Glyph] = []
+    for g in sorted(free, key=lambda g: g.x0):
+        k = None
+        if g.text in _DIGITISH:
+            for h, hk in ends:
+                tol = 0.3 * max(h.size, g.size)
+                same_line = abs(h.cy - g.cy) <= tol and abs(h.size - g.size) <= tol
+                if same_line and (-tol <= g.x0 - h.x1 <= tol or -tol <= h.x0 - g.x1 <= tol):
+                    k = hk
+                    break
+        if k is None:
+            still.append(g)
+        else:
+            in_cell[k].append(g)
+            ends.append((g, k))
+    return still
+
+
 def _is_paragraph(lines: list[list[Glyph]]) -> bool:
     return len(lines) >= PARAGRAPH_LINES and max(len(ln) for ln in lines) >= PARAGRAPH_CHARS
 
@@ -520,6 +553,7 @@ def page_lines(page: int, glyphs: list[Glyph], rules: list[Rule], height: float 
             free.append(g)
         else:
             in_cell.setdefault(k, []).append(g)
+    free = _overflowing_digits(free, in_cell)
     rows: dict[float, list[tuple[float, list[Field]]]] = {}
     for k, gs in in_cell.items():
         lines = visual_lines(gs)
