@@ -515,7 +515,7 @@ def _overflowing_digits(free: list[Glyph], in_cell: dict[int, list[Glyph]]) -> l
         return free  # not a report's page (a report's has a few hundred of each)
     still: list[Glyph] = []
     for g in sorted(free, key=lambda g: g.x0):
-        k = None
+        k: int | None = None
         if g.text in _DIGITISH:
             for h, hk in ends:
                 tol = 0.3 * max(h.size, g.size)
