@@ -507,15 +507,13 @@ def _overflowing_digits(free: list[Glyph], in_cell: dict[int, list[Glyph]]) -> l
     digit that touches the last (or first) digit of a cell's number on the same line joins that
     cell, so the number is read whole, never cut short. Returns the glyphs still free."""
     ends: list[tuple[Glyph, int]] = []  # digit glyphs at the ends of cells' runs
-    for k, gs in in_cell.items():
-        for g in gs:
-            if g.text in _DIGITISH:
-                ends.append((g, k))
+    for cell, gs in in_cell.items():
+        ends.extend((g, cell) for g in gs if g.text in _DIGITISH)
     if not ends or len(ends) * len(free) > MAX_OVERFLOW_PAIRS:
         return free  # not a report's page (a report's has a few hundred of each)
     still: list[Glyph] = []
     for g in sorted(free, key=lambda g: g.x0):
-        k: int | None = None
+        k = None
         if g.text in _DIGITISH:
             for h, hk in ends:
                 tol = 0.3 * max(h.size, g.size)
