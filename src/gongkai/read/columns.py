@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gongkai.model.keys import Column
 from gongkai.model.report import At, PdfAt, TableAt
@@ -75,6 +76,11 @@ def match_column(k: str, columns: Sequence[Column]) -> str | None:
     nothing matches or two columns match equally long."""
     if not k or len(k) > MAX_HEADER_LABEL:
         return None
+    return _match_column(k, tuple(columns))
+
+
+@lru_cache(maxsize=16384)
+def _match_column(k: str, columns: tuple[Column, ...]) -> str | None:
     best: dict[str, int] = {}
     for c in columns:
         for h in c.headers:

@@ -61,6 +61,9 @@ class Placer:
     lines: Sequence[str] = ()  # the text's lines, for the empty cells of separated copies
     _aligned: dict[tuple[int, ...], bool] = field(default_factory=dict)
     _celled: dict[int, bool] = field(default_factory=dict)
+    _sequences: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[list[str] | None, bool]] = field(
+        default_factory=dict
+    )
 
     def _is_label(self, columns: Sequence[Column]) -> Callable[[str], bool]:
         return lambda k: match_column(k, columns) is not None
@@ -102,8 +105,8 @@ class Placer:
 
     def by_place(self, row: str, columns: Sequence[Column], line: int) -> Segment | None:
         nums = [t for t in self.by_line.get(line, ()) if t.kind != "text"]
-        if not nums:
-            return None
+        if not nums or self.place(nums[0]) is None:
+            return None  # nothing printed on the label's line, or a source without places
         h = self.header(line, columns)
         if h is None or not self.aligned(h, columns):
             return None
@@ -129,7 +132,12 @@ class Placer:
     def order(self, header_texts: list[Token], columns: Sequence[Column]) -> list[str] | None:
         """The column order for reading-order rows; None refuses the row."""
         official = [c.key for c in columns]
-        seq, contradicts = header_sequence(header_texts, columns, self.ignore, self.group, self.group_members)
+        key = (tuple(id(t) for t in header_texts), tuple(official))
+        if key not in self._sequences:  # the rows under one header share its reading
+            self._sequences[key] = header_sequence(
+                header_texts, columns, self.ignore, self.group, self.group_members
+            )
+        seq, contradicts = self._sequences[key]
         if seq is not None:
             if contradicts or len(seq) == len(official):
                 return seq
