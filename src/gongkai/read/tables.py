@@ -601,4 +601,10 @@ def _weigh_association(
         # the other association does not fit the rows: no evidence for it, unless the scan's
         # does not fit either (a row holding two rows' numbers), when neither story is told
         return segments if now else keep
+
+    def values(rds: list[Reading]) -> set[tuple[object, ...]]:
+        return {tuple(None if o is None else o.value for o in rd) for rd in rds}
+
+    if now and values(now) == values(alt_readings):
+        return segments  # both stories give the same cells (rows of zeros): nothing to weigh
     return [*keep, Segment(cells, [*now, *alt_readings], False)]  # now may be [] (it did not fit)
