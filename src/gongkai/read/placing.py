@@ -254,10 +254,10 @@ def appeal_by_place(
                 lines, APPEAL_COLUMNS, ("行政复议", "行政诉讼", "起诉"), place, unique=False
             )
             groups = [
-                (appeal_row(label_key(tok.text)), gp)
+                (row, gp)
                 for ln in lines
                 for tok, gp in spans(ln, place)
-                if appeal_row(label_key(tok.text)) or "行政诉讼" in label_key(tok.text)
+                if (row := appeal_row(k := label_key(tok.text))) or "行政诉讼" in k
             ]
             headers[t.line] = (col_header, groups)
         col_header, groups = headers[t.line]

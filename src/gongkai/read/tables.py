@@ -89,6 +89,7 @@ _LEADING_ORDINAL_LABEL = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]
 ROW_ORDINALS: dict[str, str] = {
     r.key: o for r in (*REQUESTS_2021.rows, *REQUESTS_2019.rows) if (o := _ordinal(r.label)) is not None
 }
+REQUEST_LABEL: dict[str, str] = {r.key: r.label for r in (*REQUESTS_2021.rows, *REQUESTS_2019.rows)}
 FIRST_ROW_SLACK = 3  # a table's first label found must be among its first rows
 _WEAK_WORDS = frozenset(w for _, rule in REQUEST_LABELS for w in rule.weak)
 
@@ -214,14 +215,11 @@ def _match(
     return [], 0
 
 
-_LEADING_ORDINAL = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,3})")
-
-
 def _ordinal_fits(k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, Matcher]]) -> bool:
     if pos < 0 or pos + 1 >= len(order) or not next_is_number(tokens, i):
         return False
     expected = ROW_ORDINALS.get(order[pos + 1][0])
-    m = _LEADING_ORDINAL.match(k)
+    m = _LEADING_ORDINAL_LABEL.match(k)
     if expected is None or m is None or m.group(1) != expected or len(k) <= len(expected) + 1:
         return False
     # a label that names some row of the table (printed out of order) is not a garbled one
@@ -454,11 +452,8 @@ def doubtful_association(
     segments: list[Segment],
     rows: Rows,
     by_line: dict[int, list[Token]],
-    widths: Callable[[str], int],
-    addresses: Callable[[str], tuple[str, ...]],
-    label_of: Callable[[str], str],
 ) -> list[Segment]:
-    """Segments with the row association of free number lines questioned.
+    """The requests table's segments with the row association of free number lines questioned.
 
     A line holding only numbers, between the end of one row label (with its wrapped
     continuation lines) and the start of the next whose own lines hold no numbers, could be the
@@ -484,7 +479,7 @@ def doubtful_association(
     for r in order:
         start = end = rows.label_line[r]
         printed = "".join(label_key(t.text) for t in by_line.get(start, ()) if t.kind == "text")
-        official = label_key(label_of(r))
+        official = label_key(REQUEST_LABEL.get(r, ""))
         ln = end + 1
         while ln <= last_line and ln not in label_at:
             toks = by_line.get(ln, ())
@@ -543,9 +538,7 @@ def doubtful_association(
         groups.setdefault(find(r), []).append(r)
     out = list(segments)
     for members in groups.values():
-        out = _weigh_association(
-            out, sorted(members, key=lambda r: rows.label_line[r]), rows, moves, widths, addresses
-        )
+        out = _weigh_association(out, sorted(members, key=lambda r: rows.label_line[r]), rows, moves)
     return out
 
 
@@ -554,8 +547,6 @@ def _weigh_association(
     affected: list[str],
     rows: Rows,
     moves: dict[int, tuple[str, str]],
-    widths: Callable[[str], int],
-    addresses: Callable[[str], tuple[str, ...]],
 ) -> list[Segment]:
     """Both associations of the free lines among ``affected`` rows as one segment (see
     :func:`doubtful_association`)."""
@@ -575,12 +566,12 @@ def _weigh_association(
         for r in affected:
             toks = assign.get(r, [])
             if not toks:
-                per_row.append([(None,) * widths(r)])
+                per_row.append([(None,) * len(REQUEST_COLUMN_KEYS)])
                 continue
             lines = {t.line for t in toks}
             if len(lines) >= 2 and lines & moves.keys():
                 return []
-            rds, _ = readings_for(toks, widths(r))
+            rds, _ = readings_for(toks, len(REQUEST_COLUMN_KEYS))
             if not rds:
                 return []
             per_row.append(rds)
@@ -594,7 +585,7 @@ def _weigh_association(
     now = combined({r: rows.numbers.get(r, []) for r in affected})
     alt_readings = combined(other)
     keep = [s for s in segments if not any(a.split(".")[1] in affected for a in s.addresses)]
-    cells = tuple(a for r in affected for a in addresses(r))
+    cells = tuple(f"requests.{r}.{c}" for r in affected for c in REQUEST_COLUMN_KEYS)
     if now is None or alt_readings is None:
         return keep  # too many stories to weigh: nothing is claimed for these rows
     if not alt_readings:

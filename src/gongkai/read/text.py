@@ -141,17 +141,10 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
         for t, bad in (("active_disclosure", active.scrambled(3)), ("requests", requests.scrambled()))
         if bad
     ] + (["appeals"] if appeal_segs is None else [])
-    req_header = _header_texts(tokens, req_start, min(requests.label_line.values(), default=0))
+    req_header = _texts_between(by_line, line_of(req_start) - 1, min(requests.label_line.values(), default=0))
     req_segs, extra, virtual = request_segments(requests, ed, req_placer, req_header)
     if not req_placer.placed:
-        req_segs = doubtful_association(
-            req_segs,
-            requests,
-            by_line,
-            lambda r: len(REQUEST_COLUMN_KEYS),
-            lambda r: tuple(f"requests.{r}.{c}" for c in REQUEST_COLUMN_KEYS),
-            _request_label,
-        )
+        req_segs = doubtful_association(req_segs, requests, by_line)
     if "requests" in scrambled:
         req_segs, extra, virtual = [], [], []
     req_addresses = [a for a in spec.addresses if a.startswith("requests.")]
@@ -164,7 +157,7 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
         appeal_segs = placed
     results.update(solve(appeal_segs or [], app_ids, APPEAL_ADDRESSES))
     act_addresses = [a for a in spec.addresses if a.startswith("active_disclosure.")]
-    act_headers = _row_header_texts(tokens, act_start, active, spec.table("active_disclosure"))
+    act_headers = _row_header_texts(by_line, line_of(act_start), active, spec.table("active_disclosure"))
     act_segs = (
         [] if "active_disclosure" in scrambled else active_segments(active, ed, act_placer, act_headers)
     )
@@ -215,27 +208,23 @@ def _columns_finding(spec: Edition, table: str, rows: list[str]) -> Finding:
     )
 
 
-def _header_texts(tokens: list[Token], start: int, before_line: int) -> list[Token]:
-    """Text tokens from ``start`` up to (not including) line ``before_line``: a table's header."""
-    out = []
-    for t in tokens[start:]:
-        if t.line >= before_line:
-            break
-        if t.kind == "text":
-            out.append(t)
-    return out
+def _texts_between(by_line: dict[int, list[Token]], after: int, before: int) -> list[Token]:
+    """The text tokens of the lines strictly between ``after`` and ``before``: a header."""
+    return [t for ln in range(after + 1, before) for t in by_line.get(ln, ()) if t.kind == "text"]
 
 
-def _row_header_texts(tokens: list[Token], start: int, rows: Rows, table: Table) -> dict[str, list[Token]]:
+def _row_header_texts(
+    by_line: dict[int, list[Token]], first_line: int, rows: Rows, table: Table
+) -> dict[str, list[Token]]:
     """For each row of a table with sub-headers (主动公开), the header text printed nearest above
     it: the text between the previous row's last line and its label; a row with no header
     words above it keeps the previous row's."""
     out: dict[str, list[Token]] = {}
-    prev_end = tokens[start].line - 1 if start < len(tokens) else 0
+    prev_end = first_line - 1
     current: list[Token] = []
     for key in (r.key for r in table.rows if r.key in rows.label_line):
         line = rows.label_line[key]
-        between = [t for t in tokens[start:] if t.kind == "text" and prev_end < t.line < line]
+        between = _texts_between(by_line, prev_end, line)
         if any(col for _, _, col in header_words(between, table.row(key).columns)):
             current = between
         out[key] = current
@@ -288,13 +277,6 @@ def _edition(tokens: list[Token], start: int, end: int, requests: Rows, year: in
     if v21 != v19:
         return "2021" if v21 > v19 else "2019"
     return edition_for_year(year)
-
-
-def _request_label(row: str) -> str:
-    for table in (edition("2021").table("requests"), edition("2019").table("requests")):
-        if row in table.row_keys:
-            return table.row(row).label
-    return ""
 
 
 def _unfolded_locate(origin: list[int], locate: Locate | None) -> Locate:
