@@ -199,3 +199,66 @@ def test_pdf_whose_table_is_a_picture_beside_text(offline: None, tmp_path: Path)
         report = api.read_bytes(data, "m.pdf")
     assert report.meta.agency == "江州市交通运输局"
     assert assert_never_wrong(report) == len(TRUTH)
+
+
+def web_page_with_a_table_picture(folder: Path, src: str) -> Path:
+    """A page saved by a browser ("save page as"): the text in the HTML, the table a picture in
+    the page's _files folder, in its place between two headings."""
+    (folder / "报告_files").mkdir()
+    (folder / "报告_files" / "image001.png").write_bytes(png(page()))
+    html = (
+        "<html><head><meta charset='utf-8'><title>江州市交通运输局2023年政府信息公开工作年度报告</title></head>"
+        "<body><div class='nav'><img src='报告_files/logo.png'></div>"
+        "<h1>江州市交通运输局2023年政府信息公开工作年度报告</h1><p>一、总体情况</p>"
+        "<p>本年度依法做好政府信息公开工作。</p><p>二、主动公开政府信息情况</p>"
+        f'<p><img src="{src}" width=600></p><p>三、收到和处理政府信息公开申请情况</p><p>见下表。</p>'
+        "</body></html>"
+    )
+    path = folder / "报告.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def test_web_page_whose_table_is_a_picture_saved_beside_it(offline: None, tmp_path: Path) -> None:
+    path = web_page_with_a_table_picture(tmp_path, "%E6%8A%A5%E5%91%8A_files/image001.png")
+    with ocr_settings(enabled=True):
+        alone = api.read_bytes(path.read_bytes(), path.name)  # the bytes alone: no folder, no picture
+        report = api.parse_path(path)
+    assert not any(c.known for _, c in alone.cells())
+    assert report.meta.agency == "江州市交通运输局" and report.source.format == "html"
+    # the picture is read in its place under 二 (after the page's text, under 三, its table
+    # would not be found) and the logo in the navigation bar is passed over
+    assert assert_never_wrong(report) == len(TRUTH)
+    at = report.cell("active_disclosure.rules.issued").at
+    assert isinstance(at, ImageAt) and at.page == 1
+    assert not any(c.known for _, c in api.parse_path(path).cells())  # OCR not switched on
+
+
+def test_web_page_with_an_inline_picture(offline: None) -> None:
+    import base64
+
+    src = "data:image/png;base64," + base64.b64encode(png(page())).decode()
+    html = (
+        "<html><body><p>江州市交通运输局2023年政府信息公开工作年度报告</p><p>二、主动公开政府信息情况</p>"
+        f"<img src='{src}'></body></html>"
+    ).encode()
+    with ocr_settings(enabled=True):
+        report = api.read_bytes(html, "inline.html")
+    assert assert_never_wrong(report) == len(TRUTH)
+
+
+def test_table_across_two_scanned_pages(offline: None) -> None:
+    """The table breaks after 第二十条第（五）项; the second page goes on with no heading and no
+    header row. Both halves are read as one table, each cell with its own page."""
+    widths = [300, 220, 220, 220]
+    first = draw_table(
+        ROWS[:7], widths, heading="二、主动公开政府信息情况", spans=SPANS, size=26, row_height=50
+    )
+    rest = {(r - 7, c): n for (r, c), n in SPANS.items() if r >= 7}
+    second = draw_table(ROWS[7:], widths, spans=rest, size=26, row_height=50)
+    with ocr_settings(enabled=True):
+        report = api.read_bytes(images_to_pdf([first, second], dpi=150), "跨页.pdf")
+    assert assert_never_wrong(report) == len(TRUTH)
+    pages = {a: report.cell(a).at.page for a in TRUTH}  # type: ignore[union-attr]
+    assert pages["active_disclosure.licensing.decisions"] == 1
+    assert pages["active_disclosure.penalty.decisions"] == pages["active_disclosure.fees.amount"] == 2

@@ -8,6 +8,7 @@ from pathlib import Path
 from gongkai.check import check_report
 from gongkai.errors import InputError
 from gongkai.model.report import Report, Source
+from gongkai.read.assets import Assets
 from gongkai.read.decode import decode_text
 from gongkai.read.text import read_text
 
@@ -70,15 +71,16 @@ FORMAT_NAMES = {
 }
 
 
-def read_bytes(data: bytes, name: str = "-") -> Report:
+def read_bytes(data: bytes, name: str = "-", assets: Assets | None = None) -> Report:
     """Read one report from its bytes, by its format, without checking it. Every cell holds a
-    value of its column's kind (:func:`gongkai.read.kinds.fit_kinds`)."""
+    value of its column's kind (:func:`gongkai.read.kinds.fit_kinds`). ``assets`` finds the
+    pictures a web page refers to (:mod:`gongkai.read.assets`; by default only inline ones)."""
     from gongkai.read.kinds import fit_kinds
 
-    return fit_kinds(_read_by_format(data, name))
+    return fit_kinds(_read_by_format(data, name, assets))
 
 
-def _read_by_format(data: bytes, name: str) -> Report:
+def _read_by_format(data: bytes, name: str, assets: Assets | None = None) -> Report:
     fmt = sniff_format(data)
     sha256 = hashlib.sha256(data).hexdigest()
     if fmt in ("text", "html"):  # HTML in a JavaScript string, fragments, HTML tables in markdown
@@ -92,7 +94,7 @@ def _read_by_format(data: bytes, name: str) -> Report:
     if fmt == "html":
         from gongkai.read.html import read_html
 
-        return read_html(data, source)
+        return read_html(data, source, assets) if assets is not None else read_html(data, source)
     if fmt == "pdf":
         from gongkai.read.pdf import read_pdf
 
@@ -116,9 +118,9 @@ def _read_by_format(data: bytes, name: str) -> Report:
     raise InputError("这是一个 ZIP 压缩包，但不是 Word（DOCX）或 Excel（XLSX）文件，无法读取。", source=name)
 
 
-def parse_bytes(data: bytes, name: str = "-") -> Report:
+def parse_bytes(data: bytes, name: str = "-", assets: Assets | None = None) -> Report:
     """Read one report and run every check on it; ``report.findings`` holds the results."""
-    report = read_bytes(data, name)
+    report = read_bytes(data, name, assets)
     report.findings = check_report(report)
     return report
 
@@ -152,4 +154,8 @@ def read_input(path: str | Path) -> bytes:
 
 
 def parse_path(path: str | Path) -> Report:
-    return parse_bytes(read_input(path), Path(path).name)
+    """Read and check the report in a file; a web page's pictures saved beside it are found."""
+    from gongkai.read.assets import folder_assets
+
+    p = Path(path)
+    return parse_bytes(read_input(p), p.name, folder_assets(p.parent))

@@ -130,6 +130,9 @@ class Lines:
         self._name = name
         self._cells = 0
         self.tables = 0  # tables added
+        # pictures in the document (a web page's <img>): how many lines come before each, and
+        # its reference (the src), in document order
+        self.pictures: list[tuple[int, str]] = []
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -166,6 +169,11 @@ class Lines:
         if line:
             self._lines.insert(0, line)
             self._where.insert(0, None)
+            self.pictures = [(n + 1, ref) for n, ref in self.pictures]
+
+    def picture(self, ref: str) -> None:
+        """A picture after the lines so far."""
+        self.pictures.append((len(self._lines), ref))
 
     def table(self, index: int, grid: Sequence[Sequence[str]]) -> None:
         """A table's rows as tab-separated lines; ``index`` is the table's number in the source."""

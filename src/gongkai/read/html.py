@@ -28,8 +28,9 @@ from itertools import islice
 
 from lxml import etree
 
-from gongkai.errors import InputError
-from gongkai.model.report import At, Report, Source, TextAt, trusted
+from gongkai.errors import InputError, NotAReportError
+from gongkai.model.report import At, Cell, Report, Source, TextAt, trusted
+from gongkai.read.assets import Assets, inline_assets
 from gongkai.read.grid import Lines, SpanCell, clean_line, expand_spans
 from gongkai.read.meta import find_title
 from gongkai.read.text import read_text
@@ -284,6 +285,7 @@ class _Page:
         self._buf: list[str] = []
         self._at: At | None = None
         self._parts: list[tuple[str, At | None]] = []  # lines of the block so far, split by <br>
+        self._pictures: list[str] = []  # <img> of the block so far: placed after its lines
 
     # -- tables --------------------------------------------------------------------------
     def _cell_counts(self) -> tuple[dict[etree._Element, int], dict[etree._Element, int]]:
@@ -370,6 +372,9 @@ class _Page:
         if self._parts:
             self.out.paragraph(self._parts)
             self._parts.clear()
+        for ref in self._pictures:
+            self.out.picture(ref)
+        self._pictures.clear()
 
     def walk(self, top: etree._Element) -> None:
         walker = etree.iterwalk(top, events=("start", "end"))
@@ -386,6 +391,10 @@ class _Page:
                     continue
                 if tag == "br":
                     self._break()
+                elif tag == "img":
+                    ref = el.get("src") or el.get("data-src") or el.get("data-original")
+                    if ref and ref.strip():
+                        self._pictures.append(ref.strip())
                 elif tag in _BLOCK:
                     self._flush()
                 self._emit(el.text, el)
@@ -471,9 +480,49 @@ def html_lines(data: bytes, name: str = "-") -> Lines:
     return out
 
 
-def read_html(data: bytes, source: Source) -> Report:
-    """Read a report from the bytes of a web page."""
+def read_html(data: bytes, source: Source, assets: Assets = inline_assets) -> Report:
+    """Read a report from the bytes of a web page. With OCR switched on (``--ocr``), a page whose
+    tables are pictures is read with them: each ``<img>`` that ``assets`` finds (inline, or saved
+    beside the page; :mod:`gongkai.read.assets`) is OCR'd in its place among the page's lines."""
     lines = html_lines(data, source.name)
-    if not len(lines):
-        raise InputError("网页中没有可读的正文文字。", source=source.name)
-    return read_text(lines.text, source, locate=lines.locate)
+    try:
+        if not len(lines):
+            raise InputError("网页中没有可读的正文文字。", source=source.name)
+        report = read_text(lines.text, source, locate=lines.locate)
+    except (InputError, NotAReportError):
+        scanned = _pictures(lines, source, assets)
+        if scanned is None:
+            raise
+        return scanned
+    if all(any(c.known for c in _cells(rows)) for rows in report.tables.values()):
+        return report  # every table read from the page's text: its pictures are not looked at
+    return _pictures(lines, source, assets) or report
+
+
+def _cells(rows: dict[str, dict[str, Cell]]) -> Iterator[Cell]:
+    for cols in rows.values():
+        yield from cols.values()
+
+
+MAX_PICTURES = 30  # pictures of a page tried; a report's tables take a few
+
+
+def _pictures(lines: Lines, source: Source, assets: Assets) -> Report | None:
+    """The report with the page's pictures OCR'd in place; None when OCR is off or no picture
+    holds a page (icons, logos and pictures that cannot be found are passed over)."""
+    from gongkai.read.ocr import read_embedded_images, settings
+
+    if not settings().enabled or not lines.pictures:
+        return None
+    found: list[bytes] = []
+    anchors: list[int] = []
+    for anchor, ref in lines.pictures:
+        picture = assets(ref)
+        if picture:
+            found.append(picture)
+            anchors.append(anchor)
+        if len(found) >= MAX_PICTURES:
+            break
+    if not found:
+        return None
+    return read_embedded_images(found, source, lines.lines, lines.locate, anchors)

@@ -148,8 +148,18 @@ def scan_rows(
                 break  # prose after the last row
             continue
         hits, used = _match(k, tokens, i - 1, end, pos, order, needles)
-        if not hits and pos > 0 and needles.search(k):
-            rows.late.update(_late_rows(k, tokens, i - 1, pos, order))
+        late = _late_rows(k, tokens, i - 1, pos, order) if not hits and pos > 0 and needles.search(k) else []
+        rows.late.update(late)
+        if late and next_is_number(tokens, i - 1):
+            # A row printed out of the official order (rows swapped in the source): its own label
+            # ties the numbers after it to it, never to the row before. A row found twice keeps
+            # its first numbers; the second copy's go to no row.
+            key = late[0] if len(late) == 1 and late[0] not in rows.numbers else None
+            if key is not None:
+                rows.numbers[key] = pending
+                rows.label_line[key] = t.line
+            current, pending, below = key, [], False
+            continue
         if not hits:
             if current == order[-1][0] and rows.numbers.get(current) and not pending:
                 break  # text after the last row's numbers ends the table

@@ -203,15 +203,17 @@ def _read(path: str) -> bytes:
         raise GongkaiError(f"无法读取文件：{e.strerror or e}。") from None
 
 
-def _report_of(data: bytes, name: str) -> Report:
+def _report_of(data: bytes, name: str, folder: Path | None = None) -> Report:
     """The report in a file: gongkai's own JSON (``parse --json``) or any format ``parse``
-    reads; a 填报 workbook with no number filled in is refused, not stored empty."""
+    reads (a web page with the pictures saved in ``folder``); a 填报 workbook with no number
+    filled in is refused, not stored empty."""
     from gongkai.api import read_bytes
+    from gongkai.read.assets import folder_assets
     from gongkai.write.load import looks_json, report_from_json
 
     if looks_json(data):
         return report_from_json(data, name)
-    report = read_bytes(data, name)
+    report = read_bytes(data, name, folder_assets(folder) if folder is not None else None)
     filled = any(c.value is not None or c.candidates for _, c in report.cells())
     if report.source.format == "xlsx" and not filled:
         raise GongkaiError(
@@ -229,7 +231,7 @@ def parse_file(path: str) -> Parsed:
         sha = hashlib.sha256(data).hexdigest()
         if sha in _KNOWN:
             return Parsed(path, sha, known=True)
-        report = _report_of(data, Path(path).name)
+        report = _report_of(data, Path(path).name, Path(path).parent)
         if _AGENCY:
             report.meta.agency = _AGENCY
         if _YEAR:

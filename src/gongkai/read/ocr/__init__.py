@@ -52,26 +52,41 @@ def read_scanned_pdf(data: bytes, source: Source) -> Report:
         doc.close()
 
 
+MIN_PICTURE_SIDE = 100  # pixels: a smaller picture (an icon, a bullet) cannot hold a table
+
+
 def read_embedded_images(
-    images: list[bytes], source: Source, before: list[str], locate: Callable[[int, int], At | None]
+    images: list[bytes],
+    source: Source,
+    before: list[str],
+    locate: Callable[[int, int], At | None],
+    anchors: list[int] | None = None,
 ) -> Report | None:
-    """A report whose tables are pictures inside a Word file: the document's text lines first,
-    then the lines OCR finds in its images (page N is the N-th image). None when OCR is not
-    switched on (``--ocr``) or no image is large enough to hold a table."""
+    """A report whose tables are pictures inside a Word file or a web page: the document's text
+    lines with the lines OCR finds in its images (page N is the N-th image that holds a page),
+    each image after ``anchors[i]`` lines of text (after all of them without ``anchors``).
+    None when OCR is not switched on (``--ocr``) or no image is large enough to hold a table."""
     from gongkai.read.ocr.prepare import decode_images
 
     if not settings().enabled:
         return None
     pages = []
-    for data in images:
+    places: list[int] = []
+    for n, data in enumerate(images):
         try:
-            pages += [im for im in decode_images(data, source.name) if min(im.shape[:2]) >= 100]
+            found = [im for im in decode_images(data, source.name) if min(im.shape[:2]) >= MIN_PICTURE_SIDE]
         except InputError:
             continue  # a picture that is not a page image (a logo in EMF, a broken file)
+        pages += found
+        places += [len(before) if anchors is None else anchors[n]] * len(found)
     if not pages:
         return None
     return read_pages(
-        ocr_pages(len(pages), lambda i: pages[i], source.name), source, before=before, before_locate=locate
+        ocr_pages(len(pages), lambda i: pages[i], source.name),
+        source,
+        before=before,
+        before_locate=locate,
+        anchors=places,
     )
 
 

@@ -112,34 +112,52 @@ def read_pages(
     *,
     before: Sequence[str] = (),
     before_locate: Callable[[int, int], At | None] | None = None,
+    anchors: Sequence[int] | None = None,
 ) -> Report:
-    """The report in the OCR'd pages; ``before``: lines of text that come first (the text of a
-    Word file whose tables are pictures), located by ``before_locate``."""
-    lines: list[PageLine] = _merge_title([ln for p in pages for ln in p.lines])
-    first = len(before)
-    text = "\n".join([*before, *(ln.text for ln in lines)])
+    """The report in the OCR'd pages; ``before``: lines of text of the same document (a Word
+    file or web page whose tables are pictures), located by ``before_locate``. ``anchors[i]``
+    is how many of those lines come before page ``i`` (the picture's place in the document);
+    without it every page comes after the text."""
+    ocr_lines: list[PageLine] = _merge_title([ln for p in pages for ln in p.lines])
+    # per line of the combined text: a line of ``before`` (its 1-based number) or an OCR'd line
+    origin: list[int | PageLine] = []
+    taken = 0
+    by_page: dict[int, list[PageLine]] = {}
+    for ln in ocr_lines:
+        by_page.setdefault(ln.page, []).append(ln)
+    for i, p in enumerate(pages):
+        anchor = len(before) if anchors is None else max(taken, min(anchors[i], len(before)))
+        origin += range(taken + 1, anchor + 1)
+        taken = anchor
+        origin += by_page.get(p.page, [])
+    origin += range(taken + 1, len(before) + 1)
+    text = "\n".join(before[o - 1] if isinstance(o, int) else o.text for o in origin)
 
     def locate(line: int, cell: int) -> At | None:
-        if line <= first:
-            return before_locate(line, cell) if before_locate else None
-        line -= first
-        if not 1 <= line <= len(lines):
+        if not 1 <= line <= len(origin):
             return None
-        ln = lines[line - 1]
-        f = ln.fields[cell] if 0 <= cell < len(ln.fields) else (ln.fields[0] if ln.fields else None)
+        o = origin[line - 1]
+        if isinstance(o, int):
+            return before_locate(o, cell) if before_locate else trusted(TextAt, {"line": o})
+        f = o.fields[cell] if 0 <= cell < len(o.fields) else (o.fields[0] if o.fields else None)
         if f is None:
             return None
-        return trusted(ImageAt, {"page": ln.page, "bbox": f.box, "score": f.score})
+        return trusted(ImageAt, {"page": o.page, "bbox": f.box, "score": f.score})
 
     report = read_text(text, source, locate=locate)
-    _hold_back(report, lines)
+    _hold_back(report, ocr_lines)
     _gate(report)
     _single_out(report)
     for f in report.findings:
-        if isinstance(f.at, TextAt) and first < f.at.line <= first + len(lines):
-            ln = lines[f.at.line - first - 1]
-            f.message = f.message.replace(f"第{f.at.line}行", f"第{ln.page}页")
-            f.at = locate(f.at.line, 0)
+        if isinstance(f.at, TextAt) and 1 <= f.at.line <= len(origin):
+            o = origin[f.at.line - 1]
+            if isinstance(o, int):  # a line of the document's text: its own number
+                if o != f.at.line:
+                    f.message = f.message.replace(f"第{f.at.line}行", f"第{o}行")
+                    f.at = trusted(TextAt, {"line": o})
+            else:
+                f.message = f.message.replace(f"第{f.at.line}行", f"第{o.page}页")
+                f.at = locate(f.at.line, 0)
     return report
 
 
