@@ -85,10 +85,6 @@ def test_text_and_html_mutations_state_no_wrong_number(case: Case) -> None:
     assert not out.wrong, _explain(case, out.wrong)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open defect: merged, blanked and swapped DOCX rows together can still state one cell wrongly",
-)
 @fuzz(4)
 @given(gen_cases(("docx", "xlsx")))
 def test_office_mutations_state_no_wrong_number(case: Case) -> None:
@@ -126,10 +122,6 @@ def real_cases(draw: st.DrawFn) -> Case:
     return Case(base, fmt, (), draw(_ops(HTML_OPS if kind == "html" else TEXT_OPS, 3)))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open defect: text lines merged, split or moved can leave a row inferred from identities that no longer hold",
-)
 @pytest.mark.shared
 @pytest.mark.skipif(not REAL_BASES, reason=f"{SHARED} is absent")
 @fuzz(25)

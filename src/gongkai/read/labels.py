@@ -19,7 +19,7 @@ def next_is_number(toks: list[Token], i: int) -> bool:
     return i + 1 < len(toks) and toks[i + 1].kind != "text"
 
 
-def _strip_ordinal(k: str) -> str:
+def strip_ordinal(k: str) -> str:
     return _ORDINAL.sub("", k, count=1)
 
 
@@ -39,7 +39,7 @@ def matcher(rule: LabelRule) -> Matcher:
         if any(x in k for x in contains) or (ends and k.endswith(ends)):
             return True
         if starts:
-            s = _strip_ordinal(k)
+            s = strip_ordinal(k)
             return any(s.startswith(x) and len(s) <= len(x) + rule.slack for x in starts)
         return False
 

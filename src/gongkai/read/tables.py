@@ -31,7 +31,7 @@ from gongkai.model.keys import (
     LabelRule,
 )
 from gongkai.read.columns import header_words, match_column
-from gongkai.read.labels import Matcher, appeal_row, matcher, next_is_number, weak_matcher
+from gongkai.read.labels import Matcher, appeal_row, matcher, next_is_number, strip_ordinal, weak_matcher
 from gongkai.read.normalize import label_key
 from gongkai.read.placing import Placer
 from gongkai.read.readings import readings_for
@@ -73,6 +73,14 @@ _REQUEST_ORDER = _order(REQUEST_LABELS)
 _ACTIVE_ORDER = {ed: _order(rules) for ed, rules in ACTIVE_LABELS.items()}
 _WEAK: dict[str, Matcher] = {key: w for key, rule in REQUEST_LABELS if (w := weak_matcher(rule)) is not None}
 _GROUP_ROWS = frozenset(key for key, rule in REQUEST_LABELS if rule.group)
+# A group label printed in its own cell ("（四）无法提供", spanning its rows) starts on the line of
+# the group's first row: label key without its ordinal -> that row. A group label that is itself
+# a row's label (2019's （六）其他处理) is matched as that row and is not here.
+_GROUP_FIRST: dict[str, str] = {}
+for _row in (*REQUESTS_2021.rows, *REQUESTS_2019.rows):
+    _group = strip_ordinal(label_key(_row.group)) if _row.group else ""
+    if _group and not any(rule.group and _group in rule.contains for _, rule in REQUEST_LABELS):
+        _GROUP_FIRST.setdefault(_group, _row.key)
 # Every row matcher needs one of these in the label key: a cheap test before the matchers run.
 _REQUEST_NEEDLES = _needles(*(label_key(n) for _, rule in REQUEST_LABELS for n in rule.needles))
 _ACTIVE_NEEDLES = _needles(
@@ -101,6 +109,7 @@ def scan_rows(
     order: list[tuple[str, Matcher]],
     needles: re.Pattern[str],
     width: Callable[[str], int] = lambda key: 7,
+    groups: dict[str, str] | None = None,
 ) -> Rows:
     """Numbers per row label, found in order.
 
@@ -108,6 +117,10 @@ def scan_rows(
     the *next* label: PDF text extraction puts the numbers of a row whose label is vertically
     centred in a tall cell on the line above the label. Taking them for the row before would
     shift every row by one, which no identity can see.
+
+    Numbers on the line of a group label (``groups``: "（四）无法提供 31 0 …", whose first row's
+    label "1.本机关不掌握…" was printed on a line of its own) are that first row's, held until its
+    label comes: a group label spans its rows from the first one.
     """
     rows = Rows()
     text_lines = {t.line for t in tokens[start:end] if t.kind == "text"}
@@ -116,13 +129,17 @@ def scan_rows(
     current: str | None = None
     pending: list[Token] = []  # numbers printed above the label they belong to
     below = False  # the current row's numbers came on lines below its label (labels on their own lines)
+    held = False  # numbers are held for the next label (they followed a group label)
     last_line = -1
     i = start
     while i < end:
         t = tokens[i]
         i += 1
         if t.kind != "text":
-            if current is not None:
+            if held:
+                pending.append(t)
+                rows.end = i
+            elif current is not None:
                 new_line = t.line != last_line
                 if pending and not (new_line and t.line in text_lines):
                     pending.append(t)
@@ -158,8 +175,13 @@ def scan_rows(
             if key is not None:
                 rows.numbers[key] = pending
                 rows.label_line[key] = t.line
-            current, pending, below = key, [], False
+            current, pending, below, held = key, [], False, False
             continue
+        if not hits and groups and pos + 1 < len(order) and next_is_number(tokens, i - 1):
+            first = groups.get(strip_ordinal(k))
+            if first is not None and first == order[pos + 1][0] and tokens[i].line == t.line:
+                held, pending, below = True, [], False
+                continue
         if not hits:
             if current == order[-1][0] and rows.numbers.get(current) and not pending:
                 break  # text after the last row's numbers ends the table
@@ -173,7 +195,7 @@ def scan_rows(
             rows.label_line[key] = tokens[i - 1].line
             pos = j
             current = key
-        below = False
+        below = held = False
         if current is not None and pending:
             rows.numbers[current] = pending
             pending = []
@@ -315,7 +337,7 @@ def _sum_identities(total_row: str, part_rows: tuple[str, ...]) -> list[Identity
 
 
 def scan_requests(tokens: list[Token], start: int, end: int) -> Rows:
-    return scan_rows(tokens, start, end, _REQUEST_ORDER, _REQUEST_NEEDLES)
+    return scan_rows(tokens, start, end, _REQUEST_ORDER, _REQUEST_NEEDLES, groups=_GROUP_FIRST)
 
 
 def scan_active(tokens: list[Token], start: int, end: int, edition_key: str) -> Rows:

@@ -81,8 +81,23 @@ def tokenize(lines: list[str], first: int = 1, last: int | None = None) -> list[
     return out
 
 
+def _page_number_in_cells(raw_line: str) -> bool:
+    """A page footer a markdown converter put into table cells ("| | - | 3 - |", "| 第3页 |"): with
+    the cell separators gone it is a page number, and it says 页, or its number shares a cell with
+    a dash, which no cell of a table row does ("| - | 3 | - |" is a row: a blank, 3, a blank)."""
+    if "|" not in raw_line:
+        return False
+    cells = [c.strip() for c in raw_line.split("|")]
+    joined = " ".join(c for c in cells if c)
+    return bool(_PAGE_NUMBER.match(joined)) and (
+        "页" in joined
+        or "page" in joined.lower()
+        or any(any(ch.isdigit() for ch in c) and any(ch in "-—–－" for ch in c) for c in cells)
+    )
+
+
 def tokenize_line(raw_line: str, line_no: int, out: list[Token]) -> None:
-    if not raw_line.strip() or _PAGE_NUMBER.match(raw_line):
+    if not raw_line.strip() or _PAGE_NUMBER.match(raw_line) or _page_number_in_cells(raw_line):
         return
     first = len(out)
     if _tokenize_cells(raw_line, line_no, out, parens=True):

@@ -138,18 +138,25 @@ _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+_MD_RULE = re.compile(r"\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?")
+
+
 def tidy_table_lines(text: str) -> str:
     """Markdown tables as PDF converters write them: a merged cell's text repeated in every
     column it covers (``|一、本年新收…|一、本年新收…|一、本年新收…|154804|…``) and ``<br>`` for
     a wrapped line. The repeats become empty cells (so cell counts and indexes stay) and the
     line breaks are dropped; only cells holding words are blanked, never numbers (``|0 0|0 0|``
-    is four numbers)."""
+    is four numbers). The rule line under a header (``| --- | :---: |``) becomes empty: it is
+    no text that could carry a label on or end it."""
     if "|" not in text:
         return text
     out = []
     for line in text.split("\n"):
         if line.count("|") < 3:
             out.append(line)
+            continue
+        if _MD_RULE.fullmatch(line):  # the rule under a markdown table's header: no content
+            out.append("")  # (the line stays, empty, so that line numbers keep their place)
             continue
         line = _BR.sub("", line)
         cells = line.split("|")

@@ -1,0 +1,97 @@
+"""Rows found by their own labels: printed out of order, under a group label that holds the
+first row's numbers, and with page furniture that converters leave among the rows."""
+
+from __future__ import annotations
+
+import random
+
+from gongkai.api import parse_bytes
+from gongkai.model.report import Report, Status
+from gongkai.read.tokens import tokenize
+from gongkai.read.unfold import tidy_table_lines
+from gongkai.synth.corpus import render
+from gongkai.synth.generate import generate_report
+
+
+def _report(wanted: tuple[str, ...]) -> Report:
+    """A generated 2021 report (the truth) whose rows ``wanted`` hold distinct non-zero totals."""
+    for seed in range(500):
+        r = generate_report(random.Random(seed), "2021")
+        totals = [r.cell(f"requests.{row}.total").value for row in wanted]
+        if all(totals) and len(set(totals)) == len(totals):
+            return r
+    raise AssertionError("no generated report fits")
+
+
+def _text(report: Report) -> list[str]:
+    return render(report, "txt").decode("utf-8").split("\n")
+
+
+def _row_line(lines: list[str], label: str) -> int:
+    return next(i for i, ln in enumerate(lines) if label in ln)
+
+
+def _stated_as(report: Report, truth: Report, row: str, status: Status) -> None:
+    for address, cell in report.cells():
+        if address.startswith(f"requests.{row}."):
+            assert cell.status == status and cell.value == truth.cell(address).value, (address, cell)
+
+
+def test_rows_printed_out_of_order_are_read_by_their_labels() -> None:
+    truth = _report(("withheld_enforcement_file", "withheld_administrative_query"))
+    lines = _text(truth)
+    a, b = _row_line(lines, "7.属于行政执法案卷"), _row_line(lines, "8.属于行政查询事项")
+    lines[a], lines[b] = lines[b], lines[a]
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "swapped.txt")
+    for row in ("withheld_enforcement_file", "withheld_administrative_query"):
+        _stated_as(report, truth, row, Status.READ)
+
+
+def test_a_row_label_printed_twice_keeps_its_first_numbers() -> None:
+    truth = _report(("withheld_enforcement_file", "withheld_administrative_query"))
+    lines = _text(truth)
+    b = _row_line(lines, "8.属于行政查询事项")
+    copy = lines[_row_line(lines, "7.属于行政执法案卷")]
+    lines.insert(b + 1, copy.replace("7.属于行政执法案卷", "7.属于行政执法案卷（续）"))
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "twice.txt")
+    _stated_as(report, truth, "withheld_enforcement_file", Status.READ)
+    # the copy's numbers go to no row: the row before keeps exactly its own
+    _stated_as(report, truth, "withheld_administrative_query", Status.READ)
+
+
+def test_numbers_on_a_group_labels_line_are_its_first_rows() -> None:
+    """ "（四）无法提供 31 0 … 31" with "1.本机关不掌握相关政府信息" on the next line (a PDF
+    converter's order): the numbers are the first row's, not the row before's."""
+    truth = _report(("withheld_administrative_query", "unavailable_not_held"))
+    lines = _text(truth)
+    i = _row_line(lines, "1.本机关不掌握相关政府信息")
+    numbers = lines[i].split("1.本机关不掌握相关政府信息")[1]
+    lines[i : i + 1] = ["\t（四）无法提供" + numbers, "\t\t1.本机关不掌握相关政府信息"]
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "group.txt")
+    _stated_as(report, truth, "withheld_administrative_query", Status.READ)
+    _stated_as(report, truth, "unavailable_not_held", Status.READ)
+
+
+def test_group_label_after_its_first_row_gives_it_nothing() -> None:
+    """The first row's label already found: the group label's numbers are that row's (held for
+    the next label they would shift every row below)."""
+    truth = _report(("unavailable_not_held", "unavailable_needs_creation"))
+    lines = _text(truth)
+    i = _row_line(lines, "1.本机关不掌握相关政府信息")
+    numbers = lines[i].split("1.本机关不掌握相关政府信息")[1]
+    lines[i : i + 1] = ["\t\t1.本机关不掌握相关政府信息", "\t（四）无法提供" + numbers]
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "group-below.txt")
+    _stated_as(report, truth, "unavailable_not_held", Status.READ)
+    _stated_as(report, truth, "unavailable_needs_creation", Status.READ)
+
+
+def test_page_footer_cut_into_table_cells_is_not_a_row() -> None:
+    assert tokenize(["| | | | | - | 3 - |"]) == []
+    assert tokenize(["|  | 第3页 |"]) == []
+    # a row of a blank, 3 and a blank is a row
+    assert [t.text for t in tokenize(["| - | 3 | - |"]) if t.kind == "num"] == ["3"]
+
+
+def test_markdown_rule_lines_become_empty_in_place() -> None:
+    text = "| 自然人 | 总计 |\n| --- | :---: |\n| 1 | 1 |"
+    assert tidy_table_lines(text).split("\n") == ["| 自然人 | 总计 |", "", "| 1 | 1 |"]
