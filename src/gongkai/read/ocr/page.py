@@ -17,7 +17,7 @@ import numpy as np
 
 from gongkai.read.ocr import engine
 from gongkai.read.ocr.confusable import Judged, judge, look_alikes
-from gongkai.read.ocr.prepare import Prepared, noisy, prepare, text_image, turned
+from gongkai.read.ocr.prepare import Prepared, prepare, text_image, turned
 from gongkai.read.ocr.ruling import Rules, Table, find_rules, find_tables
 
 Box = tuple[float, float, float, float]
@@ -63,7 +63,7 @@ _NUMBER = re.compile(
 def ocr_page(rgb: np.ndarray, page: int) -> PageResult:
     """The lines of one page image (RGB or gray)."""
     prep = prepare(rgb)
-    speckled = noisy(prep.gray)
+    speckled = prep.speckled
     rules = find_rules(prep.gray, speckled)
     tables = find_tables(rules)
     if prep.unwarped:  # the outline's corners are rough: keep the correction only if it pays
