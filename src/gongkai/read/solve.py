@@ -28,6 +28,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from gongkai.model.identities import Identity
 from gongkai.model.report import Status
@@ -68,11 +69,22 @@ COMBINATION_LIMIT = 4000  # combinations of open readings tried per component
 
 
 class System:
-    """Identities compiled for fast propagation: terms as tuples, and which identities touch a cell."""
+    """Identities compiled for fast propagation: terms as tuples, and which identities touch a cell.
+
+    Every identity's terms are its total's side (coefficient +1) then its parts (-1)
+    (:attr:`Identity.terms`), so each is kept as its addresses and the count of the first side.
+    """
 
     def __init__(self, identities: Sequence[Identity]) -> None:
         self.identities = list(identities)
         self.terms = [ident.terms for ident in self.identities]
+        self.sides: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # (+1 side, -1 side)
+        for terms in self.terms:
+            coefs = [c for _, c in terms]
+            k = coefs.index(-1) if -1 in coefs else len(coefs)
+            if any(c != 1 for c in coefs[:k]) or any(c != -1 for c in coefs[k:]):
+                raise ValueError("an identity's terms must be its +1 side, then its -1 side")
+            self.sides.append((tuple(a for a, _ in terms[:k]), tuple(a for a, _ in terms[k:])))
         self.touching: dict[str, list[int]] = {}
         for n, terms in enumerate(self.terms):
             for a, _ in terms:
@@ -87,63 +99,64 @@ class System:
         exact when ``values`` without them already violated nothing.
         """
         values = dict(values)
+        return values, sum(self.fill(values, dirty).values())
+
+    def fill(self, values: dict[str, Value], dirty: Iterable[str] | None = None) -> dict[int, bool]:
+        """:meth:`propagate` in place: fill ``values``; return whether each visited identity is
+        violated (by its index)."""
+        get = values.get
+        sides = self.sides
+        touching = self.touching
         if dirty is None:
-            work = list(range(len(self.terms)))
+            work = list(range(len(sides)))
         else:
-            work = sorted({n for a in dirty for n in self.touching.get(a, ())})
-        visited = set(work)
+            work = sorted({n for a in dirty for n in touching.get(a, ())})
+        # whether each visited identity is violated, as of its last visit: values are only ever
+        # added, and adding one revisits every identity it touches (but the one that forced it,
+        # which then holds), so the last visit sees the final values. Sums are exact (integers,
+        # or decimals far inside the context's precision), so their order does not matter.
+        bad: dict[int, bool] = {}
         while work:
             n = work.pop()
-            s: Value = 0
-            unknown: list[tuple[str, int]] = []
-            for a, c in self.terms[n]:
-                v = values.get(a)
-                if v is None:
-                    unknown.append((a, c))
-                else:
-                    s += c * v
-            if not unknown:
+            pos, neg = sides[n]
+            pv = [*map(get, pos)]
+            nv = [*map(get, neg)]
+            pu = pv.count(None)
+            nu = nv.count(None)
+            if not pu and not nu:
+                bad[n] = sum(cast("list[Value]", pv)) != sum(cast("list[Value]", nv))
                 continue
-            if len(unknown) == 1:
-                a, c = unknown[0]
+            if pu and nu and pu + nu > 1:  # unknowns on both sides: nothing forced, nothing violated
+                bad[n] = False
+                continue
+            s: Value = sum([v for v in pv if v is not None]) - sum([v for v in nv if v is not None])
+            if pu + nu == 1:
+                a, c = (pos[pv.index(None)], 1) if pu else (neg[nv.index(None)], -1)
                 v = -s * c
                 if v < 0:
+                    bad[n] = True
                     continue
                 values[a] = v
+                bad[n] = False
                 filled = [a]
-            elif s == 0 and len({c for _, c in unknown}) == 1:
-                filled = [a for a, _ in unknown]
+            else:  # several unknowns, all on one side
+                sign = 1 if pu else -1
+                if s != 0:
+                    bad[n] = -s * sign < 0
+                    continue
+                filled = (
+                    [a for a, v in zip(pos, pv, strict=True) if v is None]
+                    if pu
+                    else [a for a, v in zip(neg, nv, strict=True) if v is None]
+                )
                 for a in filled:
                     values[a] = 0
-            else:
-                continue
+                bad[n] = False
             for a in filled:
-                for m in self.touching.get(a, ()):
+                for m in touching.get(a, ()):
                     if m != n:
                         work.append(m)
-                        visited.add(m)
-        return values, sum(_violates(self.terms[n], values) for n in visited)
-
-    def violated(self, values: dict[str, Value]) -> list[Identity]:
-        return [i for i, t in zip(self.identities, self.terms, strict=True) if _violates(t, values)]
-
-
-def _violates(terms: tuple[tuple[str, int], ...], values: dict[str, Value]) -> bool:
-    s: Value = 0
-    unknown_signs: set[int] = set()
-    for a, c in terms:
-        v = values.get(a)
-        if v is None:
-            unknown_signs.add(c)
-        else:
-            s += c * v
-    if not unknown_signs:
-        return s != 0
-    if len(unknown_signs) == 1:
-        # the unknowns (all on one side, all >= 0) must make up -s·sign >= 0
-        (sign,) = unknown_signs
-        return -s * sign < 0
-    return False
+        return bad
 
 
 _SYSTEMS: dict[tuple[int, ...], tuple[tuple[Identity, ...], System]] = {}
@@ -263,11 +276,12 @@ def _distinct_readings(
         if overlay in overlays:  # same cells as a reading already tried: same outcome
             continue
         overlays.add(overlay)
-        merged, v = system.propagate({**known, **printed}, dirty=printed)
-        if v:
+        merged = {**known, **printed}
+        if any(system.fill(merged, printed).values()):
             continue
-        sig = tuple(merged.get(a) for a in seg.addresses)
-        out.setdefault(sig, (_printed(rd, seg.addresses), rd))
+        sig = tuple(map(merged.get, seg.addresses))
+        if sig not in out:
+            out[sig] = (printed, rd)
     return list(out.values())
 
 
@@ -313,8 +327,7 @@ def _consistent_solutions(
             for values, _ in combo:
                 trial.update(values)
                 dirty.update(values)
-            trial, v = system.propagate(trial, dirty=dirty)
-            if v == 0:
+            if not any(system.fill(trial, dirty).values()):
                 comp_solutions.append((trial, combo))
         if not comp_solutions:
             return None
@@ -366,12 +379,15 @@ def _unbalanced(open_: list[Segment], system: System, known: dict[str, Value]) -
         printed = dict(known)
         for seg, o in zip(open_, opts, strict=True):
             printed.update(_printed(o[i % len(o)], seg.addresses))
-        full, _ = system.propagate(printed)
-        trials.append(_trusted(full, system, printed))
+        full = dict(printed)
+        violated = system.fill(full)  # every identity visited: whether each holds at the end
+        trials.append(_trusted(full, system, printed, violated))
     return trials
 
 
-def _trusted(full: dict[str, Value], system: System, printed: dict[str, Value]) -> dict[str, Value]:
+def _trusted(
+    full: dict[str, Value], system: System, printed: dict[str, Value], violated: dict[int, bool]
+) -> dict[str, Value]:
     """Drop values that were forced (not printed) by an identity that is violated."""
-    bad = {a for i in system.violated(full) for a in i.addresses}
+    bad = {a for n, b in violated.items() if b for a, _ in system.terms[n]}
     return {a: v for a, v in full.items() if a in printed or a not in bad}
