@@ -95,3 +95,31 @@ def test_page_footer_cut_into_table_cells_is_not_a_row() -> None:
 def test_markdown_rule_lines_become_empty_in_place() -> None:
     text = "| 自然人 | 总计 |\n| --- | :---: |\n| 1 | 1 |"
     assert tidy_table_lines(text).split("\n") == ["| 自然人 | 总计 |", "", "| 1 | 1 |"]
+
+
+def test_page_footer_as_a_markdown_heading_is_not_a_row() -> None:
+    assert tokenize(["### — 1 —"]) == [] and tokenize(["**- 2 -**"]) == []
+    assert [t.text for t in tokenize(["## 3"]) if t.kind == "num"] == ["3"]  # a bare number is no footer
+
+
+def test_numbers_repeated_under_one_columns_merged_header_are_one_cell() -> None:
+    text = (
+        "|第二十条第（五）项|第二十条第（五）项|第二十条第（五）项|\n"
+        "|**信息内容**|**本年处理决定数量**|**本年处理决定数量**|\n"
+        "|行政许可|61003|61003|\n"
+        "|自然人|法人或其他组织|法人或其他组织|总计|\n"
+        "|3|0|0|3|"
+    )
+    assert tidy_table_lines(text).split("\n")[2:] == [
+        "|行政许可|61003||",
+        "|自然人|法人或其他组织||总计|",
+        "|3|0|0|3|",  # under a group (法人或其他组织) the numbers are separate cells
+    ]
+
+
+def test_markdown_whose_cells_break_lines_with_br_is_not_html() -> None:
+    from gongkai.read.unwrap import looks_like_html
+
+    rows = "\n".join(f"|（二）部分公开（区分处理的，只<br>计这一情形）|{n}|0<br>|" for n in range(8))
+    assert not looks_like_html("# 标题\n\n" + rows)
+    assert looks_like_html("<div><p>一</p><p>二</p><span>三</span><br><b>四</b></div>")

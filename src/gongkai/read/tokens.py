@@ -82,9 +82,12 @@ def tokenize(lines: list[str], first: int = 1, last: int | None = None) -> list[
 
 
 def _page_number_in_cells(raw_line: str) -> bool:
-    """A page footer a markdown converter put into table cells ("| | - | 3 - |", "| 第3页 |"): with
-    the cell separators gone it is a page number, and it says 页, or its number shares a cell with
-    a dash, which no cell of a table row does ("| - | 3 | - |" is a row: a blank, 3, a blank)."""
+    """A page footer as a markdown converter writes it: a heading or bold ("### — 1 —", "**- 2 -**"),
+    or in table cells ("| | - | 3 - |", "| 第3页 |"), where with the cell separators gone it is a
+    page number and it says 页, or its number shares a cell with a dash, which no cell of a table
+    row does ("| - | 3 | - |" is a row: a blank, 3, a blank)."""
+    if _PAGE_NUMBER.match(raw_line.strip().lstrip("#").strip("*_ ")):
+        return True
     if "|" not in raw_line:
         return False
     cells = [c.strip() for c in raw_line.split("|")]

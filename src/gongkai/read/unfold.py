@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from gongkai.model.keys import SECTIONS
+from gongkai.model.keys import ACTIVE_2019, ACTIVE_2021, APPEAL_COLUMNS, REQUEST_COLUMNS, SECTIONS
 
 MIN_DENSE = 400  # characters: a line this long holding table labels is a report run together
 
@@ -138,21 +138,52 @@ _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+_NUMBER_CELL = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 _MD_RULE = re.compile(r"\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?")
+
+
+def _one_column_headers() -> frozenset[str]:
+    """Label keys of the headers that name one column (never a group such as 法人或其他组织)."""
+    from gongkai.read.normalize import label_key
+
+    columns = [*REQUEST_COLUMNS, *APPEAL_COLUMNS]
+    columns += [c for t in (ACTIVE_2021, ACTIVE_2019) for row in t.rows for c in row.columns]
+    return frozenset(label_key(h) for c in columns for h in (c.label, *c.headers))
+
+
+_ONE_COLUMN: frozenset[str] | None = None
+
+
+def _runs(cells: list[str]) -> list[tuple[int, int]]:
+    """Maximal runs ``(first, last)`` of two or more equal non-empty cells."""
+    runs, i = [], 1
+    while i < len(cells):
+        j = i
+        while j + 1 < len(cells) and cells[j + 1] and cells[j + 1] == cells[i]:
+            j += 1
+        if j > i and cells[i]:
+            runs.append((i, j))
+        i = j + 1
+    return runs
 
 
 def tidy_table_lines(text: str) -> str:
     """Markdown tables as PDF converters write them: a merged cell's text repeated in every
     column it covers (``|一、本年新收…|一、本年新收…|一、本年新收…|154804|…``) and ``<br>`` for
     a wrapped line. The repeats become empty cells (so cell counts and indexes stay) and the
-    line breaks are dropped; only cells holding words are blanked, never numbers (``|0 0|0 0|``
-    is four numbers). The rule line under a header (``| --- | :---: |``) becomes empty: it is
-    no text that could carry a label on or end it."""
+    line breaks are dropped. Cells holding words are blanked; numbers only where the header
+    line above is one column's label repeated over the same cells (``|本年处理决定数量|本年处理
+    决定数量|`` over ``|61003|61003|``: one merged cell), never otherwise (``|0 0|0 0|`` is four
+    numbers, and a group such as 法人或其他组织 covers several columns). The rule line under a header
+    (``| --- | :---: |``) becomes empty: it is no text that could carry a label on or end it."""
+    global _ONE_COLUMN
     if "|" not in text:
         return text
     out = []
+    merged: list[tuple[int, int]] = []  # cells one column's header covers, in this table so far
     for line in text.split("\n"):
         if line.count("|") < 3:
+            merged = []
             out.append(line)
             continue
         if _MD_RULE.fullmatch(line):  # the rule under a markdown table's header: no content
@@ -160,6 +191,17 @@ def tidy_table_lines(text: str) -> str:
             continue
         line = _BR.sub("", line)
         cells = line.split("|")
+        plain = [c.strip().strip("*").strip() for c in cells]
+        if not any(_NUMBER_CELL.fullmatch(c) for c in plain):  # a header line: its merged cells
+            if _ONE_COLUMN is None:
+                _ONE_COLUMN = _one_column_headers()
+            from gongkai.read.normalize import label_key
+
+            merged = [r for r in _runs(plain) if label_key(plain[r[0]]) in _ONE_COLUMN]
+        else:
+            for first, last in _runs(plain):
+                if (first, last) in merged and _NUMBER_CELL.fullmatch(plain[first]):
+                    cells[first + 1 : last + 1] = [""] * (last - first)
         for i in range(len(cells) - 1, 0, -1):
             c = cells[i].strip()
             if c and c == cells[i - 1].strip() and _CJK.search(c):

@@ -126,14 +126,16 @@ _PAGE_BYTES = re.compile(rb"<(?:!doctype|html|head|body)\b", re.I)
 _TABLE_OPEN = re.compile(r"<table\b", re.I)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
 _PAGE = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.I)
 _ENTITY = re.compile(
     r"&(?:nbsp|lt|gt|amp|quot|ensp|emsp|ldquo|rdquo|hellip|mdash|#\d{2,6}|#x[0-9a-fA-F]{2,5});"
 )
 
 
 def looks_like_html(text: str) -> bool:
-    """Markup throughout: a page or a fragment of one (not text that quotes a tag or two)."""
-    sample = text[:65536]
+    """Markup throughout: a page or a fragment of one (not text that quotes a tag or two, nor
+    markdown whose table cells break lines with ``<br>``, as PDF converters write them)."""
+    sample = _LINE_BREAK_TAG.sub(" ", text[:65536])
     if sample.count("<") < 5:
         return False
     tags = len(_TAG.findall(sample))
