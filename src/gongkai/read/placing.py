@@ -110,7 +110,7 @@ class Placer:
         h = self.header(line, columns)
         if h is None or not self.aligned(h, columns):
             return None
-        if h.cells and self._width(line) < max(self._width(ln) for ln in h.lines):
+        if h.cells and self.width(line) < max(self.width(ln) for ln in h.lines):
             return None  # a row narrower than its header lost a cell: its places are shifted
         keys = [c.key for c in columns]
         slots: dict[str, Obs] = {}
@@ -162,7 +162,7 @@ class Placer:
         rds, exact = readings_for(tokens, len(addresses))
         return Segment(addresses, rds, exact)
 
-    def _width(self, line: int) -> int:
+    def width(self, line: int) -> int:
         """Cells of a line of the text (a grid row keeps its empty cells)."""
         if not 1 <= line <= len(self.lines):
             return 0
@@ -232,10 +232,15 @@ def _appeal_label(k: str) -> bool:
 
 
 def appeal_by_place(
-    tokens: list[Token], by_line: dict[int, list[Token]], first_line: int, place: PlaceOf
+    tokens: list[Token],
+    by_line: dict[int, list[Token]],
+    first_line: int,
+    place: PlaceOf,
+    width: Callable[[int], int] | None = None,
 ) -> list[Segment] | None:
     """The appeals numbers placed by their headers and row labels, or None when the places do
-    not settle every number that was printed."""
+    not settle every number that was printed, or when a row of a grid is narrower than its
+    header (``width``: cells of a line): it lost a cell and its places are shifted."""
     numbers = [t for t in tokens if t.kind != "text"]
     if not numbers:
         return None
@@ -263,6 +268,13 @@ def appeal_by_place(
         col_header, groups = headers[t.line]
         if col_header is None and not groups:
             continue  # a number with no header above: not in the table
+        if (
+            p.cells
+            and width is not None
+            and col_header is not None
+            and width(t.line) < max(width(ln) for ln in col_header.lines)
+        ):
+            return None
         own = [x for x in by_line.get(t.line, ()) if x.kind == "text" and x.cell < t.cell]
         own_row = {appeal_row(label_key(x.text)) for x in own} - {None}
         own_col = {match_column(label_key(x.text), APPEAL_COLUMNS) for x in own} - {None}

@@ -152,7 +152,7 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
         _only(solve(req_segs, [*identities(ed), *extra], [*req_addresses, *virtual]), req_addresses)
     )
     app_ids = [i for i in identities(ed) if i.rule.startswith("appeals.")]
-    placed = appeal_by_place(tokens[app_start:app_end], by_line, line_of(app_start), place)
+    placed = appeal_by_place(tokens[app_start:app_end], by_line, line_of(app_start), place, req_placer.width)
     if placed:
         appeal_segs = placed
     results.update(solve(appeal_segs or [], app_ids, APPEAL_ADDRESSES))
