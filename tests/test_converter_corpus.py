@@ -58,29 +58,19 @@ NOT_KEPT = {
     "its header fragments scrambled, so which number belongs to which column is not kept in general",
     "txt:no_whitespace": "adjacent numbers run together (行政规范性文件77132470): only the identities can "
     "split them, and not always uniquely",
+    "html:blank_zeros": "a zero printed as a blank cell is no number: the spec (output.md) makes it missing "
+    "unless the identities force its value",
 }
 # Forms the reader does not yet state 99.5% of: the coverage assertion is an expected failure
 # (measured by bench/bench_real.py; remove an entry when the form passes).
 _CRAWLED = "the crawled Word-pasted page (沭阳县发展和改革局) through a converter"
 NOT_YET = {
-    "real:txt:": "seeds and the partial PDF dump",
-    "real:txt:s2t": "traditional characters: labels not matched",
-    "real:html:html2text": _CRAWLED,
     "real:html:trafilatura": _CRAWLED,
     "real:html:inscriptis": _CRAWLED,
     "real:html:html_text": _CRAWLED,
     "real:html:markitdown_html": _CRAWLED,
-    "real:html:s2t": "traditional characters: labels not matched",
-    "real:html:blank_zeros": "blank cells of the grid not given back by the identities",
     "real:html:total_first>html2text": _CRAWLED,
-    "real:pdf:pymupdf4llm": "one small table per row group (placeholder headers)",
-    "real:pdf:markitdown_pdf": "labels and numbers in separate blocks",
-    "gen:html:s2t": "traditional characters: labels not matched",
     "gen:html:permute_columns": "columns placed by position, not by header",
-    "gen:html:blank_zeros": "blank cells of the grid not given back by the identities",
-    "gen:html:total_first>html2text": "columns placed by position, not by header",
-    "gen:pdf:pymupdf4llm": "one small table per row group (placeholder headers)",
-    "gen:pdf:markitdown_pdf": "labels and numbers in separate blocks",
 }
 
 
