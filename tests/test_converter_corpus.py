@@ -70,7 +70,8 @@ NOT_YET = {
     "real:html:html_text": _CRAWLED,
     "real:html:markitdown_html": _CRAWLED,
     "real:html:total_first>html2text": _CRAWLED,
-    "gen:html:permute_columns": "columns placed by position, not by header",
+    "gen:html:permute_columns": "the permutation copies a merged cell into two columns under one label: "
+    "a column labelled twice is not read",
 }
 
 
