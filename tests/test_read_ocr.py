@@ -15,7 +15,7 @@ from gongkai.errors import InputError
 from gongkai.model.report import ImageAt, Report, Source, Status
 from gongkai.read.ocr import engine, ocr_settings, read_image
 from gongkai.read.ocr.confusable import judge, look_alikes
-from gongkai.read.ocr.prepare import prepare, remove_stamp, sideways, skew_angle, turn
+from gongkai.read.ocr.prepare import denoised, noisy, prepare, remove_stamp, sideways, skew_angle, turn
 from gongkai.read.ocr.ruling import find_rules, find_tables
 from gongkai.read.pdf import SCANNED, read_pdf
 from gongkai.synth.scan import cjk_font_path, degrade, draw_table, images_to_pdf
@@ -102,6 +102,41 @@ def test_sideways_page_is_turned() -> None:
     assert not sideways(gray)
     assert sideways(np.rot90(gray).copy())
     assert prepare(np.asarray(im.transpose(Image.Transpose.ROTATE_90))).rotation == 90
+
+
+def _requests_page() -> Image.Image:
+    """A table of counts in columns on an A4 page at 150 dpi, ruled one pixel thin as an office
+    suite prints it: most of the page is paper, where a scan's noise shows most."""
+    rows = [["申请人情况", "自然人", "商业企业", "科研机构", "总计"]]
+    rows += [[f"{i}.属于行政查询事项", "0", "0", "2", "2"] for i in range(1, 9)]
+    table = draw_table(rows, [360, 150, 150, 150, 150], row_height=44, size=22, rule=1)
+    page = Image.new("RGB", (1240, 1754), "white")
+    page.paste(table, (60, 100))
+    return page
+
+
+@needs_font
+@pytest.mark.parametrize(("kind", "angle"), [("noise", 0.0), ("clean", -1.0)])
+def test_noisy_or_tilted_page_is_not_taken_for_one_on_its_side(kind: str, angle: float) -> None:
+    # a noisy page's specks smeared make strips both ways; a tilted page's rules stay behind as
+    # stair steps that join a column's numbers into strips
+    tilted = _requests_page().rotate(angle, Image.Resampling.BICUBIC, expand=True, fillcolor="white")
+    page = degrade(tilted, kind, seed=1)
+    gray = np.asarray(page.convert("L"))
+    speckled, skew = noisy(gray), skew_angle(gray)
+    assert speckled == (kind == "noise")
+    assert not sideways(gray, speckled, skew)
+    assert sideways(np.rot90(gray).copy(), speckled, skew)
+
+
+def test_denoise_keeps_one_pixel_strokes_and_drops_specks() -> None:
+    gray = np.full((20, 40), 230, np.uint8)
+    gray[5, 5:30] = 20  # a stroke of "二", one pixel thick
+    gray[8:18, 34] = 20  # a stroke of "1"
+    gray[14, 10] = 0  # a speck
+    out = denoised(gray)
+    assert (out[5, 6:29] < 100).all() and (out[9:17, 34] < 100).all()
+    assert out[14, 10] > 200
 
 
 def test_turn_maps_points_back() -> None:

@@ -61,9 +61,11 @@ def draw_table(
     row_height: int = 56,
     margin: int = 60,
     spans: dict[tuple[int, int], int] | None = None,
+    rule: int = 2,
 ) -> Image.Image:
     """A ruled table drawn on a white page: ``rows`` of cell texts, column ``widths`` in pixels,
-    ``spans[(row, col)] = n`` for a cell spanning ``n`` columns; numbers right-aligned."""
+    ``spans[(row, col)] = n`` for a cell spanning ``n`` columns; numbers right-aligned; rules
+    ``rule`` pixels wide (an office suite's thin rules are one pixel at 200 dpi)."""
     font_path = cjk_font_path()
     if font_path is None:
         raise RuntimeError("no CJK font installed (fonts-noto-cjk)")
@@ -85,7 +87,7 @@ def draw_table(
         for text in row:
             n = spans.get((r, c), 1)
             x0, x1 = xs[c], xs[min(c + n, len(widths))]
-            d.rectangle((x0, y0, x1, y1), outline="black", width=2)
+            d.rectangle((x0, y0, x1, y1), outline="black", width=rule)
             if text:
                 tw = d.textlength(text, font=font)
                 numeric = text.replace(".", "").isdigit() or text in ("/", "—")
