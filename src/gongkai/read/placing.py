@@ -15,6 +15,7 @@ keeps places (grids, PDF boxes), else in reading order with the column order its
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from gongkai.read.readings import readings_for
 from gongkai.read.solve import Obs, Reading, Segment
 from gongkai.read.tokens import Token
 
+MAX_PIECES = 4  # grid rows one row's numbers are taken from in every order (4! = 24 orders)
 _CELLS = re.compile(r"[\t|｜¦]")
 
 
@@ -159,6 +161,16 @@ class Placer:
         celled = self.by_row_cells(line, len(order))
         if celled is not None and self.row_celled(len(order)):
             return Segment(addresses, [celled], True)
+        pieces = sorted({t.line for t in tokens})
+        if 2 <= len(pieces) <= MAX_PIECES and all(
+            (p := self.place(t)) is not None and p.cells for t in tokens
+        ):
+            # A row of a grid whose numbers stand in two or more grid rows (the row was broken
+            # apart): which piece comes first is not known, so every order is a reading.
+            rds = []
+            for perm in itertools.permutations(pieces):
+                rds += readings_for([t for ln in perm for t in tokens if t.line == ln], len(addresses))[0]
+            return Segment(addresses, list(dict.fromkeys(rds)), False)
         rds, exact = readings_for(tokens, len(addresses))
         return Segment(addresses, rds, exact)
 
