@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from itertools import pairwise
 
 from gongkai.check.labels import table_name
@@ -17,12 +18,20 @@ ORDER: dict[str, int] = {s.key: i for i, s in enumerate(SECTIONS)}
 
 def table_cells(report: Report, table_key: str) -> Iterator[tuple[str, Cell]]:
     """Every cell of a table of the report's edition, in printed order; absent cells as missing."""
-    table = edition(report.meta.edition).table(table_key)
     rows = report.tables.get(table_key, {})
-    for r in table.rows:
-        cols = rows.get(r.key, {})
-        for c in r.columns:
-            yield f"{table_key}.{r.key}.{c.key}", cols.get(c.key) or Cell()
+    for row_key, columns in _layout(report.meta.edition, table_key):
+        cols = rows.get(row_key, {})
+        for address, col_key in columns:
+            yield address, cols.get(col_key) or Cell()
+
+
+@cache
+def _layout(edition_key: str, table_key: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """A table's rows in printed order, each with its columns' addresses and keys."""
+    table = edition(edition_key).table(table_key)
+    return tuple(
+        (r.key, tuple((f"{table_key}.{r.key}.{c.key}", c.key) for c in r.columns)) for r in table.rows
+    )
 
 
 def missing_tables(report: Report) -> list[str]:

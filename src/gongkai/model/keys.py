@@ -11,7 +11,7 @@ that identify a row label even when it is truncated, wrapped or printed with var
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Literal
 
 EditionKey = Literal["2021", "2019"]
@@ -48,10 +48,17 @@ class Table:
     rows: tuple[Row, ...]
 
     def row(self, key: str) -> Row:
+        r = self._rows.get(key)
+        if r is None:
+            raise KeyError(key)
+        return r
+
+    @cached_property
+    def _rows(self) -> dict[str, Row]:
+        out: dict[str, Row] = {}
         for r in self.rows:
-            if r.key == key:
-                return r
-        raise KeyError(key)
+            out.setdefault(r.key, r)  # the first of a key, as a scan in order would find
+        return out
 
     @property
     def row_keys(self) -> tuple[str, ...]:
@@ -74,17 +81,36 @@ class Edition:
     addresses: tuple[str, ...] = field(default=())
 
     def table(self, key: str) -> Table:
-        for t in self.tables:
-            if t.key == key:
-                return t
-        raise KeyError(key)
+        t = self._tables.get(key)
+        if t is None:
+            raise KeyError(key)
+        return t
 
     def column(self, address: str) -> Column:
-        t, r, c = address.split(".")
+        col = self._columns.get(address)
+        if col is not None:
+            return col
+        t, r, c = address.split(".")  # not an address of the edition: fail as a scan would
         for col in self.table(t).row(r).columns:
             if col.key == c:
                 return col
         raise KeyError(address)
+
+    @cached_property
+    def _tables(self) -> dict[str, Table]:
+        out: dict[str, Table] = {}
+        for t in self.tables:
+            out.setdefault(t.key, t)
+        return out
+
+    @cached_property
+    def _columns(self) -> dict[str, Column]:
+        out: dict[str, Column] = {}
+        for t in self._tables.values():
+            for r in t._rows.values():
+                for c in r.columns:
+                    out.setdefault(f"{t.key}.{r.key}.{c.key}", c)
+        return out
 
 
 SECTIONS: tuple[Section, ...] = (

@@ -164,16 +164,21 @@ def trusted(cls: type[_M], fields: dict[str, Any]) -> _M:
     Like ``model_construct`` with every field given, at a third of its cost; ``fields`` must
     name every field of ``cls``.
     """
-    obj = cls.__new__(cls)
-    set_ = object.__setattr__
-    set_(obj, "__dict__", fields)
-    set_(obj, "__pydantic_fields_set__", _FIELD_SETS[cls])
-    set_(obj, "__pydantic_extra__", None)
-    set_(obj, "__pydantic_private__", None)
+    obj = _new(cls)
+    _set_dict(obj, fields)
+    _set_fields_set(obj, _FIELD_SETS[cls])
+    _set_extra(obj, None)
+    _set_private(obj, None)
     return obj
 
 
 _M = TypeVar("_M", bound=BaseModel)
+# the setters of BaseModel's slots, called directly: what ``object.__setattr__`` would call
+_new = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 _FIELD_SETS: dict[type, set[str]] = {m: set(m.model_fields) for m in (Cell, TextAt, PdfAt, TableAt, ImageAt)}
 
 

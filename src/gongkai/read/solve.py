@@ -236,6 +236,17 @@ def solve(
     if solutions is None:  # nothing balances: the identities cannot choose between readings
         solutions = _unbalanced(open_, system, known)
 
+    if len(solutions) == 1:  # one solution: every cell it holds is known, the others are not
+        (sol,) = solutions
+        for a, r in results.items():
+            r.obs = chosen.get(a)
+            value = sol.get(a)
+            if value is not None:
+                r.value = value
+                r.status = Status.READ if a in exact_cells else Status.INFERRED
+            else:
+                r.obs = r.obs or _any_obs(open_, a)
+        return results
     for a, r in results.items():
         vals = [sol.get(a) for sol in solutions]
         r.obs = chosen.get(a)

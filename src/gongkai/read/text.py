@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 
 from gongkai.errors import NotAReportError
 from gongkai.model.identities import identities
@@ -299,17 +300,16 @@ def _line_at(line: int, cell: int) -> At:
 def _tables(
     ed: EditionKey, results: dict[str, Result], locate: Locate
 ) -> dict[str, dict[str, dict[str, Cell]]]:
-    spec = edition(ed)
     tables: dict[str, dict[str, dict[str, Cell]]] = {}
-    for t in spec.tables:
+    unread = Result()  # only read here
+    for t_key, table_rows in _cell_layout(ed):
         rows: dict[str, dict[str, Cell]] = {}
-        for r in t.rows:
+        for r_key, row_cols in table_rows:
             cols: dict[str, Cell] = {}
-            for c in r.columns:
-                res = results.get(f"{t.key}.{r.key}.{c.key}") or Result()
-                amount = c.kind == "amount"
+            for c_key, address, amount in row_cols:
+                res = results.get(address) or unread
                 obs = res.obs
-                cols[c.key] = trusted(
+                cols[c_key] = trusted(
                     Cell,
                     {
                         "value": _as(res.value, amount),
@@ -319,9 +319,27 @@ def _tables(
                         "candidates": [_as(v, amount) for v in res.candidates] if res.candidates else None,
                     },
                 )
-            rows[r.key] = cols
-        tables[t.key] = rows
+            rows[r_key] = cols
+        tables[t_key] = rows
     return tables
+
+
+@cache
+def _cell_layout(
+    ed: EditionKey,
+) -> tuple[tuple[str, tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...]], ...]:
+    """An edition's tables, rows and columns in order: each column's key, address and whether
+    it holds an amount."""
+    return tuple(
+        (
+            t.key,
+            tuple(
+                (r.key, tuple((c.key, f"{t.key}.{r.key}.{c.key}", c.kind == "amount") for c in r.columns))
+                for r in t.rows
+            ),
+        )
+        for t in edition(ed).tables
+    )
 
 
 def _as(value: int | Decimal | None, amount: bool) -> int | Decimal | None:
