@@ -69,7 +69,6 @@ NOT_YET = {
     "real:html:inscriptis": _CRAWLED,
     "real:html:html_text": _CRAWLED,
     "real:html:markitdown_html": _CRAWLED,
-    "real:html:total_first>html2text": _CRAWLED,
     "gen:html:permute_columns": "the permutation copies a merged cell into two columns under one label: "
     "a column labelled twice is not read",
 }

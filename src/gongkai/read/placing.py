@@ -182,8 +182,8 @@ class Placer:
 
     def _after_label(self, line: int) -> tuple[list[str], list[Token]] | None:
         """The cells of a separated line after its row label (the last text cell before its
-        first number), and the number tokens; a final empty cell left by a closing ``|`` does
-        not count."""
+        first number), and the number tokens; the empty piece after a closing ``|`` (on a line
+        that opens with one) is no cell."""
         toks = self.by_line.get(line, [])
         nums = [t for t in toks if t.kind != "text"]
         if not nums or not 1 <= line <= len(self.lines):
@@ -191,10 +191,13 @@ class Placer:
         before = [t.cell for t in toks if t.kind == "text" and t.cell < nums[0].cell]
         if not before:
             return None
-        raw = self.lines[line - 1].rstrip()
+        raw = self.lines[line - 1].rstrip(" \r\n\u3000\xa0")  # a trailing tab ends an empty cell
         parts = _CELLS.split(raw)
         after = parts[max(before) + 1 :]
-        if after and not after[-1].strip() and raw and _CELLS.match(raw[-1]):
+        # "| a | b |" closes with the separator it opens with; "a| b| " (html2text) does not
+        # open with one, and its last separator is followed by an empty cell
+        closed = raw.lstrip()[:1] in ("|", "｜", "¦")
+        if after and not after[-1].strip() and raw and _CELLS.match(raw[-1]) and closed:
             after = after[:-1]
         return after, nums
 
