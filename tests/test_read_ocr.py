@@ -84,6 +84,23 @@ def test_two_tables_on_one_page() -> None:
     assert len(find_tables(find_rules(page))) == 2
 
 
+@needs_font
+def test_table_cut_at_the_page_foot_keeps_its_last_row() -> None:
+    # printed without its closing rule: the column rules run on below the last horizontal rule
+    im = draw_table(ROWS, [300, 220, 220, 220], spans=SPANS, margin=40)
+    gray = np.asarray(im.convert("L")).copy()
+    foot = 40 + 56 * len(ROWS)
+    gray[foot - 3 : foot + 3, :] = 255
+    t = find_tables(find_rules(gray))[0]
+    assert len(t.rows) == 5 and abs(t.rows[-1] - foot) <= 6
+    assert [c.col for c in t.cells if c.row == 3] == [0, 1, 2, 3]  # 行政规范性文件 | 41 | / | 44
+    # a rule that only overshoots its last row a little adds nothing
+    gray = np.asarray(im.convert("L")).copy()
+    gray[foot + 1 : foot + 8, 40:45] = 0
+    gray[foot + 1 : foot + 8, 520:522] = 0
+    assert len(find_tables(find_rules(gray))[0].rows) == 5
+
+
 # --- preparation ----------------------------------------------------------------------------------
 
 

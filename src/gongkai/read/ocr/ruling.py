@@ -134,6 +134,7 @@ def _table(rules: Rules, box: Box, mask: np.ndarray) -> Table | None:
     cols = _cluster([x for x, _ in xs], tol)
     if len(rows) < 2 or len(cols) < 2:
         return None
+    rows = _open_ends(vmask, rows, cols, rules.char, max(2, tol // 2))
     nr, nc = len(rows) - 1, len(cols) - 1
     parent = list(range(nr * nc))
 
@@ -180,6 +181,31 @@ def _table(rules: Rules, box: Box, mask: np.ndarray) -> Table | None:
         )
     cells.sort(key=lambda g: (g.row, g.col))
     return Table(box, cells, [y0 + r for r in rows], [x0 + c for c in cols])
+
+
+def _open_ends(vmask: np.ndarray, rows: list[int], cols: list[int], char: int, band: int) -> list[int]:
+    """The grid lines with a row added where the column rules run on past the last horizontal
+    rule (or start before the first) by at least a character's height: a table cut at the foot
+    of a page is often printed without its closing rule, and its last row would be lost. Two
+    column rules at least must run on, unbroken."""
+    below: list[int] = []
+    above: list[int] = []
+    for x in cols:
+        strip = vmask[:, max(0, x - band) : x + band + 1].any(axis=1)
+        on = np.flatnonzero(strip)
+        if not on.size:
+            continue
+        top, bottom = int(on[0]), int(on[-1])
+        if bottom - rows[-1] >= char and strip[rows[-1] : bottom + 1].mean() >= 0.95:
+            below.append(bottom)
+        if rows[0] - top >= char and strip[top : rows[0] + 1].mean() >= 0.95:
+            above.append(top)
+    out = list(rows)
+    if len(below) >= 2:
+        out.append(int(np.median(below)))
+    if len(above) >= 2:
+        out.insert(0, int(np.median(above)))
+    return out
 
 
 def _lines(mask: np.ndarray, axis: int, min_len: int) -> list[tuple[int, int]]:
