@@ -98,9 +98,12 @@ class Statement:
     denied: bool = False  # "未收到…", "未发生…": zero in words
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalize(text: str) -> str:
     """Full-width digits and punctuation to ASCII; no whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 @dataclass(frozen=True)
@@ -251,7 +254,7 @@ HEADINGS = {s.key: s.heading for s in SECTIONS}
 
 
 def check_prose(report: Report) -> list[Finding]:
-    values = {a: v for a, v in report.values().items() if v is not None}
+    values: dict[str, Value] | None = None  # the tables' values, taken when a statement needs them
     ed = report.meta.edition
     seen: set[Statement] = set()
     out: list[Finding] = []
@@ -262,6 +265,8 @@ def check_prose(report: Report) -> list[Finding]:
             if st in seen:
                 continue
             seen.add(st)
+            if values is None:
+                values = {a: v for a, v in report.values().items() if v is not None}
             got = _compare(st, values, ed, HEADINGS.get(key, key))
             if got:
                 out.append(got)

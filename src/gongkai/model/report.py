@@ -63,6 +63,9 @@ class ImageAt(_Strict):
 At = TextAt | PdfAt | TableAt | ImageAt
 
 
+_KNOWN = (Status.READ, Status.INFERRED)  # the statuses of a cell whose value is stated
+
+
 class Cell(_Strict):
     value: Number | None = None
     status: Status = Status.MISSING
@@ -72,7 +75,7 @@ class Cell(_Strict):
 
     @property
     def known(self) -> bool:
-        return self.status in (Status.READ, Status.INFERRED)
+        return self.status in _KNOWN
 
 
 class Source(_Strict):
@@ -130,7 +133,14 @@ class Report(BaseModel):
 
     def values(self) -> dict[str, Any]:
         """Address → value for cells that are read or inferred."""
-        return {a: c.value for a, c in self.cells() if c.known}
+        known = _KNOWN
+        return {
+            f"{t}.{r}.{c}": cell.value
+            for t, rows in self.tables.items()
+            for r, cols in rows.items()
+            for c, cell in cols.items()
+            if cell.status in known
+        }
 
     def to_json_dict(self) -> dict[str, Any]:
         data = self.model_dump(mode="json", by_alias=True)

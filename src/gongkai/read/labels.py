@@ -26,17 +26,17 @@ def strip_ordinal(k: str) -> str:
 def matcher(rule: LabelRule) -> Matcher:
     """The one interpreter of the label rules of :mod:`gongkai.model.keys`: whether the label key
     at token ``i`` names the row (strongly: anywhere in the table's order)."""
-    contains = tuple(label_key(x) for x in rule.contains)
-    excludes = tuple(label_key(x) for x in rule.excludes)
+    contains = _any_in(tuple(label_key(x) for x in rule.contains))
+    excludes = _any_in(tuple(label_key(x) for x in rule.excludes))
     ends = tuple(label_key(x) for x in rule.ends)
     starts = tuple(label_key(x) for x in rule.starts)
 
     def match(k: str, toks: list[Token], i: int) -> bool:
         if rule.max_len and len(k) > rule.max_len:
             return False
-        if any(x in k for x in excludes):
+        if excludes is not None and excludes(k):
             return False
-        if any(x in k for x in contains) or (ends and k.endswith(ends)):
+        if (contains is not None and contains(k)) or (ends and k.endswith(ends)):
             return True
         if starts:
             s = strip_ordinal(k)
@@ -44,6 +44,18 @@ def matcher(rule: LabelRule) -> Matcher:
         return False
 
     return match
+
+
+def _any_in(parts: tuple[str, ...]) -> Callable[[str], bool] | None:
+    """Whether a key contains one of ``parts`` (None when there are none): one substring test,
+    or one search for several."""
+    if not parts:
+        return None
+    if len(parts) == 1:
+        part = parts[0]
+        return lambda k: part in k
+    pattern = re.compile("|".join(map(re.escape, parts)))
+    return lambda k: pattern.search(k) is not None
 
 
 def weak_matcher(rule: LabelRule) -> Matcher | None:

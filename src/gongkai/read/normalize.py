@@ -33,11 +33,17 @@ _TRANSLATE = str.maketrans(
 )
 
 
+# The characters _TRANSLATE changes: a line without any is left as it is (``str.translate`` looks
+# up every character of a non-ASCII string, which costs more than the normalisation itself).
+_TRANSLATED = re.compile("[" + "".join(re.escape(chr(k)) for k, v in _TRANSLATE.items() if v != chr(k)) + "]")
+
+
 def normalize_line(s: str) -> str:
     """NFKC (full-width digits, letters and punctuation to half-width) plus bracket variants."""
     if s.isascii():
         return s
-    return unicodedata.normalize("NFKC", s).translate(_TRANSLATE)
+    s = unicodedata.normalize("NFKC", s)
+    return s.translate(_TRANSLATE) if _TRANSLATED.search(s) else s
 
 
 # --- traditional characters ---------------------------------------------------------------------

@@ -41,6 +41,7 @@ _NUMBERING = re.compile(
 )
 _MARKDOWN = re.compile(r"^\s*#+\s*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_COLON = re.compile(r"[:：]")
 _CRAWLER = re.compile(rf"^\s*(?:{'|'.join(CRAWLER_FIELDS)})\s*[:：]")
 
 # Wordings met in published reports, as label-key fragments: a heading with one of these and the
@@ -103,7 +104,7 @@ def _parse(i: int, raw: str) -> _Line | None:
     printed = _MARKDOWN.sub("", normalize_line(raw)).strip()
     text = to_simplified(printed)  # same length: indices in ``text`` cut ``printed``
     tail = ""
-    colon = re.search(r"[:：]", text)
+    colon = _COLON.search(text)
     if colon and label_key(text[: colon.start()]):
         tail = printed[colon.end() :].strip()
         printed, text = printed[: colon.start()].rstrip(), text[: colon.start()].rstrip()
@@ -131,7 +132,7 @@ def _parse(i: int, raw: str) -> _Line | None:
     sentence = text.endswith(("。", ";", "；", "!", "?", "！", "？"))
     shown = _MARKDOWN.sub("", raw).strip()  # as printed, for messages
     if tail:
-        shown = re.split(r"[:：]", shown, maxsplit=1)[0].rstrip()
+        shown = _COLON.split(shown, maxsplit=1)[0].rstrip()
     return _Line(i, shown, k, ordinal, style, sentence, tail)
 
 
@@ -141,7 +142,11 @@ def _bare(section: Section) -> set[str]:
 
 
 def _ordinal(section: Section) -> int:
-    return SECTIONS.index(section) + 1
+    n = _ORDINALS.get(id(section))
+    return n if n is not None else SECTIONS.index(section) + 1
+
+
+_ORDINALS = {id(s): i + 1 for i, s in enumerate(SECTIONS)}  # SECTIONS.index() + 1, without the scan
 
 
 def _official(section: Section, ln: _Line) -> bool:

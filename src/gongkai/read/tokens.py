@@ -49,6 +49,8 @@ class Token:
 
 def parse_number(text: str) -> int | Decimal | None:
     """``"12,172"`` → 12172, ``"539.16"`` → Decimal, ``"15件"`` → 15; None if not a number."""
+    if text.isdecimal():  # digits only (what ``\d+`` matches): the common case
+        return int(text)
     m = _NUM_UNIT.match(text)
     if m:
         text = m.group(1)
