@@ -169,12 +169,14 @@ def test_red_stamp_goes_ink_under_it_stays() -> None:
     im = draw_table(ROWS, [300, 220, 220, 220], spans=SPANS)
     stamped = np.asarray(degrade(im, "stamp", seed=1))
     gray = remove_stamp(stamped)
-    red = (stamped[:, :, 0] > 150) & (stamped[:, :, 1] < 140) & (stamped[:, :, 1] > 60)
-    assert red.any() and gray[red].min() > 180  # stamp on paper: near white
     plain = np.asarray(im.convert("L"))
-    under = red & (plain < 60)
-    if under.any():  # black print under the stamp stays clearly darker than paper
-        assert np.median(gray[(stamped[:, :, 0] < 200) & (plain < 60)]) < 180
+    redness = stamped[:, :, 0].astype(np.int16) - np.maximum(stamped[:, :, 1], stamped[:, :, 2])
+    # the stamp over paper, its anti-aliased edges too, turns white (no ghost of its text)
+    paper = (redness > 12) & (plain > 250)
+    assert paper.sum() > 500 and gray[paper].min() > 240
+    # black print under the stamp stays dark
+    under = (redness > 40) & (plain < 60)
+    assert under.sum() > 50 and np.median(gray[under]) < 120
 
 
 # --- formats and switches -------------------------------------------------------------------------
