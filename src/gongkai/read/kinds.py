@@ -81,6 +81,12 @@ def fit_kinds(report: Report) -> Report:
                     kind = spec.column(f"{t}.{r}.{c}").kind
                 except (KeyError, ValueError):
                     continue
+                v = cell.value
+                if v is None:
+                    if not cell.candidates:
+                        continue  # nothing to fit
+                elif type(v) is int and kind != "amount" and (kind != "count" or v >= 0):
+                    continue  # an integer fits a count (>= 0) or a signed count as it is
                 fitted = fit_cell(kind, cell)
                 if fitted is not cell:
                     cols[c] = fitted

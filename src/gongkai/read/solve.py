@@ -303,21 +303,28 @@ def _consistent_solutions(
     known = dict(base)
     pending = list(open_)
     options: dict[int, list[tuple[dict[str, Value], Reading]]] = {}
+    version = 0  # how often ``known`` has grown: a segment's options taken since are still its options
+    taken: dict[int, int] = {}
     progress = True
     while progress:  # fix segments with a single consistent reading until nothing changes
         progress = False
         for seg in list(pending):
-            opts = _distinct_readings(seg, system, known)
+            if taken.get(id(seg)) == version:
+                opts = options[id(seg)]
+            else:
+                opts = _distinct_readings(seg, system, known)
             if not opts:
                 return None
             if len(opts) == 1:
                 printed, rd = opts[0]
                 known, _ = system.propagate({**known, **printed}, dirty=printed)
+                version += 1
                 _choose(chosen, seg, rd)
                 pending.remove(seg)
                 progress = True
             else:
                 options[id(seg)] = opts
+                taken[id(seg)] = version
     if not pending:
         return [known]
     spreads: list[dict[str, list[Value | None]]] = []

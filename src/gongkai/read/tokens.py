@@ -138,7 +138,7 @@ def _rejoin_phrases(out: list[Token], first: int) -> None:
         i += 1
 
 
-_WORD = re.compile(r"[^\s|¦]+")
+_GAP_WORD = re.compile(r"([\s|¦]*)([^\s|¦]+)")  # a word and the separators before it
 _NUM_START = frozenset("+-0123456789")
 
 
@@ -154,15 +154,15 @@ def _words(raw_line: str) -> list[tuple[str, str, bool, int]]:
                     out.append((normalize_line(raw_word), raw_word, first, cell))
                     first = False
         return out
-    prev = 0
+    first = True
     cell = 0
-    for m in _WORD.finditer(norm):
-        a, b = m.span()
-        gap = norm[prev:a]
-        seps = gap.count("\t") + gap.count("|") + gap.count("¦")
+    for m in _GAP_WORD.finditer(norm):
+        gap, word = m.groups()
+        a, b = m.span(2)
+        seps = 0 if gap == " " else gap.count("\t") + gap.count("|") + gap.count("¦")
         cell += seps
-        out.append((m.group(), raw_line[a:b], prev == 0 or seps > 0, cell))
-        prev = b
+        out.append((word, raw_line[a:b], first or seps > 0, cell))
+        first = False
     return out
 
 
