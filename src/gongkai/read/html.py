@@ -504,7 +504,7 @@ def _cells(rows: dict[str, dict[str, Cell]]) -> Iterator[Cell]:
         yield from cols.values()
 
 
-MAX_PICTURES = 12  # pictures of a page tried: a report's tables take a few, a 图片版 page one a page
+MAX_PICTURES = 40  # pictures of a page tried: a report's tables take a few, a 图片版 page one a page
 
 
 def _pictures(lines: Lines, source: Source, assets: Assets) -> Report | None:
