@@ -183,6 +183,8 @@ def _sentence(sentence: str, year: int | None) -> Iterator[Statement]:
 def _received(clause: Clause, year: int | None) -> Statement | None:
     if "复议" in clause.text or "诉讼" in clause.text:
         return None
+    if "申请" not in clause.text:  # every pattern below names a request (REQUEST)
+        return None
     m = _first(RECEIVED, clause.text)
     value = _value(m) if m else None
     denied = m is None

@@ -28,6 +28,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 from typing import cast
 
 from gongkai.model.identities import Identity
@@ -248,10 +249,10 @@ def solve(
                 r.obs = r.obs or _any_obs(open_, a)
         return results
     for a, r in results.items():
-        vals = [sol.get(a) for sol in solutions]
+        vals = list(map(dict.get, solutions, repeat(a)))
         r.obs = chosen.get(a)
         first = vals[0] if vals else None
-        if vals and first is not None and all(v == first for v in vals):
+        if vals and first is not None and vals.count(first) == len(vals):
             r.value = first
             r.status = Status.READ if a in exact_cells else Status.INFERRED
         elif len(distinct := {v for v in vals if v is not None}) >= 2:
@@ -280,10 +281,13 @@ def _distinct_readings(
     out: dict[tuple[Value | None, ...], tuple[dict[str, Value], Reading]] = {}
     overlays: set[tuple[Value | None, ...]] = set()
     for rd in seg.readings:
-        if not _compatible(rd, seg.addresses, known):
+        if known and not _compatible(rd, seg.addresses, known):  # nothing known: nothing to contradict
             continue
         printed = _printed(rd, seg.addresses)
-        overlay = tuple(printed.get(a, known.get(a)) for a in seg.addresses)
+        if known:
+            overlay = tuple(printed.get(a, known.get(a)) for a in seg.addresses)
+        else:
+            overlay = tuple(map(printed.get, seg.addresses))
         if overlay in overlays:  # same cells as a reading already tried: same outcome
             continue
         overlays.add(overlay)
