@@ -182,11 +182,12 @@ def test_reports_without_agency_or_year_are_refused(
     sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import gongkai.api
+    from gongkai.read.assets import Assets
 
     real = gongkai.api.read_bytes
 
-    def anonymous(data: bytes, name: str = "-") -> Report:
-        report = real(data, name)
+    def anonymous(data: bytes, name: str = "-", assets: Assets | None = None) -> Report:
+        report = real(data, name, assets)
         report.meta.agency = None
         return report
 
