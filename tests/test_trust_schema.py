@@ -76,6 +76,9 @@ def test_fit_cell_candidates() -> None:
     read = Cell(value=Decimal("2.5"), status=Status.READ, raw="2.5")
     assert fit_cell("count", read).status == Status.MISSING and fit_cell("count", read).raw == "2.5"
     assert fit_cell("amount", read) is read
+    # a whole number printed with a point ("30.0") among a count's candidates becomes an int
+    whole = Cell(value=None, status=Status.AMBIGUOUS, raw="30.0", candidates=[0, Decimal("30.0")])
+    assert [type(v) for v in fit_cell("count", whole).candidates or []] == [int, int]
 
 
 def test_unreadable_numbers_are_reported_not_stated(sample_path: object) -> None:

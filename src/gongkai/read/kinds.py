@@ -57,7 +57,8 @@ def fit_cell(kind: str, cell: Cell) -> Cell:
         kept = sorted({v for v in (fit(kind, c) for c in cell.candidates) if v is not None})
         if len(kept) < 2:
             return _missing(cell, cell.raw)
-        if kept != cell.candidates:
+        # by type as well: [0, Decimal("30.0")] == [0, 30], but a count's candidates are ints
+        if [(type(v), v) for v in kept] != [(type(c), c) for c in cell.candidates]:
             return cell.model_copy(update={"candidates": kept})
     return cell
 
