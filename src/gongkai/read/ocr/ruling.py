@@ -191,7 +191,7 @@ def _open_ends(vmask: np.ndarray, rows: list[int], cols: list[int], char: int, b
     below: list[int] = []
     above: list[int] = []
     for x in cols:
-        strip = vmask[:, max(0, x - band) : x + band + 1].any(axis=1)
+        strip: np.ndarray = np.asarray(vmask[:, max(0, x - band) : x + band + 1].any(axis=1))
         on = np.flatnonzero(strip)
         if not on.size:
             continue
