@@ -240,6 +240,12 @@ def header_lines_above(
     return found
 
 
+@lru_cache(maxsize=64)
+def _exact_headers(columns: tuple[Column, ...]) -> dict[str, str]:
+    """Column label -> column key (static model data)."""
+    return {h: c.key for c in columns for h in c.headers}
+
+
 def header_words(
     texts: list[Token], columns: Sequence[Column], words: Sequence[str] = ()
 ) -> list[tuple[int, str, str | None]]:
@@ -250,15 +256,18 @@ def header_words(
     next one or two when the join is exactly a column label (or one of ``words``, group labels).
     """
     out: list[tuple[int, str, str | None]] = []
-    exact = {h: c.key for c in columns for h in c.headers}
+    exact = _exact_headers(tuple(columns))
     # one stream of words across the header's lines: a label wrapped in a narrow cell comes out
     # of some converters as one fragment a line ("结果" / "维持")
     parts = [(t.line, k) for t in texts for w in t.text.split() if (k := label_key(w))]
     i = 0
-    while i < len(parts):
+    n = len(parts)
+    while i < n:
         for j in (3, 2):
-            joined = "".join(w for _, w in parts[i : i + j])
-            if i + j <= len(parts) and (joined in exact or joined in words):
+            if i + j > n:
+                continue
+            joined = "".join([w for _, w in parts[i : i + j]])
+            if joined in exact or joined in words:
                 out.append((parts[i][0], joined, exact.get(joined)))
                 i += j
                 break

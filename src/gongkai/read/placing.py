@@ -63,6 +63,7 @@ class Placer:
     lines: Sequence[str] = ()  # the text's lines, for the empty cells of separated copies
     _aligned: dict[tuple[int, ...], bool] = field(default_factory=dict)
     _celled: dict[int, bool] = field(default_factory=dict)
+    _after: dict[int, tuple[list[str], list[Token]] | None] = field(default_factory=dict)
     _sequences: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[list[str] | None, bool]] = field(
         default_factory=dict
     )
@@ -183,7 +184,12 @@ class Placer:
     def _after_label(self, line: int) -> tuple[list[str], list[Token]] | None:
         """The cells of a separated line after its row label (the last text cell before its
         first number), and the number tokens; the empty piece after a closing ``|`` (on a line
-        that opens with one) is no cell."""
+        that opens with one) is no cell. Worked out once a line (callers only read it)."""
+        if line not in self._after:
+            self._after[line] = self._split_after_label(line)
+        return self._after[line]
+
+    def _split_after_label(self, line: int) -> tuple[list[str], list[Token]] | None:
         toks = self.by_line.get(line, [])
         nums = [t for t in toks if t.kind != "text"]
         if not nums or not 1 <= line <= len(self.lines):

@@ -149,7 +149,9 @@ def _readings(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
     m = len(tokens)
     if m == 0:
         return [], False
-    if m == n and all(_digits(t) is None or _valid(t.text) for t in tokens):
+    if m == n and not any(
+        t.kind == "num" and t.text[:1] == "0" and t.text != "0" and t.text.isdigit() for t in tokens
+    ):
         return [tuple(_obs(t) for t in tokens)], True
     if m > 2 * n:
         return [], False

@@ -8,6 +8,7 @@ labels, wrapped label tails, headers repeated on a new page) is passed over.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
@@ -88,6 +89,34 @@ _ACTIVE_NEEDLES = _needles(
 )
 
 
+MAX_NAMED = 16384  # label keys remembered per row order
+
+
+class _Named(dict[str, frozenset[int]]):
+    """The rows (indexes in ``order``) whose strong matcher accepts a label key, worked out once
+    per key. The matchers of :func:`gongkai.read.labels.matcher` read only the key and the static
+    label rules, so this depends on no input: one per row order serves every scan."""
+
+    def __init__(self, order: list[tuple[str, Matcher]]) -> None:
+        super().__init__()
+        self.order = order
+
+    def __missing__(self, k: str) -> frozenset[int]:
+        if len(self) >= MAX_NAMED:
+            self.clear()
+        named = frozenset(j for j, (_, strong) in enumerate(self.order) if strong(k, [], 0))
+        self[k] = named
+        return named
+
+
+_NAMED = {id(o): _Named(o) for o in (_REQUEST_ORDER, *_ACTIVE_ORDER.values())}
+
+
+def _named(order: list[tuple[str, Matcher]]) -> _Named:
+    named = _NAMED.get(id(order))
+    return named if named is not None and named.order is order else _Named(order)
+
+
 def _ordinal(label: str) -> str | None:
     m = _LEADING_ORDINAL_LABEL.match(label_key(label))
     return m.group(1) if m else None
@@ -123,6 +152,7 @@ def scan_rows(
     label comes: a group label spans its rows from the first one.
     """
     rows = Rows()
+    named = _named(order)
     text_lines = {t.line for t in tokens[start:end] if t.kind == "text"}
     per_line = Counter(t.line for t in tokens[start:end] if t.kind != "text")
     pos = -1  # index in ``order`` of the last row found
@@ -164,8 +194,8 @@ def scan_rows(
             if current is not None and rows.numbers[current] and current == order[-1][0]:
                 break  # prose after the last row
             continue
-        hits, used = _match(k, tokens, i - 1, end, pos, order, needles)
-        late = _late_rows(k, tokens, i - 1, pos, order) if not hits and pos > 0 and needles.search(k) else []
+        hits, used = _match(k, tokens, i - 1, end, pos, order, needles, named)
+        late = _late_rows(k, pos, order, named) if not hits and pos > 0 and needles.search(k) else []
         rows.late.update(late)
         if late and next_is_number(tokens, i - 1):
             # A row printed out of the official order (rows swapped in the source): its own label
@@ -202,11 +232,10 @@ def scan_rows(
     return rows
 
 
-def _late_rows(k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, Matcher]]) -> list[str]:
+def _late_rows(k: str, pos: int, order: list[tuple[str, Matcher]], named: _Named) -> list[str]:
     """Rows before the last one found whose (strong) label ``k`` names: a sign of scrambled text."""
-    return [
-        key for j, (key, strong) in enumerate(order[:pos]) if key not in _GROUP_ROWS and strong(k, tokens, i)
-    ]
+    rows = named[k]
+    return [key for j, (key, _) in enumerate(order[:pos]) if key not in _GROUP_ROWS and j in rows]
 
 
 def _match(
@@ -217,6 +246,7 @@ def _match(
     pos: int,
     order: list[tuple[str, Matcher]],
     needles: re.Pattern[str],
+    named: _Named,
 ) -> tuple[list[int], int]:
     """The rows the label at ``i`` names, and how many following text tokens it took.
 
@@ -234,8 +264,8 @@ def _match(
             if len(k) > MAX_LABEL:
                 break
         at = i + used
-        hits = _hits(k, tokens, at, pos, order) if k in _WEAK_WORDS or needles.search(k) else []
-        if not hits and _ordinal_fits(k, tokens, at, pos, order):
+        hits = _hits(k, tokens, at, pos, order, named) if k in _WEAK_WORDS or needles.search(k) else []
+        if not hits and _ordinal_fits(k, tokens, at, pos, order, named):
             hits = [pos + 1]  # a garbled label with the next row's ordinal, followed by numbers
         if hits:
             chain = [hits[0]]
@@ -247,7 +277,9 @@ def _match(
     return [], 0
 
 
-def _ordinal_fits(k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, Matcher]]) -> bool:
+def _ordinal_fits(
+    k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, Matcher]], named: _Named
+) -> bool:
     if pos < 0 or pos + 1 >= len(order) or not next_is_number(tokens, i):
         return False
     expected = ROW_ORDINALS.get(order[pos + 1][0])
@@ -255,17 +287,22 @@ def _ordinal_fits(k: str, tokens: list[Token], i: int, pos: int, order: list[tup
     if expected is None or m is None or m.group(1) != expected or len(k) <= len(expected) + 1:
         return False
     # a label that names some row of the table (printed out of order) is not a garbled one
-    return not any(strong(k, tokens, i) for _, strong in order)
+    return not named[k]
 
 
-def _hits(k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, Matcher]]) -> list[int]:
+def _hits(
+    k: str, tokens: list[Token], i: int, pos: int, order: list[tuple[str, Matcher]], named: _Named
+) -> list[int]:
     """Rows after ``pos`` that the label ``k`` names."""
     last = len(order) if pos >= 0 else min(len(order), FIRST_ROW_SLACK)
+    strong = named[k]
     hits = []
     for j in range(pos + 1, last):
-        key, strong = order[j]
-        weak = _WEAK.get(key)
-        if strong(k, tokens, i) or (weak is not None and j <= pos + 2 and weak(k, tokens, i)):
+        if j in strong:
+            hits.append(j)
+            continue
+        weak = _WEAK.get(order[j][0]) if j <= pos + 2 else None
+        if weak is not None and weak(k, tokens, i):
             hits.append(j)
     return hits
 
@@ -499,8 +536,11 @@ def doubtful_association(
     order = sorted(rows.label_line, key=lambda r: rows.label_line[r])
     label_at = {rows.label_line[r]: r for r in order}
 
+    numbered = sorted(ln for ln, toks in by_line.items() if any(t.kind != "text" for t in toks))
+    numbered_set = set(numbered)
+
     def has_numbers(line: int) -> bool:
-        return any(t.kind != "text" for t in by_line.get(line, ()))
+        return line in numbered_set
 
     def free(line: int) -> bool:
         toks = by_line.get(line, ())
@@ -525,7 +565,8 @@ def doubtful_association(
         span[r] = (start, end)
 
     def number_lines(after: int, before: int) -> int:
-        return sum(1 for ln in range(after + 1, before) if has_numbers(ln))
+        """Lines with numbers strictly between ``after`` and ``before``."""
+        return max(0, bisect.bisect_left(numbered, before) - bisect.bisect_right(numbered, after))
 
     moves: dict[int, tuple[str, str]] = {}  # free line -> (from row, to row)
     for r, toks in rows.numbers.items():
