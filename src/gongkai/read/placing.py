@@ -64,6 +64,7 @@ class Placer:
     _aligned: dict[tuple[int, ...], bool] = field(default_factory=dict)
     _celled: dict[int, bool] = field(default_factory=dict)
     _after: dict[int, tuple[list[str], list[Token]] | None] = field(default_factory=dict)
+    _last_sequence: tuple[list[Token], Sequence[Column], tuple[list[str] | None, bool]] | None = None
     _sequences: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[list[str] | None, bool]] = field(
         default_factory=dict
     )
@@ -135,12 +136,17 @@ class Placer:
     def order(self, header_texts: list[Token], columns: Sequence[Column]) -> list[str] | None:
         """The column order for reading-order rows; None refuses the row."""
         official = [c.key for c in columns]
-        key = (tuple(id(t) for t in header_texts), tuple(official))
-        if key not in self._sequences:  # the rows under one header share its reading
-            self._sequences[key] = header_sequence(
-                header_texts, columns, self.ignore, self.group, self.group_members
-            )
-        seq, contradicts = self._sequences[key]
+        last = self._last_sequence
+        if last is not None and last[0] is header_texts and last[1] is columns:
+            seq, contradicts = last[2]  # the same header as the row before
+        else:
+            key = (tuple(id(t) for t in header_texts), tuple(official))
+            if key not in self._sequences:  # the rows under one header share its reading
+                self._sequences[key] = header_sequence(
+                    header_texts, columns, self.ignore, self.group, self.group_members
+                )
+            seq, contradicts = self._sequences[key]
+            self._last_sequence = (header_texts, columns, (seq, contradicts))
         if seq is not None:
             if contradicts or len(seq) == len(official):
                 return seq

@@ -145,14 +145,20 @@ def readings_for(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
     return _readings(tokens, n)
 
 
+def _cells_whole(tokens: list[Token]) -> bool:
+    """Whether every token can be one cell: no integer printed with a leading zero (``000023``)."""
+    for t in tokens:
+        if t.kind == "num" and t.text[:1] == "0" and t.text != "0" and t.text.isdigit():
+            return False
+    return True
+
+
 def _readings(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
     m = len(tokens)
     if m == 0:
         return [], False
-    if m == n and not any(
-        t.kind == "num" and t.text[:1] == "0" and t.text != "0" and t.text.isdigit() for t in tokens
-    ):
-        return [tuple(_obs(t) for t in tokens)], True
+    if m == n and _cells_whole(tokens):
+        return [tuple([_obs(t) for t in tokens])], True
     if m > 2 * n:
         return [], False
     if m > n:
