@@ -246,6 +246,16 @@ def _exact_headers(columns: tuple[Column, ...]) -> dict[str, str]:
     return {h: c.key for c in columns for h in c.headers}
 
 
+MAX_NAMED_WORDS = 16384  # header words remembered per set of columns
+
+
+@lru_cache(maxsize=64)
+def _named_columns(columns: tuple[Column, ...]) -> dict[str, str | None]:
+    """Header word -> the column it names (:func:`match_column`): a function of the word and the
+    static columns only, so one table serves every report."""
+    return {}
+
+
 def header_words(
     texts: list[Token], columns: Sequence[Column], words: Sequence[str] = ()
 ) -> list[tuple[int, str, str | None]]:
@@ -256,7 +266,9 @@ def header_words(
     next one or two when the join is exactly a column label (or one of ``words``, group labels).
     """
     out: list[tuple[int, str, str | None]] = []
-    exact = _exact_headers(tuple(columns))
+    cols = tuple(columns)
+    exact = _exact_headers(cols)
+    named = _named_columns(cols)
     # one stream of words across the header's lines: a label wrapped in a narrow cell comes out
     # of some converters as one fragment a line ("结果" / "维持")
     parts = [(t.line, k) for t in texts for w in t.text.split() if (k := label_key(w))]
@@ -272,7 +284,14 @@ def header_words(
                 i += j
                 break
         else:
-            out.append((parts[i][0], parts[i][1], match_column(parts[i][1], columns)))
+            k = parts[i][1]
+            if k in named:
+                key = named[k]
+            else:
+                key = match_column(k, cols)
+                if len(named) < MAX_NAMED_WORDS:
+                    named[k] = key
+            out.append((parts[i][0], k, key))
             i += 1
     return out
 

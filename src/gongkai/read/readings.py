@@ -105,12 +105,15 @@ def _strays(tokens: list[Token]) -> list[int]:
     """Indices of numbers that may not belong to the row: alone on their line while most of the
     row's numbers share another line (a page number, a footnote mark), or after the row's end
     marker in a one-cell-per-line copy."""
+    per_line: dict[int, list[int]] = {}
     for i, t in enumerate(tokens):
         if i and t.after_rule:
             return list(range(i, len(tokens)))
-    per_line: dict[int, list[int]] = {}
-    for i, t in enumerate(tokens):
-        per_line.setdefault(t.line, []).append(i)
+        on_line = per_line.get(t.line)
+        if on_line is None:
+            per_line[t.line] = [i]
+        else:
+            on_line.append(i)
     if len(per_line) < 2 or max(len(v) for v in per_line.values()) < 2:
         return []
     return [v[0] for v in per_line.values() if len(v) == 1]
@@ -158,24 +161,30 @@ def _readings(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
     if m == 0:
         return [], False
     if m == n and _cells_whole(tokens):
-        return [tuple([_obs(t) for t in tokens])], True
+        return [
+            tuple([Obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell) for t in tokens])
+        ], True
     if m > 2 * n:
         return [], False
     if m > n:
         seen: dict[tuple, Reading] = {}
+        obs = [Obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell) for t in tokens]
         for i in range(m - n + 1):
-            rd = tuple(_obs(t) for t in tokens[i : i + n])
+            rd = tuple(obs[i : i + n])
             seen.setdefault(tuple(o.value for o in rd), rd)
         return list(seen.values()), False
     out: list[Reading] = []
     seen_keys: set[tuple] = set()
     for values in _value_lists(tokens, n - m):
         k = len(values)
+        placed = [(o, (o.value, o.raw)) for o in values]
         for positions in itertools.combinations(range(n), k):
             slots: list[Obs | None] = [None] * n
-            for p, o in zip(positions, values, strict=True):
+            keys: list[tuple[object, str] | None] = [None] * n
+            for p, (o, ok) in zip(positions, placed, strict=True):
                 slots[p] = o
-            key = tuple(None if o is None else (o.value, o.raw) for o in slots)
+                keys[p] = ok
+            key = tuple(keys)
             if key in seen_keys:
                 continue
             seen_keys.add(key)

@@ -579,12 +579,10 @@ def doubtful_association(
             # doubtful only when it is the one line of numbers between the two labels (a row
             # printed one number a line, or two number lines, is no such case)
             if line > end:
-                nxt = [x for x in order if span[x][0] > line]
-                alt = nxt[0] if nxt else None
+                alt = next((x for x in order if span[x][0] > line), None)
                 tied = alt is not None and number_lines(end, span[alt][0]) == 1
             else:
-                prv = [x for x in order if span[x][1] < line]
-                alt = prv[-1] if prv else None
+                alt = next((x for x in reversed(order) if span[x][1] < line), None)
                 tied = alt is not None and number_lines(span[alt][1], start) == 1
             if (
                 tied
