@@ -147,3 +147,16 @@ def test_markdown_rows_without_outer_pipes_keep_their_last_empty_cell() -> None:
             read += cell.status == Status.READ
     nonzero = sum(1 for a, c in truth.cells() if a.startswith("requests.") and c.value)
     assert read >= nonzero  # every printed number of the table, placed under its label
+
+
+def test_active_table_read_when_the_requests_heading_is_lost() -> None:
+    """OCR reads "三、收到和处理…" as "1 收到和处理…": the active-disclosure table then ends where
+    the requests table's first row is, not where no heading was found."""
+    truth = _report(("granted", "new_received"))
+    lines = _text(truth)
+    i = _row_line(lines, "三、收到和处理政府信息公开申请情况")
+    lines[i] = lines[i].replace("三、收到和处理政府信息公开申请情况", "1 收到和处理政府信息公开申请情况")
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "lost-heading.txt")
+    active = [(a, c) for a, c in report.cells() if a.startswith("active_disclosure.")]
+    assert active and all(c.status == Status.READ and c.value == truth.cell(a).value for a, c in active)
+    _stated_as(report, truth, "granted", Status.READ)

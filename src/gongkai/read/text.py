@@ -14,6 +14,7 @@ from gongkai.model.keys import (
     OTHER_ROWS_2021,
     REQUEST_COLUMN_KEYS,
     REQUEST_GROUP_HEADERS,
+    SECTIONS,
     Edition,
     EditionKey,
     Table,
@@ -41,6 +42,7 @@ from gongkai.read.tokens import Token, tokenize
 from gongkai.read.unfold import tidy_table_lines, unfold
 
 TABLE_SECTIONS = {"active_disclosure", "requests", "appeals"}
+_REQUESTS_HEADING_WORDS = next(s.signatures for s in SECTIONS if s.key == "requests")
 
 
 Locate = Callable[[int, int], At | None]
@@ -85,7 +87,17 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
     requests = scan_requests(tokens, req_start, req_end)
 
     act_start = index_of(at_line.get("active_disclosure"), 0)
-    act_end = index_of(at_line.get("requests"), req_start if requests.found else n)
+    # without the requests heading (its ordinal lost or misread: "1 收到和处理…"), the active
+    # table ends at the line that still carries the heading's words, or else where the requests
+    # table's first row is
+    first_request = min(requests.label_line.values(), default=None)
+    act_end = index_of(at_line.get("requests"), n)
+    if "requests" not in at_line and first_request is not None:
+        act_end = index_of(first_request - 1, n)
+        for i in range(act_start, act_end):
+            if tokens[i].kind == "text" and any(w in tokens[i].text for w in _REQUESTS_HEADING_WORDS):
+                act_end = index_of(tokens[i].line - 1, n)
+                break
     if not requests.found and "requests" not in at_line:
         act_end = req_end
     ed = _edition(tokens, act_start, act_end, requests, year)
