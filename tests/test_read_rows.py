@@ -100,6 +100,9 @@ def test_markdown_rule_lines_become_empty_in_place() -> None:
 def test_page_footer_as_a_markdown_heading_is_not_a_row() -> None:
     assert tokenize(["### — 1 —"]) == [] and tokenize(["**- 2 -**"]) == []
     assert [t.text for t in tokenize(["## 3"]) if t.kind == "num"] == ["3"]  # a bare number is no footer
+    assert tokenize(["     - 2 "]) == []  # the closing dash dropped by the converter
+    assert [t.text for t in tokenize(["-2"])] == ["-2"]  # a negative number
+    assert [t.text for t in tokenize(["—    2"])] == ["—", "2"]  # a blank and a number
 
 
 def test_numbers_repeated_under_one_columns_merged_header_are_one_cell() -> None:

@@ -32,6 +32,10 @@ _PAGE_NUMBER = re.compile(
     r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$",
     re.IGNORECASE,
 )
+# A footer whose closing dash a converter dropped ("- 2", pymupdf4llm): one dash, one space, the
+# number, on a line of its own. A negative number ("-2") has no space; a row of a blank and a
+# number ("—    2", "-\t2") has its cells farther apart.
+_HALF_PAGE_NUMBER = re.compile(r"^ *[-—–－] \d{1,4} *$")
 BLANKS = frozenset({"/", "\\", "-", "--", "—", "——", "–", "―", "――", "-—", "无", "空", "×", "x", "X"})
 
 
@@ -102,7 +106,12 @@ def _page_number_in_cells(raw_line: str) -> bool:
 
 
 def tokenize_line(raw_line: str, line_no: int, out: list[Token]) -> None:
-    if not raw_line.strip() or _PAGE_NUMBER.match(raw_line) or _page_number_in_cells(raw_line):
+    if (
+        not raw_line.strip()
+        or _PAGE_NUMBER.match(raw_line)
+        or _HALF_PAGE_NUMBER.match(raw_line)
+        or _page_number_in_cells(raw_line)
+    ):
         return
     first = len(out)
     if _tokenize_cells(raw_line, line_no, out, parens=True):
