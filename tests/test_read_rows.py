@@ -163,3 +163,47 @@ def test_active_table_read_when_the_requests_heading_is_lost() -> None:
     active = [(a, c) for a, c in report.cells() if a.startswith("active_disclosure.")]
     assert active and all(c.status == Status.READ and c.value == truth.cell(a).value for a, c in active)
     _stated_as(report, truth, "granted", Status.READ)
+
+
+def _transposed_requests_page(truth: Report) -> tuple[bytes, list[list[str]]]:
+    """The report as a web page whose requests table is printed transposed: the format's rows
+    across the top, the applicant columns down the side (each merged cell's text once)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    from gongkai.synth.convert import grid_of
+
+    doc = lxml_html.document_fromstring(render(truth, "html").decode("utf-8"))
+    table = list(doc.iter("table"))[1]
+    g = grid_of(table)
+    seen: set[int] = set()
+    rows = []
+    for r in g.cells:
+        rows.append([g.texts[i] if i >= 0 and i not in seen else "" for i in r])
+        seen.update(r)
+    width = max(len(r) for r in rows)
+    turned = [[row[c] if c < len(row) else "" for row in rows] for c in range(width)]
+    new = etree.Element("table")
+    for r in turned:
+        tr = etree.SubElement(new, "tr")
+        for text in r:
+            etree.SubElement(tr, "td").text = text
+    table.getparent().replace(table, new)
+    return lxml_html.tostring(doc, encoding="utf-8"), turned
+
+
+def test_requests_table_printed_transposed_is_read_by_its_labels() -> None:
+    from gongkai.model.report import TableAt
+
+    truth = _report(("granted", "new_received"))
+    page, turned = _transposed_requests_page(truth)
+    report = parse_bytes(page, "turned.html")
+    for address, cell in report.cells():
+        if address.startswith("requests."):
+            assert cell.status == Status.READ and cell.value == truth.cell(address).value, (address, cell)
+    at = report.cell("requests.granted.total").at
+    assert isinstance(at, TableAt)  # where it was printed: the source's row and column
+    assert turned[at.row][at.col] == str(truth.cell("requests.granted.total").value)
+    # the source is indeed turned: row labels across its first rows, applicants down its side
+    assert any("本年新收" in text for row in turned[:4] for text in row)
+    assert any(text == "自然人" for row in turned for text in row[:4])

@@ -268,7 +268,7 @@ def read_docx(data: bytes, source: Source) -> Report:
     try:
         if not len(lines):
             raise InputError("Word 文档中没有可读的文字。", source=source.name)
-        report = read_text(lines.text, source, locate=lines.locate)
+        report = read_text(lines.text, source, locate=lines.locate, places=lines.grid_at)
         if any(c.known for _, c in report.cells()):
             return report
     except (InputError, NotAReportError):

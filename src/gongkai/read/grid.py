@@ -126,7 +126,8 @@ class Lines:
 
     def __init__(self, name: str = "-") -> None:
         self._lines: list[str] = []
-        self._where: list[At | tuple[int, int] | None] = []  # per line: prose At, (table, row) or None
+        # per line: prose At, (table, row, turned back) or None
+        self._where: list[At | tuple[int, int, bool] | None] = []
         self._name = name
         self._cells = 0
         self.tables = 0  # tables added
@@ -137,7 +138,7 @@ class Lines:
     def __len__(self) -> int:
         return len(self._lines)
 
-    def _append(self, line: str, where: At | tuple[int, int] | None) -> None:
+    def _append(self, line: str, where: At | tuple[int, int, bool] | None) -> None:
         if len(self._lines) >= MAX_LINES:
             raise InputError(
                 f"文件过长（超过 {MAX_LINES} 行文字），不像是一份年度报告，已拒绝读取。", source=self._name
@@ -176,8 +177,13 @@ class Lines:
         self.pictures.append((len(self._lines), ref))
 
     def table(self, index: int, grid: Sequence[Sequence[str]]) -> None:
-        """A table's rows as tab-separated lines; ``index`` is the table's number in the source."""
+        """A table's rows as tab-separated lines; ``index`` is the table's number in the source.
+        A requests table printed transposed (:func:`turned_requests`) is turned back first; its
+        cells' ``at`` still name their row and column in the source."""
         self.tables += 1
+        turned = turned_requests(grid)
+        if turned:
+            grid = _transpose(grid)
         for r, row in enumerate(grid):
             self._cells += len(row)
             if self._cells > MAX_DOCUMENT_CELLS:
@@ -190,7 +196,7 @@ class Lines:
                 continue
             # trailing empty cells are kept: a row's width is evidence (a row with a cell lost
             # is narrower than its header, and its numbers no longer stand under their labels)
-            self._append("\t".join(cells), (index, r))
+            self._append("\t".join(cells), (index, r, turned))
 
     @property
     def lines(self) -> list[str]:
@@ -206,5 +212,54 @@ class Lines:
             return None
         where = self._where[line - 1]
         if isinstance(where, tuple):
+            table, r, turned = where
+            row, col = (cell, r) if turned else (r, cell)
+            return trusted(TableAt, {"table": table, "row": row, "col": col})
+        return where
+
+    def grid_at(self, line: int, cell: int) -> At | None:
+        """Like :meth:`locate`, but a turned table's cell in the grid as turned back: the places
+        the reader lines numbers up by (``locate`` is what the source says)."""
+        if not 1 <= line <= len(self._where):
+            return None
+        where = self._where[line - 1]
+        if isinstance(where, tuple):
             return trusted(TableAt, {"table": where[0], "row": where[1], "col": cell})
         return where
+
+
+def _transpose(grid: Sequence[Sequence[str]]) -> list[list[str]]:
+    width = max((len(r) for r in grid), default=0)
+    return [[row[c] if c < len(row) else "" for row in grid] for c in range(width)]
+
+
+TURNED_MIN_ROWS = 8  # request row labels across the top of a turned table (it has 26 or so)
+TURNED_MIN_COLUMNS = 5  # applicant column labels down its side (it has 7)
+
+
+def turned_requests(grid: Sequence[Sequence[str]]) -> bool:
+    """Whether ``grid`` is the requests table printed transposed: the row labels of the format
+    (本年新收, 予以公开 …) across its first rows, the applicant columns (自然人, 商业企业 … 总计)
+    down its first columns, and no row labels down the side."""
+    if len(grid) < TURNED_MIN_COLUMNS or max((len(r) for r in grid), default=0) < TURNED_MIN_ROWS:
+        return False
+    from gongkai.model.keys import REQUEST_COLUMNS, REQUESTS_2019, REQUESTS_2021
+    from gongkai.read.columns import match_column
+    from gongkai.read.normalize import label_key
+
+    rows = [
+        (r.key, tuple(label_key(x) for x in r.signatures)) for r in (*REQUESTS_2021.rows, *REQUESTS_2019.rows)
+    ]
+
+    def row_keys(texts: list[str]) -> set[str]:
+        keys = [label_key(t) for t in texts if t]
+        return {key for key, sigs in rows if any(sig in k for k in keys for sig in sigs)}
+
+    top = [c for row in grid[:4] for c in row]
+    side = [row[c] for row in grid for c in range(min(4, len(row)))]
+    columns = {match_column(label_key(t), REQUEST_COLUMNS) for t in side if t} - {None}
+    return (
+        len(row_keys(top)) >= TURNED_MIN_ROWS
+        and len(columns) >= TURNED_MIN_COLUMNS
+        and len(row_keys(side)) < 3
+    )

@@ -488,7 +488,7 @@ def read_html(data: bytes, source: Source, assets: Assets = inline_assets) -> Re
     try:
         if not len(lines):
             raise InputError("网页中没有可读的正文文字。", source=source.name)
-        report = read_text(lines.text, source, locate=lines.locate)
+        report = read_text(lines.text, source, locate=lines.locate, places=lines.grid_at)
     except (InputError, NotAReportError):
         scanned = _pictures(lines, source, assets)
         if scanned is None:

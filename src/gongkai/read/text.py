@@ -49,12 +49,15 @@ Locate = Callable[[int, int], At | None]
 """Where a printed cell was, from its line and cell index (cells are tab-separated)."""
 
 
-def read_text(text: str, source: Source | None = None, *, locate: Locate | None = None) -> Report:
+def read_text(
+    text: str, source: Source | None = None, *, locate: Locate | None = None, places: Locate | None = None
+) -> Report:
     """Read a report given as text. Raises :class:`NotAReportError` when there is none in it.
 
     Other formats (HTML, PDF, DOCX, XLSX) turn their tables into lines of tab-separated cells
     and pass ``locate`` so that every cell's ``at`` names the page and box, or table cell, it
-    came from; without it ``at`` is ``{"line": N}``.
+    came from; without it ``at`` is ``{"line": N}``. ``places`` locates cells in the grid the
+    reader lines numbers up by, where that differs from the source (a table turned back).
     """
     source = source or Source(name="-", sha256="", format="text")
     text = tidy_table_lines(text)
@@ -62,6 +65,7 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
     if unfolded is not None:  # the report run together on a line: broken at headings and labels
         text, origin = unfolded
         locate = _unfolded_locate(origin, locate)
+        places = _unfolded_locate(origin, places) if places is not None else None
     lines = text.lstrip("\ufeff").splitlines()
     headings = find_headings(lines)
     at_line = {h.key: h.line for h in headings}
@@ -121,7 +125,7 @@ def read_text(text: str, source: Source | None = None, *, locate: Locate | None 
 
     spec = edition(ed)
     results: dict[str, Result] = {}
-    place = place_function(locate)
+    place = place_function(places or locate)  # a grid's places, where they differ from ``at``
     by_line: dict[int, list[Token]] = {}
     for t in tokens:
         by_line.setdefault(t.line, []).append(t)
