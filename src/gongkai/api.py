@@ -94,7 +94,7 @@ def _read_by_format(data: bytes, name: str, assets: Assets | None = None) -> Rep
     if fmt == "html":
         from gongkai.read.html import read_html
 
-        return read_html(data, source, assets) if assets is not None else read_html(data, source)
+        return read_html(data, source, assets)
     if fmt == "pdf":
         from gongkai.read.pdf import read_pdf
 

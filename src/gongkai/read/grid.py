@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from gongkai.errors import InputError
 from gongkai.model.report import At, TableAt, trusted
@@ -208,23 +209,21 @@ class Lines:
 
     def locate(self, line: int, cell: int) -> At | None:
         """Where cell ``cell`` (0-based) of line ``line`` (1-based) is in the source."""
+        return self._at(line, cell, as_printed=True)
+
+    def grid_at(self, line: int, cell: int) -> At | None:
+        """Like :meth:`locate`, but a turned table's cell in the grid as turned back: the places
+        the reader lines numbers up by (``locate`` is what the source says)."""
+        return self._at(line, cell, as_printed=False)
+
+    def _at(self, line: int, cell: int, as_printed: bool) -> At | None:
         if not 1 <= line <= len(self._where):
             return None
         where = self._where[line - 1]
         if isinstance(where, tuple):
             table, r, turned = where
-            row, col = (cell, r) if turned else (r, cell)
+            row, col = (cell, r) if turned and as_printed else (r, cell)
             return trusted(TableAt, {"table": table, "row": row, "col": col})
-        return where
-
-    def grid_at(self, line: int, cell: int) -> At | None:
-        """Like :meth:`locate`, but a turned table's cell in the grid as turned back: the places
-        the reader lines numbers up by (``locate`` is what the source says)."""
-        if not 1 <= line <= len(self._where):
-            return None
-        where = self._where[line - 1]
-        if isinstance(where, tuple):
-            return trusted(TableAt, {"table": where[0], "row": where[1], "col": cell})
         return where
 
 
@@ -243,13 +242,11 @@ def turned_requests(grid: Sequence[Sequence[str]]) -> bool:
     down its first columns, and no row labels down the side."""
     if len(grid) < TURNED_MIN_COLUMNS or max((len(r) for r in grid), default=0) < TURNED_MIN_ROWS:
         return False
-    from gongkai.model.keys import REQUEST_COLUMNS, REQUESTS_2019, REQUESTS_2021
+    from gongkai.model.keys import REQUEST_COLUMNS
     from gongkai.read.columns import match_column
     from gongkai.read.normalize import label_key
 
-    rows = [
-        (r.key, tuple(label_key(x) for x in r.signatures)) for r in (*REQUESTS_2021.rows, *REQUESTS_2019.rows)
-    ]
+    rows = _request_signatures()
 
     def row_keys(texts: list[str]) -> set[str]:
         keys = [label_key(t) for t in texts if t]
@@ -262,4 +259,15 @@ def turned_requests(grid: Sequence[Sequence[str]]) -> bool:
         len(row_keys(top)) >= TURNED_MIN_ROWS
         and len(columns) >= TURNED_MIN_COLUMNS
         and len(row_keys(side)) < 3
+    )
+
+
+@cache
+def _request_signatures() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each request row of both editions with the label keys of its signatures."""
+    from gongkai.model.keys import REQUESTS_2019, REQUESTS_2021
+    from gongkai.read.normalize import label_key
+
+    return tuple(
+        (r.key, tuple(label_key(x) for x in r.signatures)) for r in (*REQUESTS_2021.rows, *REQUESTS_2019.rows)
     )

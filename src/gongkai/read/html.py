@@ -29,7 +29,7 @@ from itertools import islice
 from lxml import etree
 
 from gongkai.errors import InputError, NotAReportError
-from gongkai.model.report import At, Cell, Report, Source, TextAt, trusted
+from gongkai.model.report import At, Report, Source, TextAt, trusted
 from gongkai.read.assets import Assets, inline_assets
 from gongkai.read.grid import Lines, SpanCell, clean_line, expand_spans
 from gongkai.read.meta import find_title
@@ -480,10 +480,12 @@ def html_lines(data: bytes, name: str = "-") -> Lines:
     return out
 
 
-def read_html(data: bytes, source: Source, assets: Assets = inline_assets) -> Report:
+def read_html(data: bytes, source: Source, assets: Assets | None = None) -> Report:
     """Read a report from the bytes of a web page. With OCR switched on (``--ocr``), a page whose
     tables are pictures is read with them: each ``<img>`` that ``assets`` finds (inline, or saved
-    beside the page; :mod:`gongkai.read.assets`) is OCR'd in its place among the page's lines."""
+    beside the page; :mod:`gongkai.read.assets`; by default only inline ones) is OCR'd in its
+    place among the page's lines."""
+    assets = assets or inline_assets
     lines = html_lines(data, source.name)
     try:
         if not len(lines):
@@ -494,14 +496,9 @@ def read_html(data: bytes, source: Source, assets: Assets = inline_assets) -> Re
         if scanned is None:
             raise
         return scanned
-    if all(any(c.known for c in _cells(rows)) for rows in report.tables.values()):
+    if {a.split(".", 1)[0] for a, c in report.cells() if c.known} >= report.tables.keys():
         return report  # every table read from the page's text: its pictures are not looked at
     return _pictures(lines, source, assets) or report
-
-
-def _cells(rows: dict[str, dict[str, Cell]]) -> Iterator[Cell]:
-    for cols in rows.values():
-        yield from cols.values()
 
 
 MAX_PICTURES = 40  # pictures of a page tried: a report's tables take a few, a 图片版 page one a page

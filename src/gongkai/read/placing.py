@@ -38,6 +38,13 @@ from gongkai.read.readings import readings_for
 from gongkai.read.solve import Obs, Reading, Segment
 from gongkai.read.tokens import Token
 
+
+def lost_cell(width: Callable[[int], int], line: int, header: Header) -> bool:
+    """Whether the row on ``line`` of a grid is narrower than its ``header`` (``width``: cells of
+    a line): it lost a cell, and its places are shifted."""
+    return header.cells and width(line) < max(width(ln) for ln in header.lines)
+
+
 MAX_PIECES = 4  # grid rows one row's numbers are taken from in every order (4! = 24 orders)
 _CELLS = re.compile(r"[\t|｜¦]")
 
@@ -114,8 +121,8 @@ class Placer:
         h = self.header(line, columns)
         if h is None or not self.aligned(h, columns):
             return None
-        if h.cells and self.width(line) < max(self.width(ln) for ln in h.lines):
-            return None  # a row narrower than its header lost a cell: its places are shifted
+        if lost_cell(self.width, line, h):
+            return None
         keys = [c.key for c in columns]
         slots: dict[str, Obs] = {}
         for t in nums:
@@ -263,7 +270,7 @@ def appeal_by_place(
     by_line: dict[int, list[Token]],
     first_line: int,
     place: PlaceOf,
-    width: Callable[[int], int] | None = None,
+    width: Callable[[int], int],
 ) -> list[Segment] | None:
     """The appeals numbers placed by their headers and row labels, or None when the places do
     not settle every number that was printed, or when a row of a grid is narrower than its
@@ -295,12 +302,7 @@ def appeal_by_place(
         col_header, groups = headers[t.line]
         if col_header is None and not groups:
             continue  # a number with no header above: not in the table
-        if (
-            p.cells
-            and width is not None
-            and col_header is not None
-            and width(t.line) < max(width(ln) for ln in col_header.lines)
-        ):
+        if col_header is not None and lost_cell(width, t.line, col_header):
             return None
         own = [x for x in by_line.get(t.line, ()) if x.kind == "text" and x.cell < t.cell]
         own_row = {appeal_row(label_key(x.text)) for x in own} - {None}

@@ -87,12 +87,17 @@ def tokenize(lines: list[str], first: int = 1, last: int | None = None) -> list[
     return out
 
 
-def _page_number_in_cells(raw_line: str) -> bool:
-    """A page footer as a markdown converter writes it: a heading or bold ("### — 1 —", "**- 2 -**"),
-    or in table cells ("| | - | 3 - |", "| 第3页 |"), where with the cell separators gone it is a
+def _page_footer(raw_line: str) -> bool:
+    """A line that is a page number: as printed ("- 4 -", "第4页"), its closing dash dropped
+    ("- 2"), as a markdown converter writes it, a heading or bold ("### — 1 —", "**- 2 -**"), or
+    in table cells ("| | - | 3 - |", "| 第3页 |"), where with the cell separators gone it is a
     page number and it says 页, or its number shares a cell with a dash, which no cell of a table
     row does ("| - | 3 | - |" is a row: a blank, 3, a blank)."""
-    if _PAGE_NUMBER.match(raw_line.strip().lstrip("#").strip("*_ ")):
+    if (
+        _PAGE_NUMBER.match(raw_line)
+        or _HALF_PAGE_NUMBER.match(raw_line)
+        or _PAGE_NUMBER.match(raw_line.strip().lstrip("#").strip("*_ "))
+    ):
         return True
     if "|" not in raw_line:
         return False
@@ -106,12 +111,7 @@ def _page_number_in_cells(raw_line: str) -> bool:
 
 
 def tokenize_line(raw_line: str, line_no: int, out: list[Token]) -> None:
-    if (
-        not raw_line.strip()
-        or _PAGE_NUMBER.match(raw_line)
-        or _HALF_PAGE_NUMBER.match(raw_line)
-        or _page_number_in_cells(raw_line)
-    ):
+    if not raw_line.strip() or _page_footer(raw_line):
         return
     first = len(out)
     if _tokenize_cells(raw_line, line_no, out, parens=True):

@@ -16,8 +16,10 @@ Only long lines are unfolded (:data:`MIN_DENSE`): a report printed with its line
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from gongkai.model.keys import ACTIVE_2019, ACTIVE_2021, APPEAL_COLUMNS, REQUEST_COLUMNS, SECTIONS
+from gongkai.read.normalize import label_key
 
 MIN_DENSE = 400  # characters: a line this long holding table labels is a report run together
 
@@ -142,16 +144,12 @@ _NUMBER_CELL = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 _MD_RULE = re.compile(r"\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?")
 
 
+@cache
 def _one_column_headers() -> frozenset[str]:
     """Label keys of the headers that name one column (never a group such as 法人或其他组织)."""
-    from gongkai.read.normalize import label_key
-
     columns = [*REQUEST_COLUMNS, *APPEAL_COLUMNS]
     columns += [c for t in (ACTIVE_2021, ACTIVE_2019) for row in t.rows for c in row.columns]
     return frozenset(label_key(h) for c in columns for h in (c.label, *c.headers))
-
-
-_ONE_COLUMN: frozenset[str] | None = None
 
 
 def _runs(cells: list[str]) -> list[tuple[int, int]]:
@@ -176,7 +174,6 @@ def tidy_table_lines(text: str) -> str:
     决定数量|`` over ``|61003|61003|``: one merged cell), never otherwise (``|0 0|0 0|`` is four
     numbers, and a group such as 法人或其他组织 covers several columns). The rule line under a header
     (``| --- | :---: |``) becomes empty: it is no text that could carry a label on or end it."""
-    global _ONE_COLUMN
     if "|" not in text:
         return text
     out = []
@@ -193,11 +190,7 @@ def tidy_table_lines(text: str) -> str:
         cells = line.split("|")
         plain = [c.strip().strip("*").strip() for c in cells]
         if not any(_NUMBER_CELL.fullmatch(c) for c in plain):  # a header line: its merged cells
-            if _ONE_COLUMN is None:
-                _ONE_COLUMN = _one_column_headers()
-            from gongkai.read.normalize import label_key
-
-            merged = [r for r in _runs(plain) if label_key(plain[r[0]]) in _ONE_COLUMN]
+            merged = [r for r in _runs(plain) if label_key(plain[r[0]]) in _one_column_headers()]
         else:
             for first, last in _runs(plain):
                 if (first, last) in merged and _NUMBER_CELL.fullmatch(plain[first]):
