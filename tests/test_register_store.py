@@ -413,14 +413,9 @@ def test_cli_deadline_calendar_and_tables(tmp_path: Path, validator: Any, empty_
 
 
 def test_register_on_postgresql() -> None:
-    import os
+    from test_store_support import pg_scratch
 
-    from gongkai.store.db import scratch_database
-
-    server = os.environ.get("GONGKAI_TEST_POSTGRES_URL")
-    if not server:
-        pytest.skip("GONGKAI_TEST_POSTGRES_URL is not set")
-    with scratch_database(server, "gongkai_register") as url:
+    with pg_scratch("gongkai_register") as url:
         pg = open_db(url)
         try:
             v = service.add_request(pg, new(D(2025, 12, 22)))

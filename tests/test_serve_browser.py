@@ -192,7 +192,7 @@ def test_review_marks_the_cell_on_the_pdf_page(server: tuple[str, World], shots:
 
     from gongkai.serve import workflow as wf
     from pdfmake import render_report
-    from test_serve_support import form_from, scope_of
+    from test_serve_support import form_from, scope_of, submit_confirmed
 
     expect.set_options(timeout=20_000)
     base, world = server
@@ -200,15 +200,7 @@ def test_review_marks_the_cell_on_the_pdf_page(server: tuple[str, World], shots:
     user, scope = world.users["clerk_a"], scope_of(world, "clerk_a")
     fid = wf.start_filing(world.db, scope, user, world.agency_a, 2023)
     wf.upload(world.db, scope, user, fid, "江州市财政局2023年报.pdf", pdf)
-    form = form_from(wf.draft_report(world.db, fid))
-    result = wf.apply_form(wf.draft_report(world.db, fid), form)
-    values = wf.report_values(result.report)
-    reasons = {
-        wf.fingerprint(f.rule, f.cells, values): "核实"
-        for f in result.findings
-        if f.severity.value == "warning"
-    }
-    wf.submit(world.db, scope, user, fid, form, reasons)
+    submit_confirmed(world, "clerk_a", fid, form_from(wf.draft_report(world.db, fid)), "核实")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:

@@ -343,7 +343,7 @@ def test_viewer_reads_but_cannot_act_and_admin_manages_users(world: World) -> No
 def test_payloads_in_an_uploaded_file_are_inert(world: World) -> None:
     from gongkai.serve import workflow as wf
     from gongkai.write import write_report
-    from test_serve_support import sample_report, scope_of
+    from test_serve_support import sample_report, scope_of, submit_confirmed
 
     html = write_report(sample_report(), "html").decode("utf-8")
     evil = "<p>&lt;script&gt;alert(4)&lt;/script&gt;=HYPERLINK(&quot;http://x&quot;)</p>"
@@ -356,15 +356,7 @@ def test_payloads_in_an_uploaded_file_are_inert(world: World) -> None:
     login(c, "clerk_a")
     page = c.get(f"/filing/{fid}").text
     assert "<script>alert(4)" not in page and "&lt;script&gt;alert(4)&lt;/script&gt;" in page
-    form = form_from(wf.draft_report(world.db, fid))
-    result = wf.apply_form(wf.draft_report(world.db, fid), form)
-    values = wf.report_values(result.report)
-    reasons = {
-        wf.fingerprint(f.rule, f.cells, values): "核实"
-        for f in result.findings
-        if f.severity.value == "warning"
-    }
-    wf.submit(world.db, scope, user, fid, form, reasons)
+    submit_confirmed(world, "clerk_a", fid, form_from(wf.draft_report(world.db, fid)), "核实")
     rev = client_for(world)
     login(rev, "rev_a")
     review = rev.get(f"/review/{fid}").text  # the HTML source is shown as lines of text

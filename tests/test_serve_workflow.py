@@ -23,6 +23,7 @@ from test_serve_support import (
     sample_report,
     scope_of,
     start_filing,
+    submit_confirmed,
     world,  # noqa: F401
     world_template,  # noqa: F401
 )
@@ -291,15 +292,7 @@ def test_text_source_lines_and_cross_year(world: World) -> None:
     filed(world, year=2022)
     fid = wf.start_filing(world.db, scope, user, world.agency_a, 2023)
     wf.upload(world.db, scope, user, fid, "江州.txt", sample_bytes())
-    form = form_from(wf.draft_report(world.db, fid))
-    result = wf.apply_form(wf.draft_report(world.db, fid), form)
-    values = wf.report_values(result.report)
-    reasons = {
-        wf.fingerprint(f.rule, f.cells, values): "核实"
-        for f in result.findings
-        if f.severity.value == "warning"
-    }
-    wf.submit(world.db, scope, user, fid, form, reasons)
+    submit_confirmed(world, "clerk_a", fid, form_from(wf.draft_report(world.db, fid)), "核实")
     rev = client_for(world)
     login(rev, "rev_a")
     page = rev.get(f"/review/{fid}").text
@@ -327,19 +320,14 @@ def test_source_view_of_html_and_word_marks_table_rows() -> None:
 
 def test_workflow_on_postgresql() -> None:
     """Filing, review, dashboard, export and public pages on PostgreSQL (skipped without it)."""
-    import os
-
-    import pytest
 
     from gongkai.cli.serve import load_samples
     from gongkai.serve import accounts
-    from gongkai.store.db import open_db, scratch_database
+    from gongkai.store.db import open_db
     from test_serve_support import PASSWORD, USERS
+    from test_store_support import pg_scratch
 
-    base = os.environ.get("GONGKAI_TEST_POSTGRES_URL")
-    if not base:
-        pytest.skip("GONGKAI_TEST_POSTGRES_URL is not set")
-    with scratch_database(base, "gongkai_serve") as url:
+    with pg_scratch("gongkai_serve") as url:
         db = open_db(url)
         try:
             load_samples(db)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,13 +32,21 @@ PG_ENV = "GONGKAI_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
 
 
-@pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
-    """A database of its own on the test server for this session, dropped at the end."""
+@contextmanager
+def pg_scratch(name: str) -> Iterator[str]:
+    """A database of its own on the test server, dropped after; the test is skipped without a
+    server (``GONGKAI_TEST_POSTGRES_URL``)."""
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"{PG_ENV} is not set")
-    with scratch_database(base, "gongkai_store") as url:
+    with scratch_database(base, name) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A database of its own on the test server for this session, dropped at the end."""
+    with pg_scratch("gongkai_store") as url:
         yield url
 
 
