@@ -49,6 +49,7 @@ HTML_CHAINS = (
     "chromium_pdf",
     "chromium_pdf>pdftotext_layout",
     "soffice_docx",
+    "soffice_docx>soffice_pdf",
     "s2t",
     "html_text>no_whitespace",
     "html_text>s2t",
@@ -75,7 +76,7 @@ PDF_CHAINS = (
     "pdftotext_raw>no_whitespace",
     "pdftotext_layout>s2t",
 )
-DOCX_CHAINS = ("", "markitdown_docx")
+DOCX_CHAINS = ("", "markitdown_docx", "soffice_pdf")
 CHAINS = {"txt": TXT_CHAINS, "html": HTML_CHAINS, "pdf": PDF_CHAINS, "docx": DOCX_CHAINS}
 
 

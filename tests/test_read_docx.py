@@ -219,6 +219,39 @@ def test_doc_via_libreoffice(tmp_path: Path) -> None:
     assert read_doc(data, source(data, "report.wps", "ole")).values() == got.values()
 
 
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_rtf_and_odt_via_libreoffice(tmp_path: Path) -> None:
+    """RTF (also when a site names it ".doc") and OpenDocument text are read by their content
+    through LibreOffice, like DOC."""
+    truth = make_report(29)
+    path = tmp_path / "report.docx"
+    path.write_bytes(write_docx(truth))
+    for fmt in ("rtf", "odt"):
+        subprocess.run(
+            [str(SOFFICE), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+             "--convert-to", fmt, "--outdir", str(tmp_path), str(path)],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+        data = (tmp_path / f"report.{fmt}").read_bytes()
+        for name in (f"report.{fmt}", "report.doc"):
+            got = read_bytes(data, name)
+            assert got.source.format == fmt
+            assert got.values() == read_bytes(path.read_bytes(), "report.docx").values()
+
+
+def test_an_empty_opendocument_zip_is_not_a_report() -> None:
+    """An OpenDocument spreadsheet is no Word document: a zip read as nothing known."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    with pytest.raises(InputError, match="ZIP"):
+        read_bytes(buf.getvalue(), "table.ods")
+
+
 def ole(*streams: str) -> bytes:
     """An OLE header and a directory naming ``streams`` (enough for :func:`ole_kind`)."""
     names = b"".join(s.encode("utf-16-le") + b"\x00\x00" for s in streams)

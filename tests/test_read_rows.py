@@ -207,3 +207,37 @@ def test_requests_table_printed_transposed_is_read_by_its_labels() -> None:
     # the source is indeed turned: row labels across its first rows, applicants down its side
     assert any("本年新收" in text for row in turned[:4] for text in row)
     assert any(text == "自然人" for row in turned for text in row[:4])
+
+
+def test_a_row_given_its_neighbours_numbers_by_a_layout_copy_is_not_read() -> None:
+    """``pdftotext -layout`` of a table whose labels wrap: a row's last two numbers land on the
+    next row's line, and that row's own last two on a line of their own. The next row then holds
+    exactly seven numbers that do not add up; beside a short row and a line no row took, they
+    are not its own, and are not read."""
+    truth = _report(("unavailable_needs_creation", "unavailable_unclear"))
+    lines = _text(truth)
+    a = _row_line(lines, "2.没有现成信息需要另行制作")
+    b = _row_line(lines, "3.补正后申请内容仍不明确")
+    cells_a, cells_b = lines[a].split("\t"), lines[b].split("\t")
+    lines[a] = "\t".join(cells_a[:-2])
+    lines[b] = "\t".join(cells_b[:-2] + cells_a[-2:])
+    lines.insert(b + 1, "\t\t\t\t\t\t\t" + "\t".join(cells_b[-2:]))
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "layout.txt")
+    for address, cell in report.cells():
+        if cell.status in (Status.READ, Status.INFERRED):
+            assert cell.value == truth.cell(address).value, (address, cell)
+    assert report.cell("requests.unavailable_unclear.total").status != Status.READ
+
+
+def test_a_row_that_does_not_add_up_among_whole_rows_is_kept_as_printed() -> None:
+    """A published error (a row whose 总计 is not the sum of its parts) among rows that each
+    hold their own seven numbers is read as printed: the checker reports it."""
+    truth = _report(("unavailable_needs_creation", "unavailable_unclear"))
+    lines = _text(truth)
+    b = _row_line(lines, "3.补正后申请内容仍不明确")
+    cells = lines[b].split("\t")
+    wrong = int(cells[-1]) + 5
+    lines[b] = "\t".join([*cells[:-1], str(wrong)])
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "error.txt")
+    cell = report.cell("requests.unavailable_unclear.total")
+    assert (cell.status, cell.value) == (Status.READ, wrong)

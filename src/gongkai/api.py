@@ -16,8 +16,9 @@ from gongkai.read.text import read_text
 def sniff_format(data: bytes) -> str:
     """The format of a document by its content, not its name.
 
-    ``pdf``, ``docx``, ``xlsx``, ``zip`` (another zip), ``ole`` (DOC/XLS/WPS), ``image`` (PNG,
-    JPEG, TIFF: read by OCR), ``html`` or ``text``.
+    ``pdf``, ``docx``, ``xlsx``, ``odt`` (OpenDocument text), ``zip`` (another zip), ``ole``
+    (DOC/XLS/WPS), ``rtf`` (also the ".doc" that is RTF inside), ``image`` (PNG, JPEG, TIFF:
+    read by OCR), ``html`` or ``text``.
     """
     if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
@@ -28,6 +29,8 @@ def sniff_format(data: bytes) -> str:
         return _zip_kind(data)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "ole"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: look at the text itself
         try:
             head = head.decode("utf-16").encode("utf-8")
@@ -56,6 +59,8 @@ def _zip_kind(data: bytes) -> str:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
+    if "content.xml" in names and data[30:38] == b"mimetype" and b"opendocument.text" in data[38:120]:
+        return "odt"
     return "zip"
 
 
@@ -65,6 +70,8 @@ FORMAT_NAMES = {
     "xlsx": "XLSX",
     "zip": "ZIP",
     "ole": "DOC/XLS",
+    "rtf": "RTF",
+    "odt": "ODT",
     "html": "HTML",
     "image": "图片",
     "text": "文本",
@@ -111,6 +118,10 @@ def _read_by_format(data: bytes, name: str, assets: Assets | None = None) -> Rep
         from gongkai.read.doc import read_doc
 
         return read_doc(data, source)
+    if fmt in ("rtf", "odt"):
+        from gongkai.read.doc import read_converted
+
+        return read_converted(data, source, "." + fmt)
     if fmt == "image":
         from gongkai.read.ocr import read_image
 

@@ -33,6 +33,7 @@ from gongkai.read.tokens import Token
 
 MAX_HEADER_LINES = 6  # lines of one header (a three-level header, wrapped, has four)
 MAX_HEADER_LABEL = 16  # a header cell longer than this (label key) is a note, not a label
+EDGE_OVERLAP = 0.5  # points: a number beside the header's first or last label must overlap it
 NEAREST_MARGIN = 1.25  # measured row groups: the nearest label must be this much nearer than the next
 
 
@@ -136,6 +137,11 @@ class Header:
                 else f.place.x1 + (f.place.x1 - f.place.x0)
             )
             if left <= cx < right:
+                edge = i == 0 or i + 1 == len(fs)
+                if edge and min(f.place.x1, p.x1) - max(f.place.x0, p.x0) < EDGE_OVERLAP:
+                    # beyond the header's first or last label and not under it: a column whose
+                    # label was not found (in a ruled table the two cells merely touch)
+                    return None
                 return f
         return None
 
@@ -217,6 +223,7 @@ def header_lines_above(
     """The header lines nearest above ``line`` (not before ``first_line``): consecutive lines of
     text that hold at least one column label, found by walking up over data lines."""
     found: list[list[Token]] = []
+    pending: list[list[Token]] = []  # lines of label pieces below a header line not yet found
     ln = line - 1
     seen = 0
     while ln >= first_line and seen < 200:
@@ -230,14 +237,27 @@ def header_lines_above(
         has_number = any(t.kind != "text" for t in toks)
         has_label = any(t.kind == "text" and is_label(label_key(t.text)) for t in toks)
         if has_label and not has_number:
+            found.extend(pending)
+            pending = []
             found.append(toks)
             if len(found) >= MAX_HEADER_LINES:
                 break
             continue
+        if not has_number and len(pending) < MAX_PIECE_LINES:
+            # the rest of labels wrapped in their cells, a header row broken by a page break
+            # ("商业" at the foot of one page, "企业" at the top of the next), a piece of the
+            # header's note: part of the header only when a line with a column label stands
+            # above it
+            pending.append(toks)
+            continue
         if found:
             break
+        pending = []
     found.reverse()
     return found
+
+
+MAX_PIECE_LINES = 2  # lines of text without a column label, inside or below a header
 
 
 @lru_cache(maxsize=64)
@@ -375,6 +395,9 @@ def spans(line: list[Token], place: PlaceOf) -> list[tuple[Token, Place]]:
     return out
 
 
+CONTAIN_SLACK = 1.0  # points: a box this far outside another still lies within it
+
+
 def group_at(groups: list[tuple[str | None, Place]], p: Place) -> str | None:
     """The group (a row of a transposed table) whose header spans place ``p``: in a grid, the
     span that contains it; measured, the clearly nearest label centre."""
@@ -384,6 +407,9 @@ def group_at(groups: list[tuple[str | None, Place]], p: Place) -> str | None:
     if p.cells:
         hits = {key for key, gp in inside if gp.x0 <= p.x0 < gp.x1}
         return hits.pop() if len(hits) == 1 else None
+    around = {key for key, gp in inside if gp.x0 - CONTAIN_SLACK <= p.x0 and p.x1 <= gp.x1 + CONTAIN_SLACK}
+    if len(around) == 1:
+        return around.pop()  # measured, but the label's box (a ruled cell) spans the number's
     ranked = sorted(inside, key=lambda g: abs(g[1].cx - p.cx))
     if len(ranked) > 1 and abs(ranked[1][1].cx - p.cx) < NEAREST_MARGIN * abs(ranked[0][1].cx - p.cx):
         return None

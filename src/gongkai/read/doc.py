@@ -1,4 +1,7 @@
-"""DOC and WPS reader: old binary (OLE) Word files, converted to DOCX by LibreOffice.
+"""DOC, WPS, RTF and ODT reader: Word files other than DOCX, converted to DOCX by LibreOffice.
+
+Old binary (OLE) Word and WPS files; RTF (sites publish RTF under a ".doc" name: the content
+decides); OpenDocument text (.odt).
 
 ``soffice --headless --convert-to docx`` runs in a private temporary directory with its own
 user profile (``-env:UserInstallation``), so that parallel runs never share a profile or lock,
@@ -151,3 +154,12 @@ def read_doc(data: bytes, source: Source) -> Report:
     # is told so by the name it sees; otherwise the original extension is its hint
     docx = convert_to_docx(data, source.name, ".doc" if kind == "doc" else _suffix(source.name))
     return read_docx(docx, source)
+
+
+def read_converted(data: bytes, source: Source, suffix: str) -> Report:
+    """Read a report from an RTF or OpenDocument text file through LibreOffice (``suffix``
+    tells LibreOffice what the bytes are, whatever the file's name)."""
+    check_size(data, source.name, "Word 文件")
+    from gongkai.read.docx import read_docx
+
+    return read_docx(convert_to_docx(data, source.name, suffix), source)

@@ -409,7 +409,7 @@ def _page_content(page: Any, number: int, name: str) -> PageContent:
         if not text or not _finite_box(box):
             continue
         x0, top, x1, bottom = (float(v) for v in box)  # type: ignore[arg-type]
-        if x1 < 0 or x0 > width or bottom < 0 or top > height:
+        if x1 < -OVERFLOW * width or x0 > (1 + OVERFLOW) * width or bottom < 0 or top > height:
             continue  # outside the page: not printed
         if _diagonal(c.get("matrix")):
             continue  # a watermark ("内部资料" across the page), never table text
@@ -422,9 +422,16 @@ def _page_content(page: Any, number: int, name: str) -> PageContent:
     return content
 
 
+# A table wider than the page (Word, WPS and LibreOffice export it so) runs on past the right
+# edge: its last columns are cut off on paper, but their text and rules are in the file. They
+# are kept up to this share of the page's width beyond either edge, so that a number that
+# crosses the edge is read whole (14069, not the 140 left on the page) and its column is known.
+OVERFLOW = 0.5
+
+
 def _clip(rule: Rule, width: float, height: float) -> Rule | None:
-    """The part of a rule on the page (rules far off the page are dropped)."""
-    x0, x1 = max(rule.x0, -1.0), min(rule.x1, width + 1.0)
+    """The part of a rule on the page and its horizontal overflow (rules far off are dropped)."""
+    x0, x1 = max(rule.x0, -OVERFLOW * width), min(rule.x1, (1 + OVERFLOW) * width)
     top, bottom = max(rule.top, -1.0), min(rule.bottom, height + 1.0)
     if x0 > x1 or top > bottom:
         return None
@@ -484,15 +491,26 @@ def _rules(
             yield Rule(x0, top, x0, bottom)
             yield Rule(x1, top, x1, bottom)
         elif obj.get("fill") and _visible(obj.get("non_stroking_color")):
-            if bottom - top <= THIN and x1 - x0 > THIN:
-                y = (top + bottom) / 2
-                yield Rule(x0, y, x1, y)
-            elif x1 - x0 <= THIN and bottom - top > THIN:
-                x = (x0 + x1) / 2
-                yield Rule(x, top, x, bottom)
+            yield from _bar(x0, top, x1, bottom)
     for obj in curves:
         if obj.get("stroke") and _visible(obj.get("stroking_color")):
             yield from _segments(obj.get("pts") or [])
+        elif obj.get("fill") and _visible(obj.get("non_stroking_color")):
+            # a border drawn as a thin filled shape: browsers print a table's 3-D (outset/inset)
+            # borders as trapezoids, one per side of every cell
+            box = (obj.get("x0"), obj.get("top"), obj.get("x1"), obj.get("bottom"))
+            if _finite_box(box):
+                yield from _bar(*(float(v) for v in box))  # type: ignore[arg-type]
+
+
+def _bar(x0: float, top: float, x1: float, bottom: float) -> Iterable[Rule]:
+    """A filled shape thin enough to be a line: the rule it draws (nothing for other shapes)."""
+    if bottom - top <= THIN and x1 - x0 > THIN:
+        y = (top + bottom) / 2
+        yield Rule(x0, y, x1, y)
+    elif x1 - x0 <= THIN and bottom - top > THIN:
+        x = (x0 + x1) / 2
+        yield Rule(x, top, x, bottom)
 
 
 def _segments(pts: list[Any]) -> Iterable[Rule]:

@@ -69,7 +69,7 @@ class Placer:
     placed: set[str] = field(default_factory=set)  # rows read by their places (not reading order)
     lines: Sequence[str] = ()  # the text's lines, for the empty cells of separated copies
     _aligned: dict[tuple[int, ...], bool] = field(default_factory=dict)
-    _celled: dict[int, bool] = field(default_factory=dict)
+    _celled: dict[tuple[int, bool], bool] = field(default_factory=dict)
     _after: dict[int, tuple[list[str], list[Token]] | None] = field(default_factory=dict)
     _last_sequence: tuple[list[Token], Sequence[Column], tuple[list[str] | None, bool]] | None = None
     _sequences: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[list[str] | None, bool]] = field(
@@ -77,7 +77,8 @@ class Placer:
     )
 
     def _is_label(self, columns: Sequence[Column]) -> Callable[[str], bool]:
-        return lambda k: match_column(k, columns) is not None
+        # a group label over several columns (法人或其他组织) is a header line's label too
+        return lambda k: match_column(k, columns) is not None or k in self.ignore
 
     def header(self, line: int, columns: Sequence[Column]) -> Header | None:
         lines = header_lines_above(self.by_line, line, self.first_line, self._is_label(columns))
@@ -172,8 +173,15 @@ class Placer:
             self.refused.add(row)
             return Segment(tuple(f"{self.table}.{row}.{c.key}" for c in columns), [], False)
         addresses = tuple(f"{self.table}.{row}.{k}" for k in order)
-        celled = self.by_row_cells(line, len(order))
-        if celled is not None and self.row_celled(len(order)):
+        last = self._last_sequence
+        named = (
+            last is not None
+            and last[2][0] is not None
+            and len(last[2][0]) == len(order)
+            and all(self.place(t) is None for t in tokens)  # a grid's narrower row lost a cell
+        )
+        celled = self.by_row_cells(line, len(order), fillers=named)
+        if celled is not None and self.row_celled(len(order), fillers=named):
             return Segment(addresses, [celled], True)
         pieces = sorted({t.line for t in tokens})
         if 2 <= len(pieces) <= MAX_PIECES and all(
@@ -220,13 +228,24 @@ class Placer:
             after = after[:-1]
         return after, nums
 
-    def by_row_cells(self, line: int, n: int) -> Reading | None:
+    def by_row_cells(self, line: int, n: int, *, fillers: bool = False) -> Reading | None:
         """The row read cell by cell: a separated line (``|`` or tab) whose label is followed by
-        exactly one cell per column, empty or holding one number."""
+        exactly one cell per column, empty or holding one number. With ``fillers`` (the header
+        names every column, and nothing else; a text without places), empty cells before the
+        last ``n`` are the fillers a converter writes after a label merged over several columns
+        (markitdown: a label with ``colspan=3`` is followed by two empty cells); the first
+        column's cell must then be printed."""
         got = self._after_label(line)
         if got is None:
             return None
         after, nums = got
+        if fillers:
+            after = _without_fillers(after, n)
+            if after and not after[0].strip():
+                # an empty cell first: a blank of the first column, or a filler before a row
+                # that lost a cell (a deleted cell shifts the rest left); the two are not told
+                # apart, so the row is not read cell by cell
+                return None
         if len(after) != n:
             return None
         by_cell = {t.cell: t for t in nums}
@@ -246,16 +265,59 @@ class Placer:
             return None
         return tuple(reading)
 
-    def row_celled(self, n: int) -> bool:
+    def row_celled(self, n: int, *, fillers: bool = False) -> bool:
         """Whether every row of the table with numbers on its label line prints exactly one cell
-        per column after its label: only then do a separated copy's empty cells mean printed
-        blanks. (A copy whose rows have an odd cell here and there proves nothing.)"""
-        if n not in self._celled:
+        per column after its label (and, with ``fillers``, empty label fillers before them):
+        only then do a separated copy's empty cells mean printed blanks. (A copy whose rows
+        have an odd cell here and there proves nothing.)"""
+        key = (n, fillers)
+        if key not in self._celled:
             lines = [ln for ln in sorted(self.row_lines) if self._after_label(ln) is not None]
-            self._celled[n] = len(lines) >= 2 and all(
-                len(got[0]) == n for ln in lines if (got := self._after_label(ln)) is not None
+            self._celled[key] = len(lines) >= 2 and all(
+                len(_without_fillers(got[0], n) if fillers else got[0]) == n
+                for ln in lines
+                if (got := self._after_label(ln)) is not None
             )
-        return self._celled[n]
+        return self._celled[key]
+
+
+def row_by_cells(line: str, nums: list[Token], n: int) -> Reading | None:
+    """A separated line (``|`` or tab) of exactly ``n`` cells, each empty or holding one of the
+    number tokens ``nums`` (all printed on it), read cell by cell; None when it is not one.
+    Outer pipes (``| a | b |``) open and close the row and make no cells."""
+    raw = line.rstrip(" \r\n\u3000\xa0")
+    parts = _CELLS.split(raw)
+    offset = 0
+    if raw.lstrip()[:1] in ("|", "｜", "¦") and len(parts) >= 2:
+        if parts[0].strip() or parts[-1].strip():
+            return None
+        parts, offset = parts[1:-1], 1
+    if len(parts) != n:
+        return None
+    by_cell: dict[int, Token] = {}
+    for tok in nums:
+        if tok.cell in by_cell:
+            return None
+        by_cell[tok.cell] = tok
+    reading: list[Obs | None] = []
+    for i, text in enumerate(parts):
+        t = by_cell.pop(i + offset, None)
+        if not text.strip():
+            if t is not None:
+                return None
+            reading.append(None)
+        elif t is None or len(text.split()) != 1:
+            return None
+        else:
+            reading.append(_obs(t))
+    return tuple(reading) if not by_cell else None
+
+
+def _without_fillers(after: list[str], n: int) -> list[str]:
+    """The last ``n`` cells when every cell before them is empty, else the cells unchanged."""
+    if len(after) > n and not any(c.strip() for c in after[:-n]):
+        return after[-n:]
+    return after
 
 
 # --- appeals: a transposed header (行政复议 / 行政诉讼 · 未经复议直接起诉 / 复议后起诉 over the results)

@@ -12,8 +12,9 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from gongkai.model.identities import Identity
 from gongkai.model.keys import (
@@ -34,7 +35,7 @@ from gongkai.model.keys import (
 from gongkai.read.columns import header_words, match_column
 from gongkai.read.labels import Matcher, appeal_row, matcher, next_is_number, strip_ordinal, weak_matcher
 from gongkai.read.normalize import label_key
-from gongkai.read.placing import Placer
+from gongkai.read.placing import Placer, row_by_cells
 from gongkai.read.readings import readings_for
 from gongkai.read.solve import Reading, Segment
 from gongkai.read.tokens import Token
@@ -406,11 +407,15 @@ APPEAL_ADDRESSES = tuple(f"appeals.{r.key}.{c.key}" for r in APPEALS.rows for c 
 _HEADER_WORDS = re.compile("结果|维持|纠正|审结|尚未|总计|复议|诉讼|起诉")
 
 
-def appeal_segments(tokens: list[Token], start: int, end: int) -> list[Segment] | None:
+def appeal_segments(
+    tokens: list[Token], start: int, end: int, lines: Sequence[str] = ()
+) -> list[Segment] | None:
     """The appeals numbers. As printed officially: one row of 15 numbers after the two-level
-    header, in reading order. Printed row by row (行政复议 …, 未经复议直接起诉 …, 复议后起诉 …) or
-    transposed (each result column followed by its three numbers), the runs are read so.
-    None when numbers and header words are interleaved: the text is not in reading order."""
+    header, in reading order; a separated copy (``|`` or tab, ``lines``: the text's lines) that
+    keeps that row's 15 cells, blank ones included, is read cell by cell. Printed row by row
+    (行政复议 …, 未经复议直接起诉 …, 复议后起诉 …) or transposed (each result column followed by
+    its three numbers), the runs are read so. None when numbers and header words are
+    interleaved: the text is not in reading order."""
     runs: list[tuple[str, list[Token]]] = []  # (label before the run, numbers)
     started = new_run = False
     label = ""
@@ -458,6 +463,11 @@ def appeal_segments(tokens: list[Token], start: int, end: int) -> list[Segment] 
         return None  # numbers interleaved with header words: the text is not in reading order
     nums = [t for _, run in runs for t in run]
     addresses = tuple(f"appeals.{r.key}.{c}" for r in APPEALS.rows for c in order)
+    line = nums[0].line
+    if all(t.line == line for t in nums) and 1 <= line <= len(lines):
+        celled = row_by_cells(lines[line - 1], nums, len(addresses))
+        if celled is not None:
+            return [Segment(addresses, [celled], True)]
     rds, exact = readings_for(nums, len(addresses))
     return [Segment(addresses, rds, exact)]
 
@@ -670,3 +680,67 @@ def _weigh_association(
     if now and values(now) == values(alt_readings):
         return segments  # both stories give the same cells (rows of zeros): nothing to weigh
     return [*keep, Segment(cells, [*now, *alt_readings], False)]  # now may be [] (it did not fit)
+
+
+def displaced_rows(
+    segments: list[Segment],
+    rows: Rows,
+    by_line: dict[int, list[Token]],
+    row_identities: list[Identity],
+    columns: int = len(REQUEST_COLUMN_KEYS),
+) -> list[Segment]:
+    """The requests table's segments without rows whose numbers may be another row's.
+
+    Text whose lines are not reliable (``pdftotext -layout`` of a table whose cells wrap puts a
+    row's last numbers on the next row's line, and that row's own last numbers on a line of
+    their own) can give a row exactly as many numbers as it has columns, some of them its
+    neighbour's. The evidence is in the source: next to a row whose every reading breaks its own
+    row identity (各栏之和 ≠ 总计) stands a line of numbers that no row took, or a row holding
+    fewer or more numbers than the table has columns. Such a row is not read: the identities
+    infer what they force, the rest stays unstated. A row that does not add up among rows that
+    each hold their own numbers is kept as printed (a real error of the published table).
+    """
+    if not rows.label_line:
+        return segments
+    order = sorted(rows.label_line, key=lambda r: rows.label_line[r])
+    starts = [rows.label_line[r] for r in order]
+    taken = {t.line for toks in rows.numbers.values() for t in toks}
+    last = max([t.line for toks in rows.numbers.values() for t in toks] + starts)
+    disturbed = {r for r in order if len(rows.numbers.get(r, ())) not in (0, columns)}
+    for ln in range(starts[0], last + 1):
+        toks = by_line.get(ln)
+        if ln not in taken and toks and all(t.kind != "text" for t in toks):
+            i = bisect.bisect_right(starts, ln)  # a line no row took: the rows above and below
+            disturbed.update(order[max(0, i - 1) : i + 1])
+    if not disturbed:
+        return segments
+    rank = {r: i for i, r in enumerate(order)}
+    by_row = {i.subject: i for i in row_identities}
+    doubtful: set[str] = set()
+    for seg in segments:
+        rows_of = {a.split(".")[1] for a in seg.addresses}
+        if len(rows_of) != 1:
+            continue
+        (row,) = rows_of
+        identity = by_row.get(row)
+        if identity is None or row not in rank or not seg.readings:
+            continue
+        neighbours = set(order[max(0, rank[row] - 1) : rank[row] + 2])
+        if not neighbours & disturbed:
+            continue
+        index = {a: k for k, a in enumerate(seg.addresses)}
+        if all(_breaks(rd, index, identity) for rd in seg.readings):
+            doubtful.add(row)
+    return [s for s in segments if not {a.split(".")[1] for a in s.addresses} & doubtful]
+
+
+def _breaks(reading: Reading, index: dict[str, int], identity: Identity) -> bool:
+    """Whether a reading prints every cell of ``identity`` and they do not add up."""
+    total: int | Decimal = 0
+    for address, coef in identity.terms:
+        k = index.get(address)
+        obs = reading[k] if k is not None else None
+        if obs is None or obs.value is None:
+            return False
+        total += coef * obs.value
+    return total != 0

@@ -32,6 +32,7 @@ from gongkai.read.tables import (
     Rows,
     active_segments,
     appeal_segments,
+    displaced_rows,
     doubtful_association,
     edition_votes,
     request_segments,
@@ -109,7 +110,7 @@ def read_text(
 
     app_start = index_of(at_line.get("appeals"), requests.end if requests.found else req_end)
     app_end = index_of(after_tables, n)
-    appeal_segs = appeal_segments(tokens, app_start, app_end)
+    appeal_segs = appeal_segments(tokens, app_start, app_end, lines)
 
     if (
         not headings
@@ -162,6 +163,8 @@ def read_text(
     req_segs, extra, virtual = request_segments(requests, ed, req_placer, req_header)
     if not req_placer.placed:
         req_segs = doubtful_association(req_segs, requests, by_line)
+        row_ids = [i for i in identities(ed) if i.rule == "requests.row_total"]
+        req_segs = displaced_rows(req_segs, requests, by_line, row_ids)
     if "requests" in scrambled:
         req_segs, extra, virtual = [], [], []
     req_addresses = [a for a in spec.addresses if a.startswith("requests.")]

@@ -526,6 +526,9 @@ STEPS: dict[str, Step] = {
         Step("pymupdf4llm", ("pdf",), "txt", _pymupdf4llm, ("mod:pymupdf4llm",)),
         Step("chromium_pdf", ("html",), "pdf", _chromium_pdf, (CHROMIUM,)),
         Step("soffice_docx", ("html",), "docx", _soffice(".html", "docx", "MS Word 2007 XML"), (SOFFICE,)),
+        # a Word document exported as PDF (what most agencies publish); a table wider than the
+        # page runs past its edge, as Word and WPS export it
+        Step("soffice_pdf", ("docx",), "pdf", _soffice(".docx", "pdf", "writer_pdf_Export"), (SOFFICE,)),
         Step("s2t", ("txt", "html"), "same", _s2t, ("mod:opencc",)),
         Step("fragment", ("html",), "html", _fragment, cached=False),
         Step("js_string", ("html",), "html", _js_string, cached=False),

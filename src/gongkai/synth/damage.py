@@ -100,6 +100,7 @@ def drop_number(doc: Document, rng: random.Random) -> list[Damage]:
         return []
     i = rng.randrange(len(row.cells))
     row.cells.pop(i)
+    row.lost = True
     lost = row.addresses.pop(i)
     return [Damage("drop_number", lost, f"{row.key}: cell {i} lost")]
 
@@ -111,6 +112,7 @@ def drop_column(doc: Document, rng: random.Random) -> list[Damage]:
     for r in doc.data_rows("requests"):
         if len(r.cells) == 7 and all(len(a) == 1 for a in r.addresses):
             r.cells.pop(col)
+            r.lost = True
             lost += r.addresses.pop(col)
     return [Damage("drop_column", tuple(lost), f"column {col} lost in every row")] if lost else []
 
@@ -208,6 +210,7 @@ def glued_digits(doc: Document, rng: random.Random) -> list[Damage]:
         glued = tuple(a for t in row.addresses[:n] for a in t)
         row.labels[own] += "".join(row.cells[:n])
         del row.cells[:n], row.addresses[:n]
+        row.lost = True
         out.append(Damage("glued_digits", glued, f"{row.key}: first {n} number(s) glued to the label"))
     for _ in range(rng.randint(1, 3)):
         pairs = [
@@ -218,6 +221,7 @@ def glued_digits(doc: Document, rng: random.Random) -> list[Damage]:
         i = rng.choice(pairs)
         row.cells[i : i + 2] = [row.cells[i] + row.cells[i + 1]]
         row.addresses[i : i + 2] = [row.addresses[i] + row.addresses[i + 1]]
+        row.lost = True
         out.append(Damage("glued_digits", row.addresses[i], f"{row.key}: cells {i},{i + 1} run together"))
     return out
 

@@ -117,7 +117,7 @@ def _tab_table(t: PTable, mode: LabelMode, pad: bool, quirks: TabQuirks = TabQui
             continue
         if r.kind == "header" and mode == "compact":
             cells = _strip_trailing_empty(cells)
-        if pad and len(cells) < t.width and r.kind != "stray":
+        if pad and len(cells) < t.width and r.kind != "stray" and not r.lost:
             cells += [""] * (t.width - len(cells))
         lines.append("\t".join(cells))
         if carry:
@@ -150,7 +150,7 @@ def _pipe_lines_table(t: PTable, rng: random.Random, truncate: bool) -> list[str
             if truncate and t.key == "appeals":  # narrow cells show "结果" for "结果纠正" (seed 003)
                 row = [TRUNCATED.get(c, c) for c in row]
         row += r.cells
-        if r.kind != "stray":
+        if r.kind != "stray" and not r.lost:
             row += [""] * max(0, t.width - len(row))
         cells += row
     while cells and cells[-1] == "":
@@ -218,7 +218,7 @@ def _markdown_pipe_table(t: PTable) -> list[str]:
     lines = []
     for n, r in enumerate(t.rows):
         cells = label_cells(r, "grid") + r.cells
-        if r.kind != "stray":
+        if r.kind != "stray" and not r.lost:
             cells += [""] * max(0, t.width - len(cells))
         lines.append("| " + " | ".join(cells) + " |")
         if n == 0:

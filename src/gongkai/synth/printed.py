@@ -33,6 +33,9 @@ class PRow:
     addresses: list[tuple[str, ...]] = field(default_factory=list)
     kind: RowKind = "data"
     key: str = ""  # "table.row" for data rows
+    # A cell was lost in extraction (damage): the row prints fewer cells, and a layout that
+    # pads rows to the table's width (a grid copy, where no cell can be lost) does not pad it.
+    lost: bool = False
 
     @property
     def label(self) -> str:
