@@ -46,7 +46,7 @@ def lost_cell(width: Callable[[int], int], line: int, header: Header) -> bool:
 
 
 MAX_PIECES = 4  # grid rows one row's numbers are taken from in every order (4! = 24 orders)
-_CELLS = re.compile(r"[\t|｜¦]")
+CELL_SEPARATOR = re.compile(r"[\t|｜¦]")
 
 
 def _obs(t: Token) -> Obs:
@@ -164,7 +164,11 @@ class Placer:
     def segment(
         self, row: str, columns: Sequence[Column], line: int, tokens: list[Token], header_texts: list[Token]
     ) -> Segment:
-        placed = self.by_place(row, columns, line)
+        mine = {id(t) for t in tokens}
+        # the numbers on the label's line are the row's own (not those the scan gave another
+        # row: "（六）其他处理 1.申请人无正当理由… 0 … 14" in a 2019 report holds the sub-row's)
+        own_line = all(id(t) in mine for t in self.by_line.get(line, ()) if t.kind != "text")
+        placed = self.by_place(row, columns, line) if own_line else None
         if placed is not None:
             self.placed.add(row)
             return placed
@@ -180,7 +184,7 @@ class Placer:
             and len(last[2][0]) == len(order)
             and all(self.place(t) is None for t in tokens)  # a grid's narrower row lost a cell
         )
-        celled = self.by_row_cells(line, len(order), fillers=named)
+        celled = self.by_row_cells(line, len(order), fillers=named) if own_line else None
         if celled is not None and self.row_celled(len(order), fillers=named):
             return Segment(addresses, [celled], True)
         pieces = sorted({t.line for t in tokens})
@@ -200,7 +204,7 @@ class Placer:
         """Cells of a line of the text (a grid row keeps its empty cells)."""
         if not 1 <= line <= len(self.lines):
             return 0
-        return len(_CELLS.findall(self.lines[line - 1])) + 1
+        return len(CELL_SEPARATOR.findall(self.lines[line - 1])) + 1
 
     def _after_label(self, line: int) -> tuple[list[str], list[Token]] | None:
         """The cells of a separated line after its row label (the last text cell before its
@@ -219,12 +223,12 @@ class Placer:
         if not before:
             return None
         raw = self.lines[line - 1].rstrip(" \r\n\u3000\xa0")  # a trailing tab ends an empty cell
-        parts = _CELLS.split(raw)
+        parts = CELL_SEPARATOR.split(raw)
         after = parts[max(before) + 1 :]
         # "| a | b |" closes with the separator it opens with; "a| b| " (html2text) does not
         # open with one, and its last separator is followed by an empty cell
         closed = raw.lstrip()[:1] in ("|", "｜", "¦")
-        if after and not after[-1].strip() and raw and _CELLS.match(raw[-1]) and closed:
+        if after and not after[-1].strip() and raw and CELL_SEPARATOR.match(raw[-1]) and closed:
             after = after[:-1]
         return after, nums
 
@@ -286,7 +290,7 @@ def row_by_cells(line: str, nums: list[Token], n: int) -> Reading | None:
     number tokens ``nums`` (all printed on it), read cell by cell; None when it is not one.
     Outer pipes (``| a | b |``) open and close the row and make no cells."""
     raw = line.rstrip(" \r\n\u3000\xa0")
-    parts = _CELLS.split(raw)
+    parts = CELL_SEPARATOR.split(raw)
     offset = 0
     if raw.lstrip()[:1] in ("|", "｜", "¦") and len(parts) >= 2:
         if parts[0].strip() or parts[-1].strip():

@@ -35,7 +35,7 @@ from gongkai.model.keys import (
 from gongkai.read.columns import header_words, match_column
 from gongkai.read.labels import Matcher, appeal_row, matcher, next_is_number, strip_ordinal, weak_matcher
 from gongkai.read.normalize import label_key
-from gongkai.read.placing import Placer, row_by_cells
+from gongkai.read.placing import CELL_SEPARATOR, Placer, row_by_cells
 from gongkai.read.readings import readings_for
 from gongkai.read.solve import Reading, Segment
 from gongkai.read.tokens import Token
@@ -527,6 +527,87 @@ def appeal_order(header: list[Token]) -> list[str] | None:
 MAX_ASSOCIATION_READINGS = 256  # combined readings of the rows a doubtful association touches
 
 
+def _free(by_line: dict[int, list[Token]], line: int) -> bool:
+    """Whether a line holds numbers only."""
+    toks = by_line.get(line, ())
+    return bool(toks) and all(t.kind != "text" for t in toks)
+
+
+def label_spans(rows: Rows, by_line: dict[int, list[Token]]) -> dict[str, tuple[int, int]]:
+    """Each requests row's label lines: from its label's line through the lines that carry its
+    official wording on ("…相关政" / numbers / "府信息"), lines of numbers between them included."""
+    label_at = {ln: r for r, ln in rows.label_line.items()}
+    span: dict[str, tuple[int, int]] = {}
+    last_line = max(by_line, default=0)
+    for r in sorted(rows.label_line, key=lambda r: rows.label_line[r]):
+        start = end = rows.label_line[r]
+        printed = "".join(label_key(t.text) for t in by_line.get(start, ()) if t.kind == "text")
+        official = label_key(REQUEST_LABEL.get(r, ""))
+        ln = end + 1
+        while ln <= last_line and ln not in label_at:
+            toks = by_line.get(ln, ())
+            if toks and not _free(by_line, ln):
+                words = [label_key(w) for t in toks if t.kind == "text" for w in t.text.split()]
+                if not any(w and printed[-3:] + w[:3] in official for w in words):
+                    break  # text that does not carry the label on: the label has ended
+                end = ln  # the label's wrapped continuation, perhaps below its numbers
+                printed += "".join(words)
+            ln += 1
+        span[r] = (start, end)
+    return span
+
+
+def _blank_cells(lines: Sequence[str], line: int, by_line: dict[int, list[Token]], n: int) -> bool:
+    """Whether a separated line (tab or ``|``) prints at least ``n`` cells after its label,
+    every one empty: the row's own cells, printed blank."""
+    if not 1 <= line <= len(lines):
+        return False
+    toks = by_line.get(line, ())
+    if not toks or any(t.kind != "text" for t in toks):
+        return False
+    after = CELL_SEPARATOR.split(lines[line - 1].rstrip(" \r\n\u3000\xa0"))[max(t.cell for t in toks) + 1 :]
+    return len(after) >= n and not any(c.strip() for c in after)
+
+
+def own_numbers_first(rows: Rows, by_line: dict[int, list[Token]], lines: Sequence[str] = ()) -> Rows:
+    """Rows with the numbers of their label's own lines, and without those of lines above it
+    when they have such numbers.
+
+    The numbers on a label's own lines ("（二）部分公开（区分处理的，只" / numbers /
+    "计这一情形…", or "四、结转下年度继续" / "办理 0 1 …") are that row's, whichever row the scan
+    gave them. A row with numbers on its
+    own lines takes no line of numbers above its label (the row before's printed again, a
+    stray line); numbers printed above a vertically centred label whose own lines hold none
+    stay its; so do they when its label's line prints its own cells, all blank (a separated
+    copy: ``（二）部分公开…`` followed by empty cells)."""
+    spans = label_spans(rows, by_line)
+    owner = {id(t): r for r, toks in rows.numbers.items() for t in toks}
+    for r, (start, end) in spans.items():
+        for ln in range(start + 1, end + 1):
+            for t in by_line.get(ln, ()):
+                if t.kind == "text":
+                    continue
+                other = owner.get(id(t))
+                if other == r:
+                    continue
+                if other is not None:
+                    rows.numbers[other] = [x for x in rows.numbers[other] if x is not t]
+                rows.numbers.setdefault(r, []).append(t)
+                owner[id(t)] = r
+    for r, toks in rows.numbers.items():
+        if r not in spans:
+            continue
+        start, end = spans[r]
+        above = [t for t in toks if t.line < start and _free(by_line, t.line)]
+        own = any(start <= t.line <= end for t in toks) or _blank_cells(
+            lines, start, by_line, len(REQUEST_COLUMN_KEYS) - 1
+        )
+        if above and own:
+            toks = [t for t in toks if not (t.line < start and _free(by_line, t.line))]
+        rows.numbers[r] = sorted(toks, key=lambda t: (t.line, t.cell))
+    return rows
+
+
 def doubtful_association(
     segments: list[Segment],
     rows: Rows,
@@ -544,7 +625,6 @@ def doubtful_association(
     shift balances) leaves the cells ambiguous. A line inside a label's own lines is its.
     """
     order = sorted(rows.label_line, key=lambda r: rows.label_line[r])
-    label_at = {rows.label_line[r]: r for r in order}
 
     numbered = sorted(ln for ln, toks in by_line.items() if any(t.kind != "text" for t in toks))
     numbered_set = set(numbered)
@@ -553,26 +633,9 @@ def doubtful_association(
         return line in numbered_set
 
     def free(line: int) -> bool:
-        toks = by_line.get(line, ())
-        return bool(toks) and all(t.kind != "text" for t in toks)
+        return _free(by_line, line)
 
-    span: dict[str, tuple[int, int]] = {}
-    last_line = max(by_line, default=0)
-    for r in order:
-        start = end = rows.label_line[r]
-        printed = "".join(label_key(t.text) for t in by_line.get(start, ()) if t.kind == "text")
-        official = label_key(REQUEST_LABEL.get(r, ""))
-        ln = end + 1
-        while ln <= last_line and ln not in label_at:
-            toks = by_line.get(ln, ())
-            if toks and not free(ln):
-                words = [label_key(w) for t in toks if t.kind == "text" for w in t.text.split()]
-                if not any(w and printed[-3:] + w[:3] in official for w in words):
-                    break  # text that does not carry the label on: the label has ended
-                end = ln  # the label's wrapped continuation, perhaps below its numbers
-                printed += "".join(words)
-            ln += 1
-        span[r] = (start, end)
+    span = label_spans(rows, by_line)
 
     def number_lines(after: int, before: int) -> int:
         """Lines with numbers strictly between ``after`` and ``before``."""

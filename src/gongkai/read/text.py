@@ -35,6 +35,7 @@ from gongkai.read.tables import (
     displaced_rows,
     doubtful_association,
     edition_votes,
+    own_numbers_first,
     request_segments,
     scan_active,
     scan_requests,
@@ -160,6 +161,7 @@ def read_text(
         if bad
     ] + (["appeals"] if appeal_segs is None else [])
     req_header = _texts_between(by_line, line_of(req_start) - 1, min(requests.label_line.values(), default=0))
+    requests = own_numbers_first(requests, by_line, lines)
     req_segs, extra, virtual = request_segments(requests, ed, req_placer, req_header)
     if not req_placer.placed:
         req_segs = doubtful_association(req_segs, requests, by_line)
