@@ -45,11 +45,12 @@ FORMS = {
         "fragment",
         "js_string",
         "md_html_tables",
+        "split_table",
     ),
     "pdf": ("pdftotext_layout", "pdftotext_raw", "pdftotext_plain", "pypdf", "pymupdf4llm", "markitdown_pdf"),
     "docx": ("", "markitdown_docx"),
 }
-GEN_SLOW = {"html": ("chromium_pdf", "soffice_docx"), "pdf": ("",)}
+GEN_SLOW = {"html": ("chromium_pdf", "soffice_docx", "split_table>chromium_pdf"), "pdf": ("",)}
 N_GENERATED = 2
 
 # Forms that do not keep the information of the tables: coverage is not required of them.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 
-from gongkai.model.keys import edition
+from gongkai.model.keys import REQUEST_COLUMN_KEYS, edition
 from gongkai.model.report import At, PdfAt, Status
 from gongkai.read.columns import Place, group_at
 from gongkai.read.pdf import extract_pages
@@ -203,3 +203,45 @@ def test_a_number_beside_the_first_header_label_is_not_its() -> None:
     assert header.column_at(_pdf(506, 560)) is None
     # printed glyphs under a label (an unruled table): overlapping the label is under it
     assert header.column_at(_pdf(420, 432)) == "commercial_enterprise"
+
+
+def test_rows_of_a_second_table_drawn_with_other_columns_are_not_placed_by_the_first_header() -> None:
+    """A requests table split in two (the second part without the 三、本年度办理结果 column, so
+    every column sits further left) under the first part's header: its numbers cross the
+    header's label boxes, so their places say nothing, and no number is read by place."""
+    from gongkai.read.columns import Field, Header
+
+    header = Header(
+        ("pdf",),
+        False,
+        [
+            Field(None, _pdf(80, 279)),
+            Field("natural_person", _pdf(279, 313)),
+            Field("commercial_enterprise", _pdf(313, 348)),
+        ],
+        (1,),
+    )
+    assert header.straddles(_pdf(257, 300))  # a cell of the second table
+    assert not header.straddles(_pdf(279, 313))  # a cell of the first
+    assert not header.straddles(_pdf(290, 300))  # printed glyphs under one label
+
+    lines, boxes, pages = _report_lines()
+    shift = {COLUMNS[c]: (COLUMNS[c][0] - 60, COLUMNS[c][1] - 60) for c in COLUMNS if c != "label"}
+    start = next(i for i, ln in enumerate(lines, 1) if ln.startswith("1.本机关不掌握"))
+    for ln in range(start, len(lines) + 1):  # the second table: the same columns, drawn further left
+        boxes[ln] = [shift.get(b, b) for b in boxes[ln]]
+
+    def locate(line: int, cell: int) -> At | None:
+        extents = boxes.get(line)
+        if extents is None or not 0 <= cell < len(extents):
+            return None
+        x0, x1 = extents[cell]
+        return PdfAt(page=pages[line], bbox=(x0, 10.0 * line, x1, 10.0 * line + 8))
+
+    report = read_text("\n".join(lines), locate=locate)
+    for row in edition("2021").table("requests").rows:
+        values = dict(zip(PRINTED, VALUES.get(row.key, (0, 0, 0)), strict=True))
+        for col in REQUEST_COLUMN_KEYS:
+            cell = report.cell(f"requests.{row.key}.{col}")
+            if cell.status in (Status.READ, Status.INFERRED):
+                assert cell.value == values.get(col, 0), (row.key, col, cell)

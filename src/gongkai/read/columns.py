@@ -33,7 +33,8 @@ from gongkai.read.tokens import Token
 
 MAX_HEADER_LINES = 6  # lines of one header (a three-level header, wrapped, has four)
 MAX_HEADER_LABEL = 16  # a header cell longer than this (label key) is a note, not a label
-EDGE_OVERLAP = 0.5  # points: a number beside the header's first or last label must overlap it
+UNDER_SHARE = 0.5  # measured: a number is under a label when their boxes overlap this much of the narrower
+STRADDLE_SLACK = 1.0  # points: a number's box reaching this far into a second label's box crosses it
 NEAREST_MARGIN = 1.25  # measured row groups: the nearest label must be this much nearer than the next
 
 
@@ -119,6 +120,15 @@ class Header:
         grid whose header lines up with its rows, every number does."""
         return self.field_at(p) is not None
 
+    def straddles(self, p: Place) -> bool:
+        """Whether place ``p`` (measured) lies across the boundary of two header labels' boxes:
+        the rows under the header are drawn in another geometry (a second table with other
+        columns), so their places say nothing."""
+        if self.cells or p.grid != self.grid:
+            return False
+        over = [f for f in self.fields if min(f.place.x1, p.x1) - max(f.place.x0, p.x0) > STRADDLE_SLACK]
+        return len(over) >= 2
+
     def field_at(self, p: Place) -> Field | None:
         if p.grid != self.grid:
             return None
@@ -137,10 +147,10 @@ class Header:
                 else f.place.x1 + (f.place.x1 - f.place.x0)
             )
             if left <= cx < right:
-                edge = i == 0 or i + 1 == len(fs)
-                if edge and min(f.place.x1, p.x1) - max(f.place.x0, p.x0) < EDGE_OVERLAP:
-                    # beyond the header's first or last label and not under it: a column whose
-                    # label was not found (in a ruled table the two cells merely touch)
+                overlap = min(f.place.x1, p.x1) - max(f.place.x0, p.x0)
+                if overlap < UNDER_SHARE * min(f.place.x1 - f.place.x0, p.x1 - p.x0):
+                    # nearest, but not under it: a column whose label was not found, or a
+                    # table drawn with other columns (ruled cells that merely touch the label's)
                     return None
                 return f
         return None

@@ -95,7 +95,9 @@ class Placer:
         """Whether the rows under header ``h`` line up with it: every number printed on the
         label line of a row whose nearest header is ``h`` stands under a header label. Text
         pasted into the cells of a table (labels and numbers in whatever cell they fell into)
-        does not, and its places say nothing."""
+        does not, and its places say nothing. Rows of another table under the same header (a
+        table split in two, its second part drawn with other columns) are not counted: their
+        own numbers are not placed by ``h``."""
         if h.lines in self._aligned:
             return self._aligned[h.lines]
         ok = True
@@ -103,6 +105,8 @@ class Placer:
             other = self.header(line, columns)
             if other is None or other.lines != h.lines:
                 continue
+            if self._other_geometry(h, line):
+                continue  # a row of another table (a table split in two): not under h
             for t in self.by_line.get(line, ()):
                 if t.kind == "text":
                     continue
@@ -115,12 +119,27 @@ class Placer:
         self._aligned[h.lines] = ok
         return ok
 
+    def _other_geometry(self, h: Header, line: int) -> bool:
+        """Whether the numbers on ``line`` belong to another table than header ``h``'s: another
+        grid, or (measured, a PDF page) a number across two of its labels' boxes or under none
+        (a second table drawn with other columns under the first's header). In a grid the
+        header's own cells decide (:meth:`aligned`)."""
+        for t in self.by_line.get(line, ()):
+            if t.kind == "text":
+                continue
+            p = self.place(t)
+            if p is None:
+                continue
+            if p.grid != h.grid or (not h.cells and (h.straddles(p) or not h.covers(p))):
+                return True
+        return False
+
     def by_place(self, row: str, columns: Sequence[Column], line: int) -> Segment | None:
         nums = [t for t in self.by_line.get(line, ()) if t.kind != "text"]
         if not nums or self.place(nums[0]) is None:
             return None  # nothing printed on the label's line, or a source without places
         h = self.header(line, columns)
-        if h is None or not self.aligned(h, columns):
+        if h is None or self._other_geometry(h, line) or not self.aligned(h, columns):
             return None
         if lost_cell(self.width, line, h):
             return None

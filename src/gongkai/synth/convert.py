@@ -442,6 +442,30 @@ def _transform_tables(data: bytes, fn: Callable[[Grid, str, random.Random], etre
     return lxml_html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>").encode("utf-8")
 
 
+def _split_table(data: bytes) -> bytes:
+    """The requests table split in two before its row （四）无法提供 (a page break in Word, a
+    second table in a web page): the second part has no header, and its rows lack the column
+    of the 三、本年度办理结果 cell merged over the rows of the first part, so its columns sit
+    elsewhere."""
+    doc = lxml_html.document_fromstring(_html_text(data))
+    for table in doc.iter("table"):
+        trs = [tr for tr in table.iter("tr")]
+        cut = next((i for i, tr in enumerate(trs) if "无法提供" in "".join(tr.itertext())), None)
+        if cut is None or cut < 3 or table.find(".//table") is not None:
+            continue
+        second = lxml_html.Element("table", border=table.get("border", "1"))
+        body = etree.SubElement(second, "tbody")
+        for tr in trs[cut:]:
+            tr.getparent().remove(tr)
+            body.append(tr)
+        gap = lxml_html.Element("p")
+        gap.text = "\u00a0"
+        table.addnext(gap)
+        gap.addnext(second)
+        return lxml_html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>").encode("utf-8")
+    raise ConvertError("no requests table to split")
+
+
 def _label_columns(g: Grid, nums: list[int]) -> list[int]:
     return [c for c in range(g.width) if c not in nums]
 
@@ -538,6 +562,7 @@ STEPS: dict[str, Step] = {
         Step("total_first", ("html",), "html", lambda d: _transform_tables(d, _total_first), cached=False),
         Step("drop_column", ("html",), "html", lambda d: _transform_tables(d, _drop_column), cached=False),
         Step("blank_zeros", ("html",), "html", lambda d: _transform_tables(d, _blank_zeros), cached=False),
+        Step("split_table", ("html",), "html", _split_table, cached=False),
     )
 }
 
