@@ -450,14 +450,13 @@ def _split_table(data: bytes) -> bytes:
     doc = lxml_html.document_fromstring(_html_text(data))
     for table in doc.iter("table"):
         trs = [tr for tr in table.iter("tr")]
-        cut = next((i for i, tr in enumerate(trs) if "无法提供" in "".join(tr.itertext())), None)
+        cut = next((i for i, tr in enumerate(trs) if "无法提供" in "".join(map(str, tr.itertext()))), None)
         if cut is None or cut < 3 or table.find(".//table") is not None:
             continue
         second = lxml_html.Element("table", border=table.get("border", "1"))
         body = etree.SubElement(second, "tbody")
         for tr in trs[cut:]:
-            tr.getparent().remove(tr)
-            body.append(tr)
+            body.append(tr)  # lxml moves the element out of its table
         gap = lxml_html.Element("p")
         gap.text = "\u00a0"
         table.addnext(gap)
