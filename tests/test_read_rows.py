@@ -241,3 +241,28 @@ def test_a_row_that_does_not_add_up_among_whole_rows_is_kept_as_printed() -> Non
     report = parse_bytes("\n".join(lines).encode("utf-8"), "error.txt")
     cell = report.cell("requests.unavailable_unclear.total")
     assert (cell.status, cell.value) == (Status.READ, wrong)
+
+
+def test_a_total_cut_off_at_the_page_edge_is_not_read() -> None:
+    """pdftotext or pymupdf4llm on a PDF whose table runs past the page keep the first digits of
+    a number crossing the edge (140 for 14069): a printed number whose digits begin the value
+    its identity needs is ambiguous between the two, never read as printed."""
+    truth = next(
+        r
+        for seed in range(500)
+        if (r := generate_report(random.Random(seed), "2021")).cell("requests.new_received.total").value
+        >= 100
+    )
+    lines = _text(truth)
+    i = _row_line(lines, "一、本年新收政府信息公开申请数量")
+    cells = lines[i].split("\t")
+    whole = int(cells[-1])
+    cells[-1] = str(whole)[:-2]  # the last two digits cut off
+    lines[i] = "\t".join(cells)
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "cut.txt")
+    cell = report.cell("requests.new_received.total")
+    assert cell.status == Status.AMBIGUOUS and cell.candidates is not None
+    assert {int(str(whole)[:-2]), whole} <= set(cell.candidates)
+    for address, c in report.cells():
+        if c.status in (Status.READ, Status.INFERRED):
+            assert c.value == truth.cell(address).value, (address, c)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import cache
 
 from gongkai.errors import NotAReportError
-from gongkai.model.identities import identities
+from gongkai.model.identities import Identity, identities
 from gongkai.model.keys import (
     ACTIVE_GROUP_HEADERS,
     APPLICANT_COLUMNS,
@@ -21,7 +21,7 @@ from gongkai.model.keys import (
     edition,
     edition_for_year,
 )
-from gongkai.model.report import At, Cell, Finding, Meta, Report, Severity, Source, TextAt, trusted
+from gongkai.model.report import At, Cell, Finding, Meta, Report, Severity, Source, Status, TextAt, trusted
 from gongkai.read.columns import header_words, place_function
 from gongkai.read.meta import agency_from_prose, agency_from_title, find_title, region_of, year_of
 from gongkai.read.placing import Placer, appeal_by_place
@@ -184,6 +184,7 @@ def read_text(
         [] if "active_disclosure" in scrambled else active_segments(active, ed, act_placer, act_headers)
     )
     results.update(solve(act_segs, [], act_addresses))
+    results = _cut_off(results, identities(ed))
 
     tables = _tables(ed, results, locate or _line_at)
     agency = agency_from_title(title) if title else None
@@ -275,6 +276,39 @@ def _shape_findings(requests: Rows, ed: EditionKey) -> list[Finding]:
     cells = [f"requests.{r}.{c}" for r in cell_rows for c in REQUEST_COLUMN_KEYS]
     at = TextAt(line=requests.label_line[row])
     return [Finding(rule=rule, severity=Severity.WARNING, cells=cells, message=msg, at=at)]
+
+
+def _cut_off(results: dict[str, Result], ids: tuple[Identity, ...]) -> dict[str, Result]:
+    """Printed numbers that may have lost their last digits are not ``read``.
+
+    A converter that crops a page (pdftotext, pymupdf4llm on a table wider than the page) keeps
+    the first digits of a number crossing the edge: 140 for 14069. Where an identity whose
+    cells were all read does not add up, the last number of its line (the one at the edge)
+    whose digits begin the value that would make it add up is doubtful: ``ambiguous``, with the
+    printed and that value as its candidates (neither is chosen)."""
+    last: dict[int, int] = {}  # line -> cell index of the last number read on it
+    for res in results.values():
+        if res.obs is not None and res.obs.line is not None:
+            last[res.obs.line] = max(last.get(res.obs.line, -1), res.obs.cell)
+    out = results
+    for ident in ids:
+        terms: list[tuple[str, int, Result, int]] = []
+        for address, c in ident.terms:
+            r = results.get(address)
+            if r is None or r.status != Status.READ or not isinstance(r.value, int):
+                break
+            terms.append((address, c, r, r.value))
+        else:
+            residual = sum(c * v for _, c, _, v in terms)
+            for address, c, r, v in terms if residual else ():
+                whole = v - c * residual
+                printed, needed = str(v), str(whole)
+                at_edge = r.obs is not None and r.obs.line is not None and last[r.obs.line] == r.obs.cell
+                if at_edge and v > 0 and len(needed) > len(printed) and needed.startswith(printed):
+                    if out is results:
+                        out = dict(results)
+                    out[address] = Result(None, Status.AMBIGUOUS, r.obs, [v, whole])
+    return out
 
 
 def _only(results: dict[str, Result], keep: list[str]) -> dict[str, Result]:
