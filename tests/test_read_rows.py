@@ -266,3 +266,48 @@ def test_a_total_cut_off_at_the_page_edge_is_not_read() -> None:
     for address, c in report.cells():
         if c.status in (Status.READ, Status.INFERRED):
             assert c.value == truth.cell(address).value, (address, c)
+
+
+def test_numbers_after_a_sub_table_header_belong_to_the_next_label() -> None:
+    """A PDF converter (markitdown on a Word document exported as PDF, its table drawn without
+    rules) prints each number on the line above its label: after 第二十条第（八）项 and its
+    header comes the fee, then 行政事业性收费. That number is never the row before's (行政强制):
+    a sub-table's header ends the row before it."""
+    truth = next(
+        r
+        for seed in range(500)
+        if len(
+            {
+                (r := generate_report(random.Random(seed), "2021"))
+                .cell("active_disclosure.coercion.decisions")
+                .value,
+                r.cell("active_disclosure.fees.amount").value,
+                r.cell("active_disclosure.penalty.decisions").value,
+            }
+        )
+        == 3
+    )
+    lines = _text(truth)
+    a = _row_line(lines, "第二十条第（六）项")
+    b = _row_line(lines, "行政事业性收费")
+
+    def v(key: str) -> str:
+        return str(truth.cell(f"active_disclosure.{key}").value)
+
+    lines[a : b + 1] = [
+        "第二十条第（六）项",
+        "信息内容 本年处理决定数量",
+        "行政处罚\t" + v("penalty.decisions"),
+        "",
+        v("coercion.decisions"),
+        "行政强制",
+        "第二十条第（八）项",
+        "信息内容 本年收费金额（单位：万元）",
+        v("fees.amount"),
+        "行政事业性收费",
+    ]
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "above.txt")
+    for address, cell in report.cells():
+        if cell.status in (Status.READ, Status.INFERRED):
+            assert cell.value == truth.cell(address).value, (address, cell)
+    assert report.cell("active_disclosure.fees.amount").status == Status.READ

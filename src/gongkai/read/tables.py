@@ -20,6 +20,7 @@ from gongkai.model.identities import Identity
 from gongkai.model.keys import (
     ACTIVE_2019,
     ACTIVE_2021,
+    ACTIVE_GROUP_HEADERS,
     ACTIVE_LABELS,
     APPEAL_COLUMNS,
     APPEALS,
@@ -140,6 +141,7 @@ def scan_rows(
     needles: re.Pattern[str],
     width: Callable[[str], int] = lambda key: 7,
     groups: dict[str, str] | None = None,
+    stops: tuple[str, ...] = (),
 ) -> Rows:
     """Numbers per row label, found in order.
 
@@ -151,6 +153,10 @@ def scan_rows(
     Numbers on the line of a group label (``groups``: "（四）无法提供 31 0 …", whose first row's
     label "1.本机关不掌握…" was printed on a line of its own) are that first row's, held until its
     label comes: a group label spans its rows from the first one.
+
+    A sub-table's header (text holding one of ``stops``: 第二十条第（八）项, 信息内容 …) ends the
+    row before it: numbers after it and before the next label are that label's (printed above
+    it), never the row before's.
     """
     rows = Rows()
     named = _named(order)
@@ -196,6 +202,9 @@ def scan_rows(
                 break  # prose after the last row
             continue
         hits, used = _match(k, tokens, i - 1, end, pos, order, needles, named)
+        if not hits and stops and any(w in k for w in stops):
+            current, pending, below, held = None, [], False, True  # a sub-table's header
+            continue
         late = _late_rows(k, pos, order, named) if not hits and pos > 0 and needles.search(k) else []
         rows.late.update(late)
         if late and next_is_number(tokens, i - 1):
@@ -381,7 +390,15 @@ def scan_requests(tokens: list[Token], start: int, end: int) -> Rows:
 def scan_active(tokens: list[Token], start: int, end: int, edition_key: str) -> Rows:
     table = ACTIVE_2021 if edition_key == "2021" else ACTIVE_2019
     widths = {r.key: len(r.columns) for r in table.rows}
-    return scan_rows(tokens, start, end, _ACTIVE_ORDER[edition_key], _ACTIVE_NEEDLES, widths.__getitem__)
+    return scan_rows(
+        tokens,
+        start,
+        end,
+        _ACTIVE_ORDER[edition_key],
+        _ACTIVE_NEEDLES,
+        widths.__getitem__,
+        stops=ACTIVE_GROUP_HEADERS,
+    )
 
 
 def active_segments(
