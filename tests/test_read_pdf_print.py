@@ -21,7 +21,7 @@ from gongkai.model.report import At, PdfAt, Status
 from gongkai.read.columns import Place, group_at
 from gongkai.read.pdf import extract_pages
 from gongkai.read.pdf_layout import cells_from_rules
-from gongkai.read.text import read_text
+from gongkai.read.text import Locate, read_text
 from pdfmake import MiniPdf
 
 
@@ -135,8 +135,8 @@ def _report_lines() -> tuple[list[str], dict[int, list[tuple[float, float]]], di
     return lines, boxes, pages
 
 
-def test_a_header_broken_by_a_page_break_is_read_with_both_pieces() -> None:
-    lines, boxes, pages = _report_lines()
+def _locator(boxes: dict[int, list[tuple[float, float]]], pages: dict[int, int]) -> Locate:
+    """Each cell's box on its page, as the PDF reader's locator gives it."""
 
     def locate(line: int, cell: int) -> At | None:
         extents = boxes.get(line)
@@ -145,7 +145,13 @@ def test_a_header_broken_by_a_page_break_is_read_with_both_pieces() -> None:
         x0, x1 = extents[cell]
         return PdfAt(page=pages[line], bbox=(x0, 10.0 * line, x1, 10.0 * line + 8))
 
-    report = read_text("\n".join(lines), locate=locate)
+    return locate
+
+
+def test_a_header_broken_by_a_page_break_is_read_with_both_pieces() -> None:
+    lines, boxes, pages = _report_lines()
+
+    report = read_text("\n".join(lines), locate=_locator(boxes, pages))
     for row in edition("2021").table("requests").rows:
         values = VALUES.get(row.key, (0, 0, 0))
         for v, col in zip(values, PRINTED, strict=True):
@@ -231,14 +237,7 @@ def test_rows_of_a_second_table_drawn_with_other_columns_are_not_placed_by_the_f
     for ln in range(start, len(lines) + 1):  # the second table: the same columns, drawn further left
         boxes[ln] = [shift.get(b, b) for b in boxes[ln]]
 
-    def locate(line: int, cell: int) -> At | None:
-        extents = boxes.get(line)
-        if extents is None or not 0 <= cell < len(extents):
-            return None
-        x0, x1 = extents[cell]
-        return PdfAt(page=pages[line], bbox=(x0, 10.0 * line, x1, 10.0 * line + 8))
-
-    report = read_text("\n".join(lines), locate=locate)
+    report = read_text("\n".join(lines), locate=_locator(boxes, pages))
     for row in edition("2021").table("requests").rows:
         values = dict(zip(PRINTED, VALUES.get(row.key, (0, 0, 0)), strict=True))
         for col in REQUEST_COLUMN_KEYS:

@@ -271,22 +271,8 @@ class Placer:
                 return None
         if len(after) != n:
             return None
-        by_cell = {t.cell: t for t in nums}
         first = nums[0].cell - next(i for i, c in enumerate(after) if c.strip())
-        reading: list[Obs | None] = []
-        for i, text in enumerate(after):
-            t = by_cell.get(first + i)
-            if not text.strip():
-                if t is not None:
-                    return None
-                reading.append(None)
-            elif t is None or len(text.split()) != 1:
-                return None
-            else:
-                reading.append(_obs(t))
-        if len(by_cell) != sum(1 for o in reading if o is not None):
-            return None
-        return tuple(reading)
+        return _read_cells(after, nums, first)
 
     def row_celled(self, n: int, *, fillers: bool = False) -> bool:
         """Whether every row of the table with numbers on its label line prints exactly one cell
@@ -317,14 +303,21 @@ def row_by_cells(line: str, nums: list[Token], n: int) -> Reading | None:
         parts, offset = parts[1:-1], 1
     if len(parts) != n:
         return None
+    return _read_cells(parts, nums, offset)
+
+
+def _read_cells(cells: list[str], nums: list[Token], first: int) -> Reading | None:
+    """``cells`` (texts of consecutive cells, the first at cell index ``first`` of its line)
+    read cell by cell: an empty cell holds no number, any other exactly one of ``nums``, and
+    every number is used; None when they do not fit so."""
     by_cell: dict[int, Token] = {}
     for tok in nums:
         if tok.cell in by_cell:
             return None
         by_cell[tok.cell] = tok
     reading: list[Obs | None] = []
-    for i, text in enumerate(parts):
-        t = by_cell.pop(i + offset, None)
+    for i, text in enumerate(cells):
+        t = by_cell.pop(first + i, None)
         if not text.strip():
             if t is not None:
                 return None
