@@ -311,3 +311,38 @@ def test_numbers_after_a_sub_table_header_belong_to_the_next_label() -> None:
         if cell.status in (Status.READ, Status.INFERRED):
             assert cell.value == truth.cell(address).value, (address, cell)
     assert report.cell("active_disclosure.fees.amount").status == Status.READ
+
+
+_PIECES = [  # an appeals header printed by a PDF converter: labels wrapped in narrow cells
+    "行政复议 行政诉讼",
+    "结果 结果 其他 尚未 未经复议直接起诉 复议后起诉",
+    "总计 维持 纠正 结果 审结 总计 结果 结果 其他 尚未 总计 结果 结果 其他 尚未",
+    "维持 纠正 结果 审结 维持 纠正 结果 审结",
+]
+
+
+def _with_appeals(numbers: str) -> Report:
+    lines = _text(_report(("granted",)))
+    a = _row_line(lines, "四、政府信息公开行政复议")
+    b = _row_line(lines, "五、存在的主要问题")
+    lines[a + 1 : b] = [*_PIECES, numbers]
+    return parse_bytes("\n".join(lines).encode("utf-8"), "appeals.txt")
+
+
+def test_an_assumed_appeals_order_that_no_group_balances_is_not_read() -> None:
+    """The header in pieces does not tell the column order; the official order is assumed.
+    When in that order no group's 总计 is the sum of its results (here 总计 was printed first:
+    22 = 0 + 9 + 1 + 12), the assumption is contradicted and no appeals cell is read."""
+    report = _with_appeals("22 0 9 1 12 26 1 5 16 4 43 17 13 13 0")
+    stated = [
+        a
+        for a, c in report.cells()
+        if a.startswith("appeals.") and c.status in (Status.READ, Status.INFERRED)
+    ]
+    assert stated == []
+
+
+def test_an_assumed_appeals_order_that_balances_is_read() -> None:
+    report = _with_appeals("0 9 1 12 22 1 5 16 4 26 17 13 13 0 43")
+    assert report.cell("appeals.reconsideration.total").value == 22
+    assert report.cell("appeals.litigation_after_reconsideration.upheld").status == Status.READ

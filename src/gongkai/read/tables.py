@@ -486,7 +486,39 @@ def appeal_segments(
         if celled is not None:
             return [Segment(addresses, [celled], True)]
     rds, exact = readings_for(nums, len(addresses))
+    if exact and len(rds) == 1 and not _header_read(header) and _no_group_adds_up(rds[0], order):
+        # The header was not read (its labels in pieces), so the official order was assumed,
+        # and in that order no group's 总计 is the sum of its results: the assumption is
+        # contradicted (总计 printed first, say), and the columns are not known.
+        return []
     return [Segment(addresses, rds, exact)]
+
+
+def _header_read(header: list[Token]) -> bool:
+    """Whether the appeals header names the result columns whole, at least one group of them:
+    otherwise the reader falls back to the official order."""
+    keys = [
+        key for _, k, key in header_words(header, APPEAL_COLUMNS, _APPEAL_GROUP_WORDS) if key and len(k) >= 3
+    ]
+    return len(set(keys)) >= 3
+
+
+def _no_group_adds_up(reading: Reading, order: list[str]) -> bool:
+    """Whether, in ``reading`` (the three groups' results in ``order``), every group has all
+    five numbers and none has its 总计 equal to the sum of the other four. (A group of zeros
+    adds up in every order; a published table that does not add up in some groups, as real
+    ones do, has one that does.)"""
+    n = len(order)
+    total = order.index("total")
+    for g in range(len(reading) // n):
+        values: list[int] = []
+        for o in reading[g * n : (g + 1) * n]:
+            if o is None or not isinstance(o.value, int):
+                return False
+            values.append(o.value)
+        if values[total] == sum(values) - values[total]:
+            return False
+    return True
 
 
 _APPEAL_RESULT_KEYS = tuple(c.key for c in APPEAL_COLUMNS)
