@@ -151,6 +151,9 @@ REQUEST_COLUMNS: tuple[Column, ...] = (
 )
 # Header cells that group request columns and name none themselves.
 REQUEST_GROUP_HEADERS = ("法人或其他组织", "申请人情况", "申请人")
+# Words only the requests table's header prints (its group label and the note in its corner):
+# seen again further down, the header was printed again at the top of a new page.
+REQUEST_HEADER_MARKS = ("申请人情况", "勾稽关系")
 APPLICANT_COLUMNS = tuple(c.key for c in REQUEST_COLUMNS[:-1])
 REQUEST_COLUMN_KEYS = tuple(c.key for c in REQUEST_COLUMNS)
 

@@ -14,6 +14,7 @@ from gongkai.model.keys import (
     OTHER_ROWS_2021,
     REQUEST_COLUMN_KEYS,
     REQUEST_GROUP_HEADERS,
+    REQUEST_HEADER_MARKS,
     SECTIONS,
     Edition,
     EditionKey,
@@ -75,7 +76,7 @@ def read_text(
     # only the lines that can hold the tables are tokenised: prose sections are skipped
     first = at_line.get("active_disclosure") or at_line.get("requests") or 1
     last = after_tables if after_tables is not None and after_tables > first else len(lines)
-    tokens = tokenize(lines, first, last)
+    tokens = _without_page_numbers(tokenize(lines, first, last), lines)
     title, _ = find_title(lines)
     year = year_of(title, text)
 
@@ -276,6 +277,29 @@ def _shape_findings(requests: Rows, ed: EditionKey) -> list[Finding]:
     cells = [f"requests.{r}.{c}" for r in cell_rows for c in REQUEST_COLUMN_KEYS]
     at = TextAt(line=requests.label_line[row])
     return [Finding(rule=rule, severity=Severity.WARNING, cells=cells, message=msg, at=at)]
+
+
+def _without_page_numbers(tokens: list[Token], lines: list[str]) -> list[Token]:
+    """The tokens without a page number left between the pages of a table: a line holding one
+    number alone, followed by the table's header printed again (a line with a word of
+    ``REQUEST_HEADER_MARKS`` seen on an earlier line: the header repeated at the top of the
+    next page)."""
+    seen: set[str] = set()
+    drop: set[int] = set()
+    by_line: dict[int, list[Token]] = {}
+    for t in tokens:
+        by_line.setdefault(t.line, []).append(t)
+    for i, text in enumerate(lines, start=1):
+        words = {w for w in REQUEST_HEADER_MARKS if w in text}
+        if words & seen:
+            j = i - 1
+            while j >= 1 and not lines[j - 1].strip():
+                j -= 1
+            toks = by_line.get(j, [])
+            if len(toks) == 1 and toks[0].kind == "num" and lines[j - 1].strip() == toks[0].raw:
+                drop.add(j)
+        seen |= words
+    return [t for t in tokens if t.line not in drop] if drop else tokens
 
 
 def _cut_off(results: dict[str, Result], ids: tuple[Identity, ...]) -> dict[str, Result]:
