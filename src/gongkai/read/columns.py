@@ -51,6 +51,14 @@ class Place:
     def cx(self) -> float:
         return (self.x0 + self.x1) / 2
 
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    def overlap(self, other: Place) -> float:
+        """How far the two extents overlap horizontally (negative: the gap between them)."""
+        return min(self.x1, other.x1) - max(self.x0, other.x0)
+
 
 Locate = Callable[[int, int], At | None]
 PlaceOf = Callable[[Token], Place | None]
@@ -126,7 +134,7 @@ class Header:
         columns), so their places say nothing."""
         if self.cells or p.grid != self.grid:
             return False
-        over = [f for f in self.fields if min(f.place.x1, p.x1) - max(f.place.x0, p.x0) > STRADDLE_SLACK]
+        over = [f for f in self.fields if f.place.overlap(p) > STRADDLE_SLACK]
         return len(over) >= 2
 
     def field_at(self, p: Place) -> Field | None:
@@ -147,8 +155,7 @@ class Header:
                 else f.place.x1 + (f.place.x1 - f.place.x0)
             )
             if left <= cx < right:
-                overlap = min(f.place.x1, p.x1) - max(f.place.x0, p.x0)
-                if overlap < UNDER_SHARE * min(f.place.x1 - f.place.x0, p.x1 - p.x0):
+                if f.place.overlap(p) < UNDER_SHARE * min(f.place.width, p.width):
                     # nearest, but not under it: a column whose label was not found, or a
                     # table drawn with other columns (ruled cells that merely touch the label's)
                     return None
@@ -220,8 +227,8 @@ def _wrapped_above(fields: list[Field], texts: list[str], p: Place) -> int | Non
     part of a label wrapped in its cell (the caller joins them only when the join is a label)."""
     for i in range(len(fields) - 1, -1, -1):
         f = fields[i]
-        overlap = min(f.place.x1, p.x1) - max(f.place.x0, p.x0)
-        narrow = min(f.place.x1 - f.place.x0, p.x1 - p.x0)
+        overlap = f.place.overlap(p)
+        narrow = min(f.place.width, p.width)
         if len(texts[i]) <= 4 and narrow > 0 and overlap >= 0.6 * narrow:
             return i
     return None

@@ -49,6 +49,12 @@ MAX_PIECES = 4  # grid rows one row's numbers are taken from in every order (4! 
 CELL_SEPARATOR = re.compile(r"[\t|｜¦]")
 
 
+def split_cells(line: str) -> list[str]:
+    """The cells of a separated line (tab or ``|``), trailing spaces dropped: a trailing tab
+    ends an empty cell."""
+    return CELL_SEPARATOR.split(line.rstrip(" \r\n\u3000\xa0"))
+
+
 def _obs(t: Token) -> Obs:
     return Obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell)
 
@@ -241,8 +247,8 @@ class Placer:
         before = [t.cell for t in toks if t.kind == "text" and t.cell < nums[0].cell]
         if not before:
             return None
-        raw = self.lines[line - 1].rstrip(" \r\n\u3000\xa0")  # a trailing tab ends an empty cell
-        parts = CELL_SEPARATOR.split(raw)
+        raw = self.lines[line - 1].rstrip(" \r\n\u3000\xa0")
+        parts = split_cells(raw)
         after = parts[max(before) + 1 :]
         # "| a | b |" closes with the separator it opens with; "a| b| " (html2text) does not
         # open with one, and its last separator is followed by an empty cell
@@ -295,7 +301,7 @@ def row_by_cells(line: str, nums: list[Token], n: int) -> Reading | None:
     number tokens ``nums`` (all printed on it), read cell by cell; None when it is not one.
     Outer pipes (``| a | b |``) open and close the row and make no cells."""
     raw = line.rstrip(" \r\n\u3000\xa0")
-    parts = CELL_SEPARATOR.split(raw)
+    parts = split_cells(raw)
     offset = 0
     if raw.lstrip()[:1] in ("|", "｜", "¦") and len(parts) >= 2:
         if parts[0].strip() or parts[-1].strip():

@@ -14,7 +14,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from gongkai.model.identities import Identity
 from gongkai.model.keys import (
@@ -36,7 +35,7 @@ from gongkai.model.keys import (
 from gongkai.read.columns import header_words, match_column
 from gongkai.read.labels import Matcher, appeal_row, matcher, next_is_number, strip_ordinal, weak_matcher
 from gongkai.read.normalize import label_key
-from gongkai.read.placing import CELL_SEPARATOR, Placer, row_by_cells
+from gongkai.read.placing import Placer, row_by_cells, split_cells
 from gongkai.read.readings import readings_for
 from gongkai.read.solve import Reading, Segment
 from gongkai.read.tokens import Token
@@ -614,7 +613,7 @@ def _blank_cells(lines: Sequence[str], line: int, by_line: dict[int, list[Token]
     toks = by_line.get(line, ())
     if not toks or any(t.kind != "text" for t in toks):
         return False
-    after = CELL_SEPARATOR.split(lines[line - 1].rstrip(" \r\n\u3000\xa0"))[max(t.cell for t in toks) + 1 :]
+    after = split_cells(lines[line - 1])[max(t.cell for t in toks) + 1 :]
     return len(after) >= n and not any(c.strip() for c in after)
 
 
@@ -820,8 +819,7 @@ def displaced_rows(
     last = max([t.line for toks in rows.numbers.values() for t in toks] + starts)
     disturbed = {r for r in order if len(rows.numbers.get(r, ())) not in (0, columns)}
     for ln in range(starts[0], last + 1):
-        toks = by_line.get(ln)
-        if ln not in taken and toks and all(t.kind != "text" for t in toks):
+        if ln not in taken and _free(by_line, ln):
             i = bisect.bisect_right(starts, ln)  # a line no row took: the rows above and below
             disturbed.update(order[max(0, i - 1) : i + 1])
     if not disturbed:
@@ -848,11 +846,10 @@ def displaced_rows(
 
 def _breaks(reading: Reading, index: dict[str, int], identity: Identity) -> bool:
     """Whether a reading prints every cell of ``identity`` and they do not add up."""
-    total: int | Decimal = 0
-    for address, coef in identity.terms:
-        k = index.get(address)
-        obs = reading[k] if k is not None else None
-        if obs is None or obs.value is None:
-            return False
-        total += coef * obs.value
-    return total != 0
+    values = {
+        a: o.value
+        for a in identity.addresses
+        if (k := index.get(a)) is not None and (o := reading[k]) is not None and o.value is not None
+    }
+    residual = identity.residual(values)
+    return residual is not None and residual != 0

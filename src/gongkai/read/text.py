@@ -285,20 +285,26 @@ def _without_page_numbers(tokens: list[Token], lines: list[str]) -> list[Token]:
     ``REQUEST_HEADER_MARKS`` seen on an earlier line: the header repeated at the top of the
     next page)."""
     seen: set[str] = set()
-    drop: set[int] = set()
-    by_line: dict[int, list[Token]] = {}
-    for t in tokens:
-        by_line.setdefault(t.line, []).append(t)
+    before: set[int] = set()  # the last non-empty line before each header printed again
     for i, text in enumerate(lines, start=1):
         words = {w for w in REQUEST_HEADER_MARKS if w in text}
         if words & seen:
             j = i - 1
             while j >= 1 and not lines[j - 1].strip():
                 j -= 1
-            toks = by_line.get(j, [])
-            if len(toks) == 1 and toks[0].kind == "num" and lines[j - 1].strip() == toks[0].raw:
-                drop.add(j)
+            before.add(j)
         seen |= words
+    if not before:
+        return tokens
+    by_line: dict[int, list[Token]] = {}
+    for t in tokens:
+        if t.line in before:
+            by_line.setdefault(t.line, []).append(t)
+    drop = {
+        j
+        for j, toks in by_line.items()
+        if len(toks) == 1 and toks[0].kind == "num" and lines[j - 1].strip() == toks[0].raw
+    }
     return [t for t in tokens if t.line not in drop] if drop else tokens
 
 
@@ -314,24 +320,21 @@ def _cut_off(results: dict[str, Result], ids: tuple[Identity, ...]) -> dict[str,
     for res in results.values():
         if res.obs is not None and res.obs.line is not None:
             last[res.obs.line] = max(last.get(res.obs.line, -1), res.obs.cell)
+    read = {a: r.value for a, r in results.items() if r.status == Status.READ and isinstance(r.value, int)}
     out = results
     for ident in ids:
-        terms: list[tuple[str, int, Result, int]] = []
+        residual = ident.residual(read)
+        if not residual:
+            continue  # a cell not read (or not a count), or the identity holds
         for address, c in ident.terms:
-            r = results.get(address)
-            if r is None or r.status != Status.READ or not isinstance(r.value, int):
-                break
-            terms.append((address, c, r, r.value))
-        else:
-            residual = sum(c * v for _, c, _, v in terms)
-            for address, c, r, v in terms if residual else ():
-                whole = v - c * residual
-                printed, needed = str(v), str(whole)
-                at_edge = r.obs is not None and r.obs.line is not None and last[r.obs.line] == r.obs.cell
-                if at_edge and v > 0 and len(needed) > len(printed) and needed.startswith(printed):
-                    if out is results:
-                        out = dict(results)
-                    out[address] = Result(None, Status.AMBIGUOUS, r.obs, [v, whole])
+            r, v = results[address], read[address]
+            whole = v - c * residual
+            printed, needed = str(v), str(whole)
+            at_edge = r.obs is not None and r.obs.line is not None and last[r.obs.line] == r.obs.cell
+            if at_edge and v > 0 and len(needed) > len(printed) and needed.startswith(printed):
+                if out is results:
+                    out = dict(results)
+                out[address] = Result(None, Status.AMBIGUOUS, r.obs, [v, int(whole)])
     return out
 
 
