@@ -59,7 +59,8 @@ HTML_CHAINS = (
     "blank_zeros",
     "total_first>html2text",
     "total_first>chromium_pdf",
-    "total_first>chromium_pdf>pdftotext_layout",  # known wrong cells: bench/README.md
+    "total_first>chromium_pdf>pdftotext_layout",
+    "total_first>chromium_pdf>markitdown_pdf",
     "split_table",
     "split_table>chromium_pdf",
     "split_table>html2text",

@@ -22,6 +22,8 @@ official order.
 from __future__ import annotations
 
 import itertools
+import re
+import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -431,3 +433,118 @@ def group_at(groups: list[tuple[str | None, Place]], p: Place) -> str | None:
     if len(ranked) > 1 and abs(ranked[1][1].cx - p.cx) < NEAREST_MARGIN * abs(ranked[0][1].cx - p.cx):
         return None
     return ranked[0][0]
+
+
+_WORD = re.compile(r"\S+")
+_LAYOUT_GAP = re.compile(r"^ +\S|\S {2,}\S")  # a line indented, or two words 2+ spaces apart
+
+Piece = tuple[float, float, str]  # a word's horizontal extent and text
+STACK_SHARE = 0.5  # a piece is under a stack when they overlap this much of the narrower
+
+
+def _columns_of(line: str, wide: bool) -> list[Piece]:
+    """Each word of a text line with the character columns it occupies: string positions, or
+    (``wide``) display columns, a wide character taking two."""
+    if not wide:
+        return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(line)]
+    out: list[Piece] = []
+    col = 0
+    pos = 0
+    for m in _WORD.finditer(line):
+        col += _width(line[pos : m.start()])
+        w = _width(m.group())
+        out.append((col, col + w, m.group()))
+        col += w
+        pos = m.end()
+    return out
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _letter_spaced(words: list[Piece], pieces: frozenset[str]) -> list[Piece]:
+    """Words of one line with letter-spaced pieces joined: single characters a space apart
+    ("总 计", "结 果") whose join is a piece of a label."""
+    out: list[Piece] = []
+    for x0, x1, w in words:
+        if out and len(w) == 1 and x0 - out[-1][1] <= 2:
+            p0, _, pw = out[-1]
+            if label_key(pw + w) in pieces:
+                out[-1] = (p0, x1, pw + w)
+                continue
+        out.append((x0, x1, w))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _label_pieces(columns: tuple[Column, ...]) -> frozenset[str]:
+    """Every run of two or more characters inside a column label (static model data)."""
+    return frozenset(
+        h[i:j] for h in _exact_headers(columns) for i in range(len(h)) for j in range(i + 2, len(h) + 1)
+    )
+
+
+def stacked_labels(
+    rows: Sequence[Sequence[Piece]], columns: Sequence[Column], skip: Callable[[str], bool]
+) -> list[str] | None:
+    """The column keys of a header whose labels are printed down narrow cells, a piece a line
+    ("总" / "计", "结果" / "维持"): the pieces of one label stand in the same columns, line under
+    line (``rows``: each line's words with their horizontal extents). Pieces are stacked by
+    their extents, top to bottom. Words for which ``skip`` is true (a group label over several
+    columns) are no piece. Returns the keys left to right when every stack is exactly a column
+    label; None when a piece stands under two stacks or only partly under one
+    (:data:`STACK_SHARE`), two pieces of one line fall in one stack, or a stack names no
+    column."""
+    exact = _exact_headers(tuple(columns))
+    stacks: list[tuple[float, float, list[str], int]] = []  # x0, x1, pieces, last line
+    for ln, words in enumerate(rows):
+        for x0, x1, word in words:
+            k = label_key(word)
+            if not k or skip(k):
+                continue
+            under = [i for i, s in enumerate(stacks) if min(x1, s[1]) > max(x0, s[0])]
+            if len(under) > 1 or (under and stacks[under[0]][3] == ln):
+                return None
+            if under:
+                s0, s1, _, _ = stacks[under[0]]
+                if min(x1, s1) - max(x0, s0) < STACK_SHARE * min(x1 - x0, s1 - s0):
+                    return None  # half under a stack: the columns do not line up
+            if under:
+                s0, s1, stack, _ = stacks[under[0]]
+                stack.append(k)
+                stacks[under[0]] = (min(s0, x0), max(s1, x1), stack, ln)
+            else:
+                stacks.append((x0, x1, [k], ln))
+    keys = [exact.get("".join(s[2])) for s in sorted(stacks, key=lambda s: s[0])]
+    if not keys or any(k is None for k in keys):
+        return None
+    return [k for k in keys if k is not None]
+
+
+def stacked_text_labels(
+    lines: Sequence[str], columns: Sequence[Column], skip: Callable[[str], bool]
+) -> list[str] | None:
+    """:func:`stacked_labels` of a header in a layout-keeping text copy of a PDF, where the
+    columns of the page are character columns: string positions, as pdftotext -layout writes
+    them, and only when those read nothing, display columns (a wide character taking two), as
+    a terminal shows text. In each, as printed and with letter-spaced pieces ("总 计") joined;
+    the two must agree. Lines whose words are one space apart everywhere are no layout (a copy
+    that joined each line's words): their columns line up by chance, and they are not stacked."""
+    if not any(_LAYOUT_GAP.search(line.rstrip()) for line in lines):
+        return None
+    pieces = _label_pieces(tuple(columns))
+    for wide in (False, True):
+        rows = [_columns_of(line, wide) for line in lines]
+        found = [
+            keys
+            for spaced in (False, True)
+            if (
+                keys := stacked_labels(
+                    [_letter_spaced(r, pieces) for r in rows] if spaced else rows, columns, skip
+                )
+            )
+        ]
+        if found:
+            return found[0] if all(f == found[0] for f in found) else None
+    return None

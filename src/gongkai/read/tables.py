@@ -32,12 +32,19 @@ from gongkai.model.keys import (
     REQUESTS_2021,
     LabelRule,
 )
-from gongkai.read.columns import header_words, match_column
+from gongkai.read.columns import (
+    Piece,
+    PlaceOf,
+    header_words,
+    match_column,
+    stacked_labels,
+    stacked_text_labels,
+)
 from gongkai.read.labels import Matcher, appeal_row, matcher, next_is_number, strip_ordinal, weak_matcher
 from gongkai.read.normalize import label_key
 from gongkai.read.placing import Placer, row_by_cells, split_cells
 from gongkai.read.readings import readings_for
-from gongkai.read.solve import Reading, Segment
+from gongkai.read.solve import Obs, Reading, Segment
 from gongkai.read.tokens import Token
 
 MAX_LABEL = 48  # a label key longer than this is prose, not a row label
@@ -424,7 +431,7 @@ _HEADER_WORDS = re.compile("结果|维持|纠正|审结|尚未|总计|复议|诉
 
 
 def appeal_segments(
-    tokens: list[Token], start: int, end: int, lines: Sequence[str] = ()
+    tokens: list[Token], start: int, end: int, lines: Sequence[str] = (), place: PlaceOf | None = None
 ) -> list[Segment] | None:
     """The appeals numbers. As printed officially: one row of 15 numbers after the two-level
     header, in reading order; a separated copy (``|`` or tab, ``lines``: the text's lines) that
@@ -455,6 +462,12 @@ def appeal_segments(
     if not runs:
         return []
     order = appeal_order(header)
+    assumed = not _header_read(header)
+    if (order is None or assumed) and header:
+        # labels printed down narrow cells, a piece a line: read them by their columns
+        stacked = appeal_order_stacked(header, lines[header[0].line - 1 : runs[0][1][0].line - 1], place)
+        if stacked is not None:
+            order, assumed = stacked, False
     if order is None:
         return None  # the header shows another column order and cannot be understood
     if len(runs) > 1 and all(appeal_row(lbl) for lbl, _ in runs[1:]):
@@ -485,12 +498,55 @@ def appeal_segments(
         if celled is not None:
             return [Segment(addresses, [celled], True)]
     rds, exact = readings_for(nums, len(addresses))
-    if exact and len(rds) == 1 and not _header_read(header) and _no_group_adds_up(rds[0], order):
+    if exact and len(rds) == 1 and assumed and _no_group_adds_up(rds[0], order):
         # The header was not read (its labels in pieces), so the official order was assumed,
         # and in that order no group's 总计 is the sum of its results: the assumption is
         # contradicted (总计 printed first, say), and the columns are not known.
         return []
+    if exact and len(rds) == 1 and assumed:
+        return _unless_total_first(addresses, rds[0], order)
     return [Segment(addresses, rds, exact)]
+
+
+def _unless_total_first(addresses: tuple[str, ...], reading: Reading, order: list[str]) -> list[Segment]:
+    """The appeals row read in the official order, assumed because the header was not read.
+    总计 printed first is the other layout in use: a group whose numbers add up read so has the
+    cells the two readings give differently open between both (:mod:`solve` weighs them against
+    the identities: "3 0 0 0 3" adds up both ways, 结果维持 3 or 尚未审结 3, and is ambiguous;
+    "5 0 0 1 4" adds up only 总计 first, and the reading taken by the identities alone is
+    inferred, never read). A group that adds up in neither order is read as printed (a
+    published error, reported by the checker)."""
+    n = len(order)
+    first = [order[-1], *order[:-1]]  # the same numbers with 总计 the first column
+    out: list[Segment] = []
+    fixed_at: list[str] = []
+    fixed: list[Obs | None] = []
+    for g in range(0, len(reading), n):
+        group = reading[g : g + n]
+        as_printed = dict(zip(order, group, strict=True))
+        total_first = dict(zip(first, group, strict=True))
+        differ = [k for k in order if _value(as_printed[k]) != _value(total_first[k])]
+        if differ and _adds_up(total_first):
+            at = tuple(addresses[g + order.index(k)] for k in differ)
+            out.append(
+                Segment(at, [tuple(as_printed[k] for k in differ), tuple(total_first[k] for k in differ)])
+            )
+            keep = [k for k in order if k not in differ]
+        else:
+            keep = order
+        fixed_at += [addresses[g + order.index(k)] for k in keep]
+        fixed += [as_printed[k] for k in keep]
+    return [Segment(tuple(fixed_at), [tuple(fixed)], True), *out]
+
+
+def _value(o: Obs | None) -> object:
+    return None if o is None else o.value
+
+
+def _adds_up(group: dict[str, Obs | None]) -> bool:
+    """Whether a group's 总计 is the sum of its results, all printed as whole numbers."""
+    values = {k: o.value for k, o in group.items() if o is not None and isinstance(o.value, int)}
+    return len(values) == len(group) and values["total"] == sum(v for k, v in values.items() if k != "total")
 
 
 def _header_read(header: list[Token]) -> bool:
@@ -522,6 +578,43 @@ def _no_group_adds_up(reading: Reading, order: list[str]) -> bool:
 
 _APPEAL_RESULT_KEYS = tuple(c.key for c in APPEAL_COLUMNS)
 _APPEAL_GROUP_WORDS = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉")
+
+
+def appeal_order_stacked(
+    header: list[Token], lines: Sequence[str], place: PlaceOf | None = None
+) -> list[str] | None:
+    """The order of the result columns when the appeals header's labels are printed down their
+    narrow cells, a piece a line (:func:`columns.stacked_labels`): stacked by the pieces'
+    measured boxes on a PDF page, or by character columns in ``lines``, the header's lines of a
+    layout-keeping text copy. The three groups' labels must each name the five result columns,
+    in one order."""
+    keys = None
+    places = [place(t) for t in header] if place is not None else []
+    if places and all(p is not None and not p.cells for p in places):
+        rows: dict[int, list[Piece]] = {}
+        for t, p in zip(header, places, strict=True):
+            if p is not None and len(t.text.split()) == 1:
+                rows.setdefault(t.line, []).append((p.x0, p.x1, t.text))
+            elif not _appeal_group_word(label_key(t.text)):
+                rows = {}  # words sharing one box: their places are unknown
+                break
+        if rows:
+            keys = stacked_labels([rows[ln] for ln in sorted(rows)], APPEAL_COLUMNS, _appeal_group_word)
+    elif lines:
+        keys = stacked_text_labels(lines, APPEAL_COLUMNS, _appeal_group_word)
+    n = len(_APPEAL_RESULT_KEYS)
+    if keys is None or len(keys) != 3 * n:
+        return None
+    groups = [keys[i : i + n] for i in range(0, len(keys), n)]
+    if any(set(g) != set(_APPEAL_RESULT_KEYS) or g != groups[0] for g in groups):
+        return None
+    return groups[0]
+
+
+def _appeal_group_word(k: str) -> bool:
+    """A word of the appeals header that is no result label: a group (行政复议, 未经复议直接起诉)
+    or the table's title."""
+    return any(g in k for g in _APPEAL_GROUP_WORDS) or "情况" in k
 
 
 def appeal_order(header: list[Token]) -> list[str] | None:

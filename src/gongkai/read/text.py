@@ -112,7 +112,8 @@ def read_text(
 
     app_start = index_of(at_line.get("appeals"), requests.end if requests.found else req_end)
     app_end = index_of(after_tables, n)
-    appeal_segs = appeal_segments(tokens, app_start, app_end, lines)
+    place = place_function(places or locate)  # a grid's places, where they differ from ``at``
+    appeal_segs = appeal_segments(tokens, app_start, app_end, lines, place)
 
     if (
         not headings
@@ -128,7 +129,6 @@ def read_text(
 
     spec = edition(ed)
     results: dict[str, Result] = {}
-    place = place_function(places or locate)  # a grid's places, where they differ from ``at``
     by_line: dict[int, list[Token]] = {}
     for t in tokens:
         by_line.setdefault(t.line, []).append(t)
