@@ -10,12 +10,13 @@ several readings, and the identities decide:
    forced; a zero remainder over non-negative unknowns forces them all to zero).
 2. If that leaves no violated identity, keep only the readings of each open segment that are
    consistent with what is known, merge readings that give the same cells, and enumerate the
-   remaining combinations component by component. Every combination that violates nothing is
-   a solution; a cell equal in every solution is known (``inferred``), one that differs is
+   remaining combinations component by component, depth first with every reading taken
+   propagated at once (a branch that breaks an identity is left early). Every combination
+   that violates nothing is a solution; a cell equal in every solution is known (``inferred``), one that differs is
    ``ambiguous``.
 3. If no combination violates nothing (the report does not balance, or the right reading is
-   not among those offered), or there are too many combinations to try them all
-   (:data:`COMBINATION_LIMIT`), the identities cannot choose and do not: a cell of an open
+   not among those offered), or the search is cut (more than :data:`COMBINATION_LIMIT`
+   solutions, or :data:`SEARCH_LIMIT` readings tried), the identities cannot choose and do not: a cell of an open
    segment is known only where every reading of its segment agrees, and a value forced only by
    an identity that does not hold is dropped back to unknown.
 
@@ -66,7 +67,8 @@ class Result:
     candidates: list[Value] = field(default_factory=list)
 
 
-COMBINATION_LIMIT = 4000  # combinations of open readings tried per component
+COMBINATION_LIMIT = 4000  # consistent combinations of open readings kept per component
+SEARCH_LIMIT = 5_000  # readings tried per component in the search for those combinations
 
 
 class System:
@@ -333,24 +335,19 @@ def _consistent_solutions(
         return [known]
     spreads: list[dict[str, list[Value | None]]] = []
     for comp in _components(pending, system.identities):
-        segs = [pending[i] for i in comp]
+        segs = sorted((pending[i] for i in comp), key=lambda s: len(options[id(s)]))
         choices = [options[id(s)] for s in segs]
         total = 1
         for o in choices:
             total *= len(o)
-        if total > COMBINATION_LIMIT:
+        found = (
+            _every(choices, system, known) if total <= COMBINATION_LIMIT else _search(choices, system, known)
+        )
+        if found is None:
             # the search is cut: the identities cannot be said to single anything out, so they
             # decide nothing (the caller falls back to what each segment's readings agree on)
             return None
-        comp_solutions = []
-        for combo in itertools.product(*choices):
-            trial = dict(known)
-            dirty: set[str] = set()
-            for values, _ in combo:
-                trial.update(values)
-                dirty.update(values)
-            if not any(system.fill(trial, dirty).values()):
-                comp_solutions.append((trial, combo))
+        comp_solutions = found
         if not comp_solutions:
             return None
         if len(comp_solutions) == 1:
@@ -359,6 +356,59 @@ def _consistent_solutions(
         spreads.append(_merge_component([t for t, _ in comp_solutions]))
     # components are independent: combine their per-cell spreads
     return _combine(known, spreads)
+
+
+Option = tuple[dict[str, Value], Reading]  # a reading's printed values, and the reading
+
+
+def _every(
+    choices: list[list[Option]], system: System, known: dict[str, Value]
+) -> list[tuple[dict[str, Value], tuple[Option, ...]]]:
+    """Every combination that violates no identity, each tried whole (few combinations: cheaper
+    than :func:`_search`)."""
+    out = []
+    for combo in itertools.product(*choices):
+        trial = dict(known)
+        dirty: set[str] = set()
+        for values, _ in combo:
+            trial.update(values)
+            dirty.update(values)
+        if not any(system.fill(trial, dirty).values()):
+            out.append((trial, combo))
+    return out
+
+
+def _search(
+    choices: list[list[Option]], system: System, known: dict[str, Value]
+) -> list[tuple[dict[str, Value], tuple[Option, ...]]] | None:
+    """Every combination of one option per segment that violates no identity, found depth
+    first: each option taken is propagated at once, so a branch that breaks an identity is
+    left before the segments after it are tried. None when the search is cut: more than
+    :data:`COMBINATION_LIMIT` solutions, or :data:`SEARCH_LIMIT` options tried."""
+    solutions: list[tuple[dict[str, Value], tuple[Option, ...]]] = []
+    budget = [SEARCH_LIMIT]
+    taken: list[Option] = []
+
+    def walk(depth: int, values: dict[str, Value]) -> bool:
+        if depth == len(choices):
+            solutions.append((values, tuple(taken)))
+            return len(solutions) <= COMBINATION_LIMIT
+        for option in choices[depth]:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return False
+            printed = option[0]
+            trial = {**values, **printed}
+            if any(system.fill(trial, printed).values()):
+                continue
+            taken.append(option)
+            ok = walk(depth + 1, trial)
+            taken.pop()
+            if not ok:
+                return False
+        return True
+
+    return solutions if walk(0, dict(known)) else None
 
 
 def _merge_component(trials: list[dict[str, Value]]) -> dict[str, list[Value | None]]:

@@ -753,6 +753,7 @@ def doubtful_association(
     segments: list[Segment],
     rows: Rows,
     by_line: dict[int, list[Token]],
+    lines: Sequence[str] = (),
 ) -> list[Segment]:
     """The requests table's segments with the row association of free number lines questioned.
 
@@ -763,7 +764,9 @@ def doubtful_association(
     on ("…相关政" / numbers / "府信息"): numbers between them are the label's. The scan took one. Moving every such line to the other label is
     the other story; both are offered as readings of one segment over the rows they touch: the
     identities decide where they can, and a shift they cannot see (inside 本年度办理结果 every
-    shift balances) leaves the cells ambiguous. A line inside a label's own lines is its.
+    shift balances) leaves the cells ambiguous. A line inside a label's own lines is its. A
+    label whose line prints its own cells, all blank (a separated copy, ``lines``), takes no
+    other line: the numbers near it are another row's.
     """
     order = sorted(rows.label_line, key=lambda r: rows.label_line[r])
 
@@ -804,6 +807,7 @@ def doubtful_association(
                 and alt != r
                 and alt not in _GROUP_ROWS  # a group label doubling as a row (（六）其他处理) takes none
                 and not has_numbers(rows.label_line[alt])
+                and not _blank_cells(lines, rows.label_line[alt], by_line, len(REQUEST_COLUMN_KEYS) - 1)
             ):
                 moves[line] = (r, alt)
     if not moves:

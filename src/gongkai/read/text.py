@@ -165,7 +165,7 @@ def read_text(
     requests = own_numbers_first(requests, by_line, lines)
     req_segs, extra, virtual = request_segments(requests, ed, req_placer, req_header)
     if not req_placer.placed:
-        req_segs = doubtful_association(req_segs, requests, by_line)
+        req_segs = doubtful_association(req_segs, requests, by_line, lines)
         row_ids = [i for i in identities(ed) if i.rule == "requests.row_total"]
         req_segs = displaced_rows(req_segs, requests, by_line, row_ids)
     if "requests" in scrambled:

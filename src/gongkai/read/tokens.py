@@ -22,9 +22,9 @@ _NUM = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _NUM_UNIT = re.compile(r"^([+-]?\d+(?:\.\d+)?)(?:件|个|条|项|起|人次|次|万元|元)$")
 # A number followed on its line by one of these is part of a phrase ("保留 4 位小数", "2021 年").
 _UNIT_NEXT = ("位", "个", "件", "元", "万", "年", "月", "日", "项", "%", "条", "次", "人")
-# A label with a number glued to its end: "…申请数量230". The label must end in a CJK
+# A label with a number glued to its end: "…申请数量230", "…收费4166.2416". The label must end in a CJK
 # character or a closing bracket/quote so that "2021年" or "12345" stay whole.
-_GLUED = re.compile(r"^(.*[\u4e00-\u9fff)”\"])([0-9０-９]+)$")
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff)”\"])([0-9０-９]+(?:[.．][0-9０-９]+)?)$")
 # Page furniture printed inside tables by PDF copies: "- 4 -", "第 4 页", "第4页 共6页". ("4/6" is not
 # taken: "3 / 5" is a row with a printed blank.)
 _PAGE_NUMBER = re.compile(
@@ -206,7 +206,7 @@ def _tokenize_cells(raw_line: str, line_no: int, out: list[Token], *, parens: bo
             pending_norm.append(normalize_line(head))
             _flush(pending, pending_norm, line_no, out, start_cell)
             norm = normalize_line(digits)
-            out.append(Token("num", norm, digits, line_no, int(norm), glued=True, cell=cell))
+            out.append(Token("num", norm, digits, line_no, parse_number(norm), glued=True, cell=cell))
             continue
         pending.append(raw_word)
         pending_norm.append(word)

@@ -19,15 +19,26 @@ import re
 from functools import cache
 
 from gongkai.model.keys import ACTIVE_2019, ACTIVE_2021, APPEAL_COLUMNS, REQUEST_COLUMNS, SECTIONS
-from gongkai.read.normalize import label_key
+from gongkai.read.normalize import label_key, to_simplified
 
 MIN_DENSE = 400  # characters: a line this long holding table labels is a report run together
 
 _CN = "一二三四五六"
 # Section headings with the format's wording (the table sections' own headings end in 情况).
+# A few words may stand between the ordinal and the heading's own words (二、行政机关主动公开…,
+# 四、因政府信息公开工作被申请行政复议…), and the signatures (label keys) are printed with their
+# punctuation (行政复议、行政诉讼情况).
+_LEAD = r"[\u4e00-\u9fff]{0,10}?"
+_PUNCT = r"[、，,和及与]?"
+
+
+def _printed(signature: str) -> str:
+    return _PUNCT.join(re.escape(ch) for ch in signature)
+
+
 _SECTION = re.compile(
-    rf"(?=[{_CN}][、.．](?:"
-    + "|".join(re.escape(sig) for s in SECTIONS for sig in s.signatures[:1])
+    rf"(?=[{_CN}][、.．]{_LEAD}(?:"
+    + "|".join(_printed(sig) for s in SECTIONS for sig in s.signatures)
     + "|政府信息公开行政复议|总体概况|基本情况|存在的问题|其他事项|其他需要说明))"
 )
 _TABLE_HEADINGS = (*(s.heading for s in SECTIONS[1:4]), "四、政府信息公开行政复议、行政诉讼情况")
@@ -45,8 +56,8 @@ _ROWS = re.compile(
     r"|(?<![、和])行政复议(?![、和])|未经复议直接起诉|复议后起诉"
     r")"
 )
-_TABLE_START = re.compile(r"[二三四][、.．](?:主动公开|收到和处理|政府信息公开行政复议)")
-_TABLE_END = re.compile(r"[五六][、.．](?:存在|其他)")
+_TABLE_START = re.compile(rf"[二三四][、.．]{_LEAD}(?:主动公开|收到和处理|政府信息公开行政复议)")
+_TABLE_END = re.compile(rf"[五六][、.．]{_LEAD}(?:存在|其他)")
 
 
 def is_dense(line: str) -> bool:
@@ -63,6 +74,13 @@ _EXACT_HEADINGS = re.compile(
     "|".join(
         re.escape(h) for h in (*(s.heading for s in SECTIONS[1:]), "四、政府信息公开行政复议、行政诉讼情况")
     )
+)
+
+
+# Every section's heading word for word, 一、总体情况 too: where a dense line starts with one, the
+# heading is cut from the text run on after it.
+_ALL_HEADINGS = re.compile(
+    "|".join(re.escape(h) for h in (*(s.heading for s in SECTIONS), "四、政府信息公开行政复议、行政诉讼情况"))
 )
 
 
@@ -88,22 +106,35 @@ def _split_headings(line: str) -> list[str]:
 def unfold(text: str) -> tuple[str, list[int]] | None:
     """The text with its dense lines broken at headings and row labels (and any line broken
     before a section heading printed inside it), and for each new line the (1-based) line of the
-    original it came from; None when nothing is broken."""
+    original it came from; None when nothing is broken. Headings and labels are matched in the
+    simplified characters (a page in traditional characters: 一、總體情況), and the lines cut at
+    the same places as printed."""
     lines = text.splitlines()
-    if not any(is_dense(ln) or _heading_inside(ln) for ln in lines):
+    simple = [to_simplified(ln) for ln in lines]
+    if not any(is_dense(s) or _heading_inside(s) for s in simple):
         return None
     out: list[str] = []
     origin: list[int] = []
-    for n, line in enumerate(lines, 1):
-        if is_dense(line):
-            pieces = _unfold_line(line)
-        elif _heading_inside(line):
-            pieces = _split_headings(line)
+    for n, (line, plain) in enumerate(zip(lines, simple, strict=True), 1):
+        if is_dense(plain):
+            pieces = _cut(line, _unfold_line(plain))
+        elif _heading_inside(plain):
+            pieces = _cut(line, _split_headings(plain))
         else:
             pieces = [line]
         out.extend(pieces)
         origin.extend([n] * len(pieces))
     return "\n".join(out) + "\n", origin
+
+
+def _cut(line: str, parts: list[str]) -> list[str]:
+    """``line`` cut where its simplified copy was cut into ``parts`` (the same lengths)."""
+    out = []
+    pos = 0
+    for p in parts:
+        out.append(line[pos : pos + len(p)])
+        pos += len(p)
+    return out
 
 
 def _split_before(text: str, pattern: re.Pattern[str]) -> list[str]:
@@ -126,7 +157,12 @@ def _unfold_line(line: str) -> list[str]:
         elif _TABLE_END.match(part):
             in_table = False
         if not in_table:
-            out.append(part)
+            # a section heading and its text run on: the heading on a line of its own
+            m = _ALL_HEADINGS.match(part)
+            if m is not None and m.end() < len(part):
+                out += [part[: m.end()], part[m.end() :]]
+            else:
+                out.append(part)
             continue
         head = next((h for h in _TABLE_HEADINGS if part.startswith(h)), None)
         if head is not None:
