@@ -152,6 +152,37 @@ def test_markdown_rows_without_outer_pipes_keep_their_last_empty_cell() -> None:
     assert read >= nonzero  # every printed number of the table, placed under its label
 
 
+def test_an_empty_first_cell_is_a_blank_where_the_copy_writes_no_fillers() -> None:
+    """The same copy with a published total left blank (总计 first, so the row's first cell is
+    empty): html2text writes no filler after a merged label (no row prints more than one cell
+    per column after its label), so the empty cell is the blank total, and the row is read cell
+    by cell; its total is then what the identities force."""
+    from gongkai.synth.convert import chain_available, derive
+
+    if not chain_available("blank_zeros>total_first>html2text"):
+        import pytest
+
+        pytest.skip("html2text is not installed")
+    truth = _report(("granted", "partially_granted"))
+    lines = (
+        derive(render(truth, "html"), "html", "blank_zeros>total_first>html2text").decode("utf-8").split("\n")
+    )
+    i = _row_line(lines, "（一）予以公开")
+    cells = lines[i].split("|")
+    first = next(k for k, c in enumerate(cells) if c.strip() and c.strip().isdigit())
+    assert int(cells[first]) == truth.cell("requests.granted.total").value
+    cells[first] = " "
+    lines[i] = "|".join(cells)
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "html2text.md")
+    for address, cell in report.cells():
+        if address.startswith("requests.granted."):
+            want = truth.cell(address).value
+            if address.endswith(".total"):
+                assert cell.status in (Status.INFERRED, Status.MISSING) and cell.value in (want, None)
+            elif want:
+                assert (cell.value, cell.status) == (want, Status.READ), (address, cell)
+
+
 def test_active_table_read_when_the_requests_heading_is_lost() -> None:
     """OCR reads "三、收到和处理…" as "1 收到和处理…": the active-disclosure table then ends where
     the requests table's first row is, not where no heading was found."""

@@ -76,6 +76,7 @@ class Placer:
     lines: Sequence[str] = ()  # the text's lines, for the empty cells of separated copies
     _aligned: dict[tuple[int, ...], bool] = field(default_factory=dict)
     _celled: dict[tuple[int, bool], bool] = field(default_factory=dict)
+    _fillers: dict[int, bool] = field(default_factory=dict)
     _after: dict[int, tuple[list[str], list[Token]] | None] = field(default_factory=dict)
     _last_sequence: tuple[list[Token], Sequence[Column], tuple[list[str] | None, bool]] | None = None
     _sequences: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[list[str] | None, bool]] = field(
@@ -270,15 +271,26 @@ class Placer:
         after, nums = got
         if fillers:
             after = _without_fillers(after, n)
-            if after and not after[0].strip():
+            if after and not after[0].strip() and self._writes_fillers(n):
                 # an empty cell first: a blank of the first column, or a filler before a row
                 # that lost a cell (a deleted cell shifts the rest left); the two are not told
-                # apart, so the row is not read cell by cell
+                # apart, so the row is not read cell by cell. (A copy that writes no filler in
+                # this table, no row printing more than one cell per column after its label,
+                # has none here either: the empty cell is the first column's blank.)
                 return None
         if len(after) != n:
             return None
         first = nums[0].cell - next(i for i, c in enumerate(after) if c.strip())
         return _read_cells(after, nums, first)
+
+    def _writes_fillers(self, n: int) -> bool:
+        """Whether some row of the table prints more than ``n`` cells after its label: the
+        copy writes fillers after labels merged over several columns (markitdown)."""
+        if n not in self._fillers:
+            self._fillers[n] = any(
+                len(got[0]) > n for ln in sorted(self.row_lines) if (got := self._after_label(ln)) is not None
+            )
+        return self._fillers[n]
 
     def row_celled(self, n: int, *, fillers: bool = False) -> bool:
         """Whether every row of the table with numbers on its label line prints exactly one cell

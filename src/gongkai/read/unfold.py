@@ -110,7 +110,7 @@ def unfold(text: str) -> tuple[str, list[int]] | None:
     simplified characters (a page in traditional characters: 一、總體情況), and the lines cut at
     the same places as printed."""
     lines = text.splitlines()
-    simple = [to_simplified(ln) for ln in lines]
+    simple = to_simplified(text).splitlines()  # character for character: the same lines
     if not any(is_dense(s) or _heading_inside(s) for s in simple):
         return None
     out: list[str] = []
