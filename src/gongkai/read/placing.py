@@ -167,8 +167,9 @@ class Placer:
         reading: Reading = tuple(slots.get(k) for k in keys)
         return Segment(tuple(f"{self.table}.{row}.{k}" for k in keys), [reading], True)
 
-    def order(self, header_texts: list[Token], columns: Sequence[Column]) -> list[str] | None:
-        """The column order for reading-order rows; None refuses the row."""
+    def order(self, header_texts: list[Token], columns: Sequence[Column]) -> tuple[list[str] | None, bool]:
+        """The column order for reading-order rows (None refuses the row), and whether the
+        header names every column in it."""
         official = [c.key for c in columns]
         last = self._last_sequence
         if last is not None and last[0] is header_texts and last[1] is columns:
@@ -181,11 +182,12 @@ class Placer:
                 )
             seq, contradicts = self._sequences[key]
             self._last_sequence = (header_texts, columns, (seq, contradicts))
+        named = seq is not None and len(seq) == len(official)
         if seq is not None:
-            if contradicts or len(seq) == len(official):
-                return seq
-            return official  # a partial header in the official order: no evidence of another layout
-        return None if contradicts else official
+            if contradicts or named:
+                return seq, named
+            return official, False  # a partial header in the official order: no evidence of another layout
+        return (None if contradicts else official), False
 
     def segment(
         self, row: str, columns: Sequence[Column], line: int, tokens: list[Token], header_texts: list[Token]
@@ -198,18 +200,14 @@ class Placer:
         if placed is not None:
             self.placed.add(row)
             return placed
-        order = self.order(header_texts, columns)
+        order, named = self.order(header_texts, columns)
         if order is None:
             self.refused.add(row)
             return Segment(tuple(f"{self.table}.{row}.{c.key}" for c in columns), [], False)
         addresses = tuple(f"{self.table}.{row}.{k}" for k in order)
-        last = self._last_sequence
-        named = (
-            last is not None
-            and last[2][0] is not None
-            and len(last[2][0]) == len(order)
-            and all(self.place(t) is None for t in tokens)  # a grid's narrower row lost a cell
-        )
+        # the header names every column, in a text without places (a grid's narrower row lost
+        # a cell: its places decide)
+        named = named and all(self.place(t) is None for t in tokens)
         celled = self.by_row_cells(line, len(order), fillers=named) if own_line else None
         if celled is not None and self.row_celled(len(order), fillers=named):
             return Segment(addresses, [celled], True)

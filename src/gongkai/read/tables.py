@@ -560,20 +560,13 @@ def _header_read(header: list[Token]) -> bool:
 
 def _no_group_adds_up(reading: Reading, order: list[str]) -> bool:
     """Whether, in ``reading`` (the three groups' results in ``order``), every group has all
-    five numbers and none has its 总计 equal to the sum of the other four. (A group of zeros
-    adds up in every order; a published table that does not add up in some groups, as real
-    ones do, has one that does.)"""
+    five numbers and none adds up (:func:`_adds_up`). (A group of zeros adds up in every order;
+    a published table that does not add up in some groups, as real ones do, has one that does.)"""
     n = len(order)
-    total = order.index("total")
-    for g in range(len(reading) // n):
-        values: list[int] = []
-        for o in reading[g * n : (g + 1) * n]:
-            if o is None or not isinstance(o.value, int):
-                return False
-            values.append(o.value)
-        if values[total] == sum(values) - values[total]:
-            return False
-    return True
+    groups = [dict(zip(order, reading[g : g + n], strict=True)) for g in range(0, len(reading), n)]
+    if any(o is None or not isinstance(o.value, int) for group in groups for o in group.values()):
+        return False
+    return not any(_adds_up(group) for group in groups)
 
 
 _APPEAL_RESULT_KEYS = tuple(c.key for c in APPEAL_COLUMNS)
