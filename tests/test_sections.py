@@ -162,6 +162,26 @@ def test_preamble_is_kept_without_title_or_crawler_header() -> None:
     }
 
 
+def test_crawler_furniture_above_the_body_rule_is_no_preamble() -> None:
+    """A crawler's file: its header block (标题:, 文号:, 栏目:, a note of its own), a rule with
+    正文 in it, then the body without a title line. The preamble starts below the rule."""
+    lines = printed_lines(5)
+    title = next(i for i, x in enumerate(lines) if x.strip())
+    header = [
+        f"标题: {lines[title].strip()}",
+        "文号: ",
+        "栏目: 政府信息公开年报",
+        "页面链接与图片详见附件（同目录）",
+        "==================== 正文 ====================",
+    ]
+    body = with_intro(lines)
+    del body[title]
+    changed = header + body
+    sections, _ = read_sections(changed, find_headings(changed), TABLES, edition("2021"))
+    assert sections[PREAMBLE] is not None and sections[PREAMBLE].startswith(INTRO[0])
+    assert "同目录" not in sections[PREAMBLE] and "正文" not in sections[PREAMBLE]
+
+
 def test_no_line_of_prose_is_lost() -> None:
     """Every prose line of the document is in exactly one section (or the title)."""
     lines = with_intro(retitle(printed_lines(6), VARIANT_SETS[0]))

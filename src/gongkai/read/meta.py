@@ -56,6 +56,10 @@ CRAWLER_FIELDS = (
     "抓取时间",
     "作者",
     "索引号",
+    "文号",
+    "发文字号",
+    "栏目",
+    "所属栏目",
 )
 _CRAWLER_LINE = re.compile(rf"^\s*(?:{'|'.join(CRAWLER_FIELDS)})\s*[:：]\s*")
 _TITLE_FIELD = re.compile(r"^\s*(?:标题|题目|文章标题|名称|title)\s*[:：]\s*", re.IGNORECASE)

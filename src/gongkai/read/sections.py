@@ -42,6 +42,8 @@ _NUMBERING = re.compile(
 _MARKDOWN = re.compile(r"^\s*#+\s*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _COLON = re.compile(r"[:：]")
+# A rule line: "=====", "-----", "==== 正文 ====" (a crawler's file: header block above, body below).
+_BODY_RULE = re.compile(r"^\s*[=\-—─_*#]{4,}\s*(?:[\u4e00-\u9fff]{0,4}\s*[=\-—─_*#]{4,})?\s*$")
 _CRAWLER = re.compile(rf"^\s*(?:{'|'.join(CRAWLER_FIELDS)})\s*[:：]")
 
 # Wordings met in published reports, as label-key fragments: a heading with one of these and the
@@ -289,8 +291,9 @@ def preamble_text(lines: list[str], headings: list[Heading]) -> str | None:
     """The introduction before 一、总体情况 (引言: the basis of the report, what it covers, its
     period, where to download it, whom to ask), or None.
 
-    It runs from the last line before the first heading that reads as the report's title (page
-    furniture and a crawler's header block come before that) to the heading; table rows, a
+    It runs from the last line before the first heading that reads as the report's title, or
+    the rule a crawler's file draws between its header block and the body (``==== 正文 ====``),
+    to the heading (page furniture and a crawler's header block come before that); table rows, a
     crawler's header lines and lines without a Chinese character (page numbers, dates) are not
     part of it. A document that opens later than the first two sections (a page cut from the
     middle of a report) has none."""
@@ -299,8 +302,8 @@ def preamble_text(lines: list[str], headings: list[Heading]) -> str | None:
     first = headings[0].line  # 1-based: lines[: first - 1] come before it
     start = 0
     for i, raw in enumerate(lines[: first - 1]):
-        if is_title(raw):
-            start = i + 1
+        if is_title(raw) or _BODY_RULE.match(raw):
+            start = i + 1  # after the title, or after the rule a crawler draws above the body
     body = []
     for raw in lines[start : first - 1]:
         line = _MARKDOWN.sub("", raw).strip()
