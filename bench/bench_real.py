@@ -64,6 +64,8 @@ HTML_CHAINS = (
     "split_table",
     "split_table>chromium_pdf",
     "split_table>html2text",
+    "no_borders>chromium_pdf",
+    "no_borders>chromium_pdf>pdftotext_layout",
     "permute_columns>html_text",
     "fragment",
     "js_string",

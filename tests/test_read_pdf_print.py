@@ -244,3 +244,77 @@ def test_rows_of_a_second_table_drawn_with_other_columns_are_not_placed_by_the_f
             cell = report.cell(f"requests.{row.key}.{col}")
             if cell.status in (Status.READ, Status.INFERRED):
                 assert cell.value == values.get(col, 0), (row.key, col, cell)
+
+
+def _borderless_requests(rows: list[tuple[str, dict[int, int]]]) -> bytes:
+    """A requests table printed without rules, as a browser prints a page whose table has no
+    borders: 自然人 and 总计 far apart, the organisations' narrow labels run together in one
+    line ("商业企业科研机构社会公益组织法律服务机构其他", 1 em a character), numbers centred under
+    their labels, blank cells blank. ``rows``: label and {column index: number}."""
+    pdf = MiniPdf().page()
+    pdf.text(60, 60, "某某局2023年政府信息公开工作年度报告", 14)
+    pdf.text(40, 100, "三、收到和处理政府信息公开申请情况", 12)
+    pdf.text(400, 130, "申请人情况", 10)
+    pdf.text(405, 145, "法人或其他组织", 10)
+    pdf.text(300, 160, "自然人", 10)
+    pdf.text(560, 160, "总计", 10)
+    pdf.text(330, 175, "商业企业科研机构社会公益组织法律服务机构其他", 10)
+    centres = [315.0, 350.0, 390.0, 440.0, 500.0, 540.0, 570.0]  # under each label's characters
+    top = 200.0
+    for label, cells in rows:
+        pdf.text(40, top, label, 10)
+        for col, value in cells.items():
+            text = str(value)
+            pdf.text(centres[col] - 5 * len(text) / 2, top, text, 10)
+        top += 25
+    pdf.text(40, top + 20, "五、存在的主要问题及改进情况", 12)
+    return pdf.build()
+
+
+def test_labels_run_together_in_a_table_without_rules_place_their_numbers() -> None:
+    """Each label of the run takes the share of the run's box its characters fill; 自然人 and
+    总计, far apart on one line, are two labels (a gap of four ems splits a line of text). So a
+    row with blank cells is read by place: its numbers under their labels, and the blanks the
+    row's identity forces to zero are inferred."""
+    from gongkai.api import parse_bytes
+
+    data = _borderless_requests(
+        [
+            ("一、本年新收政府信息公开申请数量", {0: 3, 4: 2, 5: 1, 6: 6}),
+            ("二、上年结转政府信息公开申请数量", {0: 4, 1: 5, 6: 9}),
+        ]
+    )
+    report = parse_bytes(data, "borderless.pdf")
+    keys = REQUEST_COLUMN_KEYS
+    got = {c: report.cell(f"requests.new_received.{c}") for c in keys}
+    assert {c: (cell.value, cell.status) for c, cell in got.items()} == {
+        "natural_person": (3, Status.READ),
+        "commercial_enterprise": (0, Status.INFERRED),
+        "research_institution": (0, Status.INFERRED),
+        "social_organization": (0, Status.INFERRED),
+        "legal_service_institution": (2, Status.READ),
+        "other_organization": (1, Status.READ),
+        "total": (6, Status.READ),
+    }
+    assert report.cell("requests.carried_over.commercial_enterprise").value == 5
+    assert report.cell("requests.carried_over.commercial_enterprise").status == Status.READ
+
+
+def test_a_run_is_cut_into_labels_only_one_way() -> None:
+    from gongkai.model.keys import REQUEST_COLUMNS, REQUEST_GROUP_HEADERS
+    from gongkai.read.columns import run_together
+
+    run = "商业企业科研机构社会公益组织法律服务机构其他"
+    cut = run_together(run, run, REQUEST_COLUMNS, REQUEST_GROUP_HEADERS)
+    assert cut == [
+        (0, 4, "商业企业"),
+        (4, 8, "科研机构"),
+        (8, 14, "社会公益组织"),
+        (14, 20, "法律服务机构"),
+        (20, 22, "其他"),
+    ]
+    assert run_together("商业企业", "商业企业", REQUEST_COLUMNS, ()) is None  # one label: not a run
+    assert run_together("商业企业科研", "商业企业科研", REQUEST_COLUMNS, ()) is None  # not all labels
+    assert (
+        run_together("商业企业 科研机构", "商业企业科研机构", REQUEST_COLUMNS, ()) is None
+    )  # a space: no share

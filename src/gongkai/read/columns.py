@@ -199,6 +199,17 @@ def build_header(
             k = label_key(t.text)
             if not k:
                 continue
+            parts = None if cells else run_together(t.text, k, columns, ignore)
+            if parts is not None:
+                # labels of narrow cells printed as one run ("商业企业科研机构…其他"): each
+                # takes the share of the run's box its characters fill
+                step = p.width / len(k)
+                for i, j, label in parts:
+                    key = match_column(label, columns)
+                    if key is not None:
+                        fields.append(Field(key, Place(p.grid, p.x0 + i * step, p.x0 + j * step, False)))
+                        texts.append(label)
+                continue
             above = _wrapped_above(fields, texts, p) if not cells else None
             if above is not None and match_column(texts[above] + k, columns) is not None:
                 # a label wrapped in a narrow cell of a PDF ("结果" / "维持", "其他" / "结果")
@@ -222,6 +233,57 @@ def build_header(
     if not any(f.key is not None for f in fields):
         return None
     return Header(grid, cells, fields, tuple(sorted({t.line for toks in lines for t in toks})))
+
+
+def run_together(
+    text: str, k: str, columns: Sequence[Column], ignore: Sequence[str]
+) -> list[tuple[int, int, str]] | None:
+    """The column labels a measured header word is made of, run together in one box on the page
+    (narrow cells of a table drawn without rules: "商业企业科研机构社会公益组织法律服务机构其他"),
+    as ``(first, end, label)`` character spans, when the word is nothing but such labels (and
+    group labels of ``ignore``), cut one way only. Only a word of wide characters alone, each its
+    label key's character (CJK glyphs of one font advance alike), so that a span of characters is
+    a span of the box; None otherwise, and for a word that is one label."""
+    if len(k) < 4 or text != k or not all(unicodedata.east_asian_width(ch) in "WF" for ch in k):
+        return None
+    words = _run_words(tuple(columns), tuple(ignore))
+    if k in words:
+        return None
+    cuts = _segmentations(k, words)
+    if len(cuts) != 1:
+        return None
+    out = []
+    i = 0
+    for w in cuts[0]:
+        out.append((i, i + len(w), w))
+        i += len(w)
+    return out
+
+
+@lru_cache(maxsize=64)
+def _run_words(columns: tuple[Column, ...], ignore: tuple[str, ...]) -> frozenset[str]:
+    """The labels a header run can be cut into: every column label, and the group labels."""
+    return frozenset((*_exact_headers(columns), *ignore))
+
+
+MAX_RUN_CUTS = 2  # more ways to cut a run than this: it is not cut
+
+
+def _segmentations(k: str, words: frozenset[str]) -> list[list[str]]:
+    """Every way (up to :data:`MAX_RUN_CUTS` + 1) to cut ``k`` into words of ``words``."""
+    longest = max((len(w) for w in words), default=0)
+    ways: list[list[list[str]]] = [[] for _ in range(len(k) + 1)]
+    ways[0] = [[]]
+    for end in range(1, len(k) + 1):
+        for start in range(max(0, end - longest), end):
+            w = k[start:end]
+            if w in words:
+                for head in ways[start]:
+                    ways[end].append([*head, w])
+                    if len(ways[end]) > MAX_RUN_CUTS:
+                        break
+        ways[end] = ways[end][: MAX_RUN_CUTS + 1]
+    return ways[len(k)]
 
 
 def _wrapped_above(fields: list[Field], texts: list[str], p: Place) -> int | None:

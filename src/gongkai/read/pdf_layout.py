@@ -40,6 +40,8 @@ Box = tuple[float, float, float, float]
 SNAP = 2.0  # points: rules this close are one rule
 MIN_RULE = 3.0  # points: shorter rules are ignored (corners, ticks)
 FIELD_GAP = 1.0  # ems: a blank this wide next to a number separates two fields
+WIDE_GAP = 4.0  # ems: a blank this wide separates two fields whatever stands beside it (the
+# labels of a table drawn without rules: "自然人" … "总计"; prose never leaves such a gap)
 SPACE_GAP = 0.3  # ems: a blank this wide between glyphs is a space
 MAX_GRID = 400  # distinct rule positions per axis; beyond this the page's rules are ignored
 MAX_PAIRS = 4_000_000  # horizontal x vertical rules; beyond this too
@@ -363,7 +365,8 @@ def _word_runs(line: list[Glyph]) -> list[list[Glyph]]:
 
 def _channels(glyphs: list[Glyph], lines: list[list[Glyph]]) -> list[float]:
     """x positions where a cell splits into fields: blank channels through all its lines that
-    are at least FIELD_GAP wide and have a number on at least one side."""
+    are at least FIELD_GAP wide and have a number on at least one side, or at least WIDE_GAP
+    wide."""
     size = _median_size(glyphs)
     spans = sorted((g.x0, g.x1) for g in glyphs if not g.text.isspace())
     if not spans:
@@ -390,7 +393,11 @@ def _channels(glyphs: list[Glyph], lines: list[list[Glyph]]) -> list[float]:
         k = round(x * 2)
         return index.get(k - 1, []) + index.get(k, []) + index.get(k + 1, [])
 
-    return [(a + b) / 2 for a, b in gaps if any(_numeric(t) for t in near(ends, a) + near(starts, b))]
+    return [
+        (a + b) / 2
+        for a, b in gaps
+        if b - a >= WIDE_GAP * size or any(_numeric(t) for t in near(ends, a) + near(starts, b))
+    ]
 
 
 def block_parts(glyphs: list[Glyph]) -> list[list[Glyph]]:

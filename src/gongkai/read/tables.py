@@ -249,9 +249,11 @@ def scan_rows(
 
 
 def _late_rows(k: str, pos: int, order: list[tuple[str, Matcher]], named: _Named) -> list[str]:
-    """Rows before the last one found whose (strong) label ``k`` names: a sign of scrambled text."""
+    """Rows before the last one found whose (strong) label ``k`` names: a sign of scrambled text.
+    (A group label that is a row of this edition, 2019's （六）其他处理, counts: printed after
+    （七）总计 with its numbers, it is that row printed late, not a group of rows above.)"""
     rows = named[k]
-    return [key for j, (key, _) in enumerate(order[:pos]) if key not in _GROUP_ROWS and j in rows]
+    return [key for j, (key, _) in enumerate(order[:pos]) if j in rows]
 
 
 def _match(

@@ -225,6 +225,21 @@ def _fragment(data: bytes) -> bytes:
     return inner.encode("utf-8")
 
 
+_NO_BORDERS = "<style>table,tr,td,th{border:none !important;border-collapse:collapse}</style>"
+
+
+def _no_borders(data: bytes) -> bytes:
+    """The page with its tables drawn without rules (``border="0"`` and no CSS borders), as some
+    portals style them: printed to PDF, the cells have no lines to tell them apart."""
+    text = re.sub(
+        r"(<table\b[^>]*?)\sborder\s*=\s*[\"']?\d+[\"']?", r"\1", _html_text(data), flags=re.IGNORECASE
+    )
+    head = re.search(r"</head\s*>", text, re.IGNORECASE)
+    if head is None:
+        return (_NO_BORDERS + text).encode("utf-8")
+    return (text[: head.start()] + _NO_BORDERS + text[head.start() :]).encode("utf-8")
+
+
 def _js_string(data: bytes) -> bytes:
     """The page's body kept inside a JavaScript string literal, as some portals ship their content:
     quotes escaped, line breaks as ``\\n``, spaces as ``&nbsp;``."""
@@ -554,6 +569,7 @@ STEPS: dict[str, Step] = {
         Step("soffice_pdf", ("docx",), "pdf", _soffice(".docx", "pdf", "writer_pdf_Export"), (SOFFICE,)),
         Step("s2t", ("txt", "html"), "same", _s2t, ("mod:opencc",)),
         Step("fragment", ("html",), "html", _fragment, cached=False),
+        Step("no_borders", ("html",), "html", _no_borders, cached=False),
         Step("js_string", ("html",), "html", _js_string, cached=False),
         Step("md_html_tables", ("html",), "txt", _md_html_tables, cached=False),
         Step("no_whitespace", ("txt",), "txt", _no_whitespace, cached=False),
