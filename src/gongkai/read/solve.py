@@ -398,6 +398,8 @@ def _search(
             if budget[0] < 0:
                 return False
             printed = option[0]
+            if any(values.get(a, v) != v for a, v in printed.items()):
+                continue  # a cell the options taken so far already force to another value
             trial = {**values, **printed}
             if any(system.fill(trial, printed).values()):
                 continue
