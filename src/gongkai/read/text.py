@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
@@ -279,9 +280,13 @@ def _shape_findings(requests: Rows, ed: EditionKey) -> list[Finding]:
     return [Finding(rule=rule, severity=Severity.WARNING, cells=cells, message=msg, at=at)]
 
 
+_CELL_MARKS = re.compile(r"[\s|｜¦]+")  # blanks and cell separators: "12 |" holds only 12
+
+
 def _without_page_numbers(tokens: list[Token], lines: list[str]) -> list[Token]:
     """The tokens without a page number left between the pages of a table: a line holding one
-    number alone, followed by the table's header printed again (a line with a word of
+    number alone (beside cell separators, as a one-cell-a-line copy writes it: "12 |"), followed
+    by the table's header printed again (a line with a word of
     ``REQUEST_HEADER_MARKS`` seen on an earlier line: the header repeated at the top of the
     next page)."""
     seen: set[str] = set()
@@ -303,7 +308,7 @@ def _without_page_numbers(tokens: list[Token], lines: list[str]) -> list[Token]:
     drop = {
         j
         for j, toks in by_line.items()
-        if len(toks) == 1 and toks[0].kind == "num" and lines[j - 1].strip() == toks[0].raw
+        if len(toks) == 1 and toks[0].kind == "num" and _CELL_MARKS.sub("", lines[j - 1]) == toks[0].raw
     }
     return [t for t in tokens if t.line not in drop] if drop else tokens
 
