@@ -102,9 +102,9 @@ def _value_lists(tokens: list[Token], extra: int) -> Iterator[list[Obs]]:
 
 
 def _strays(tokens: list[Token]) -> list[int]:
-    """Indices of numbers that may not belong to the row: alone on their line while most of the
-    row's numbers share another line (a page number, a footnote mark), or after the row's end
-    marker in a one-cell-per-line copy."""
+    """Indices of numbers that may not belong to the row: alone on their line (or with blank
+    marks beside it: "- 4 -") while most of the row's numbers share another line (a page
+    number, a footnote mark), or after the row's end marker in a one-cell-per-line copy."""
     per_line: dict[int, list[int]] = {}
     for i, t in enumerate(tokens):
         if i and t.after_rule:
@@ -116,7 +116,11 @@ def _strays(tokens: list[Token]) -> list[int]:
             on_line.append(i)
     if len(per_line) < 2 or max(len(v) for v in per_line.values()) < 2:
         return []
-    return [v[0] for v in per_line.values() if len(v) == 1]
+    out = []
+    for v in per_line.values():
+        if len(v) == 1 or (len(v) <= 3 and sum(tokens[i].kind == "num" for i in v) == 1):
+            out += v  # one number alone, or between blank marks ("- 4 -": a page number as cells)
+    return out
 
 
 def _halves(tokens: list[Token], n: int) -> list[Token] | None:
