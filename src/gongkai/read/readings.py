@@ -7,7 +7,9 @@ A row of ``n`` cells printed as ``m`` numbers:
 * ``m < n``: numbers may hold the digits of several adjacent cells (``230`` = ``23``, ``0``),
   and cells may have been lost in extraction: every split of the digits into ``k <= n`` values,
   placed in order into every choice of ``k`` of the ``n`` cells;
-* ``n < m <= 2n``: stray numbers: every window of ``n`` consecutive numbers;
+* ``n < m <= 2n``: stray numbers: every window of ``n`` consecutive numbers, and, where a page
+  number written as three cells ("- 7 -") ends or starts them, the other ``n - 1`` with one
+  cell lost among them (a row that lost a cell);
 * ``m > 2n``: a layout not understood (say, a table copied column by column): no reading.
 
 The identities choose among them (:mod:`gongkai.read.solve`). A row with more readings than
@@ -152,6 +154,18 @@ def readings_for(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
     return _readings(tokens, n)
 
 
+def _dashed_number(tokens: list[Token]) -> bool:
+    """Three tokens that are a page number written as cells: a dash, a number, a dash."""
+    return (
+        len(tokens) == 3
+        and [t.kind for t in tokens] == ["blank", "num", "blank"]
+        and all(t.text in _DASHES for t in (tokens[0], tokens[2]))
+    )
+
+
+_DASHES = frozenset({"-", "—", "–", "－", "―"})
+
+
 def _cells_whole(tokens: list[Token]) -> bool:
     """Whether every token can be one cell: no integer printed with a leading zero (``000023``)."""
     for t in tokens:
@@ -174,8 +188,16 @@ def _readings(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
         seen: dict[tuple, Reading] = {}
         obs = [Obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell) for t in tokens]
         for i in range(m - n + 1):
-            rd = tuple(obs[i : i + n])
-            seen.setdefault(tuple(o.value for o in rd), rd)
+            window: Reading = tuple(obs[i : i + n])
+            seen.setdefault(tuple(None if o is None else o.value for o in window), window)
+        # a row that lost a cell, then a page number written as three cells ("- 7 -"): the row's
+        # n - 1 numbers, the lost cell anywhere among them
+        for run, page in ((obs[: m - 3], tokens[m - 3 :]), (obs[3:], tokens[:3])):
+            if len(run) != n - 1 or not _dashed_number(page):
+                continue
+            for lost in range(n):
+                rd: Reading = (*run[:lost], None, *run[lost:])
+                seen.setdefault(tuple(None if o is None else o.value for o in rd), rd)
         return list(seen.values()), False
     out: list[Reading] = []
     seen_keys: set[tuple] = set()
