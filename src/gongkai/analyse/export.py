@@ -17,7 +17,6 @@ import io
 import json
 import os
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -42,6 +41,7 @@ from gongkai.analyse.frame import (
 from gongkai.errors import InputError
 from gongkai.model.keys import edition
 from gongkai.model.report import Severity
+from gongkai.read.normalize import text_width
 from gongkai.store.records import ReportRecord
 from gongkai.write.cellsafe import csv_row, xlsx_row
 
@@ -325,13 +325,6 @@ UNKNOWN_FILL = "EDEDED"
 ERROR_FILL = "FCE4E4"
 HEADER_WRAP = {"zh": 16, "key": 26}  # header width (in Latin characters) before it wraps
 MAX_WIDTH = 40
-
-
-def text_width(text: str) -> int:
-    """Display width: CJK and other wide characters count two."""
-    if text.isascii():
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _cell_text(value: Any, kind: str) -> str:

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from gongkai.model.keys import Column
 from gongkai.model.report import At, PdfAt, TableAt
-from gongkai.read.normalize import label_key
+from gongkai.read.normalize import label_key, text_width
 from gongkai.read.tokens import Token
 
 MAX_HEADER_LINES = 6  # lines of one header (a three-level header, wrapped, has four)
@@ -244,7 +243,7 @@ def run_together(
     group labels of ``ignore``), cut one way only. Only a word of wide characters alone, each its
     label key's character (CJK glyphs of one font advance alike), so that a span of characters is
     a span of the box; None otherwise, and for a word that is one label."""
-    if len(k) < 4 or text != k or not all(unicodedata.east_asian_width(ch) in "WF" for ch in k):
+    if len(k) < 4 or text != k or text_width(k) != 2 * len(k):
         return None
     words = _run_words(tuple(columns), tuple(ignore))
     if k in words:
@@ -513,16 +512,12 @@ def _columns_of(line: str, wide: bool) -> list[Piece]:
     col = 0
     pos = 0
     for m in _WORD.finditer(line):
-        col += _width(line[pos : m.start()])
-        w = _width(m.group())
+        col += text_width(line[pos : m.start()])
+        w = text_width(m.group())
         out.append((col, col + w, m.group()))
         col += w
         pos = m.end()
     return out
-
-
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
 def _letter_spaced(words: list[Piece], pieces: frozenset[str]) -> list[Piece]:
@@ -566,18 +561,16 @@ def stacked_labels(
             if not k or skip(k):
                 continue
             under = [i for i, s in enumerate(stacks) if min(x1, s[1]) > max(x0, s[0])]
-            if len(under) > 1 or (under and stacks[under[0]][3] == ln):
-                return None
-            if under:
-                s0, s1, _, _ = stacks[under[0]]
-                if min(x1, s1) - max(x0, s0) < STACK_SHARE * min(x1 - x0, s1 - s0):
-                    return None  # half under a stack: the columns do not line up
-            if under:
-                s0, s1, stack, _ = stacks[under[0]]
-                stack.append(k)
-                stacks[under[0]] = (min(s0, x0), max(s1, x1), stack, ln)
-            else:
+            if not under:
                 stacks.append((x0, x1, [k], ln))
+                continue
+            s0, s1, stack, last = stacks[under[0]]
+            if len(under) > 1 or last == ln:
+                return None
+            if min(x1, s1) - max(x0, s0) < STACK_SHARE * min(x1 - x0, s1 - s0):
+                return None  # half under a stack: the columns do not line up
+            stack.append(k)
+            stacks[under[0]] = (min(s0, x0), max(s1, x1), stack, ln)
     keys = [exact.get("".join(s[2])) for s in sorted(stacks, key=lambda s: s[0])]
     if not keys or any(k is None for k in keys):
         return None

@@ -108,3 +108,11 @@ def label_key(s: str) -> str:
     ``"商业 企业"`` gives ``"商业企业"``; ``"申請"`` gives ``"申请"``.
     """
     return _NOT_KEY.sub("", to_simplified(normalize_line(s)))
+
+
+def text_width(text: str) -> int:
+    """Display width: CJK and other wide characters count two (as a terminal, a layout-keeping
+    text copy or a spreadsheet column shows them)."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

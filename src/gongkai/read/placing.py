@@ -262,7 +262,7 @@ class Placer:
         names every column, and nothing else; a text without places), empty cells before the
         last ``n`` are the fillers a converter writes after a label merged over several columns
         (markitdown: a label with ``colspan=3`` is followed by two empty cells); the first
-        column's cell must then be printed."""
+        column's cell must then be printed, unless the copy writes no filler in this table."""
         got = self._after_label(line)
         if got is None:
             return None

@@ -12,13 +12,13 @@ several readings, and the identities decide:
    consistent with what is known, merge readings that give the same cells, and enumerate the
    remaining combinations component by component, depth first with every reading taken
    propagated at once (a branch that breaks an identity is left early). Every combination
-   that violates nothing is a solution; a cell equal in every solution is known (``inferred``), one that differs is
-   ``ambiguous``.
+   that violates nothing is a solution; a cell equal in every solution is known
+   (``inferred``), one that differs is ``ambiguous``.
 3. If no combination violates nothing (the report does not balance, or the right reading is
    not among those offered), or the search is cut (more than :data:`COMBINATION_LIMIT`
-   solutions, or :data:`SEARCH_LIMIT` readings tried), the identities cannot choose and do not: a cell of an open
-   segment is known only where every reading of its segment agrees, and a value forced only by
-   an identity that does not hold is dropped back to unknown.
+   solutions, or :data:`SEARCH_LIMIT` readings tried), the identities cannot choose and do
+   not: a cell of an open segment is known only where every reading of its segment agrees,
+   and a value forced only by an identity that does not hold is dropped back to unknown.
 
 Nothing here knows about Chinese or layouts; the tests exercise it directly.
 """
@@ -340,15 +340,12 @@ def _consistent_solutions(
         total = 1
         for o in choices:
             total *= len(o)
-        found = (
+        comp_solutions = (
             _every(choices, system, known) if total <= COMBINATION_LIMIT else _search(choices, system, known)
         )
-        if found is None:
-            # the search is cut: the identities cannot be said to single anything out, so they
-            # decide nothing (the caller falls back to what each segment's readings agree on)
-            return None
-        comp_solutions = found
         if not comp_solutions:
+            # none, or the search is cut: the identities cannot be said to single anything out,
+            # so they decide nothing (the caller falls back to what each segment's readings agree on)
             return None
         if len(comp_solutions) == 1:
             for seg, (_, rd) in zip(segs, comp_solutions[0][1], strict=True):

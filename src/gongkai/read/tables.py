@@ -693,9 +693,11 @@ def label_spans(rows: Rows, by_line: dict[int, list[Token]]) -> dict[str, tuple[
     return span
 
 
-def _blank_cells(lines: Sequence[str], line: int, by_line: dict[int, list[Token]], n: int) -> bool:
-    """Whether a separated line (tab or ``|``) prints at least ``n`` cells after its label,
-    every one empty: the row's own cells, printed blank."""
+def _blank_cells(
+    lines: Sequence[str], line: int, by_line: dict[int, list[Token]], n: int = len(REQUEST_COLUMN_KEYS) - 1
+) -> bool:
+    """Whether a separated line (tab or ``|``) prints at least ``n`` cells after its label
+    (a requests row's, but for one lost), every one empty: the row's own cells, printed blank."""
     if not 1 <= line <= len(lines):
         return False
     toks = by_line.get(line, ())
@@ -705,7 +707,9 @@ def _blank_cells(lines: Sequence[str], line: int, by_line: dict[int, list[Token]
     return len(after) >= n and not any(c.strip() for c in after)
 
 
-def own_numbers_first(rows: Rows, by_line: dict[int, list[Token]], lines: Sequence[str] = ()) -> Rows:
+def own_numbers_first(
+    rows: Rows, by_line: dict[int, list[Token]], spans: dict[str, tuple[int, int]], lines: Sequence[str] = ()
+) -> Rows:
     """Rows with the numbers of their label's own lines, and without those of lines above it
     when they have such numbers.
 
@@ -715,8 +719,7 @@ def own_numbers_first(rows: Rows, by_line: dict[int, list[Token]], lines: Sequen
     own lines takes no line of numbers above its label (the row before's printed again, a
     stray line); numbers printed above a vertically centred label whose own lines hold none
     stay its; so do they when its label's line prints its own cells, all blank (a separated
-    copy: ``（二）部分公开…`` followed by empty cells)."""
-    spans = label_spans(rows, by_line)
+    copy: ``（二）部分公开…`` followed by empty cells). ``spans``: :func:`label_spans`."""
     owner = {id(t): r for r, toks in rows.numbers.items() for t in toks}
     for r, (start, end) in spans.items():
         for ln in range(start + 1, end + 1):
@@ -735,9 +738,7 @@ def own_numbers_first(rows: Rows, by_line: dict[int, list[Token]], lines: Sequen
             continue
         start, end = spans[r]
         above = [t for t in toks if t.line < start and _free(by_line, t.line)]
-        own = any(start <= t.line <= end for t in toks) or _blank_cells(
-            lines, start, by_line, len(REQUEST_COLUMN_KEYS) - 1
-        )
+        own = any(start <= t.line <= end for t in toks) or _blank_cells(lines, start, by_line)
         if above and own:
             toks = [t for t in toks if not (t.line < start and _free(by_line, t.line))]
         rows.numbers[r] = sorted(toks, key=lambda t: (t.line, t.cell))
@@ -748,9 +749,11 @@ def doubtful_association(
     segments: list[Segment],
     rows: Rows,
     by_line: dict[int, list[Token]],
+    span: dict[str, tuple[int, int]],
     lines: Sequence[str] = (),
 ) -> list[Segment]:
-    """The requests table's segments with the row association of free number lines questioned.
+    """The requests table's segments with the row association of free number lines questioned
+    (``span``: each row's label lines, :func:`label_spans`).
 
     A line holding only numbers, between the end of one row label (with its wrapped
     continuation lines) and the start of the next whose own lines hold no numbers, could be the
@@ -773,8 +776,6 @@ def doubtful_association(
 
     def free(line: int) -> bool:
         return _free(by_line, line)
-
-    span = label_spans(rows, by_line)
 
     def number_lines(after: int, before: int) -> int:
         """Lines with numbers strictly between ``after`` and ``before``."""
@@ -802,7 +803,7 @@ def doubtful_association(
                 and alt != r
                 and alt not in _GROUP_ROWS  # a group label doubling as a row (（六）其他处理) takes none
                 and not has_numbers(rows.label_line[alt])
-                and not _blank_cells(lines, rows.label_line[alt], by_line, len(REQUEST_COLUMN_KEYS) - 1)
+                and not _blank_cells(lines, rows.label_line[alt], by_line)
             ):
                 moves[line] = (r, alt)
     if not moves:

@@ -37,6 +37,7 @@ from gongkai.read.tables import (
     displaced_rows,
     doubtful_association,
     edition_votes,
+    label_spans,
     own_numbers_first,
     request_segments,
     scan_active,
@@ -163,10 +164,11 @@ def read_text(
         if bad
     ] + (["appeals"] if appeal_segs is None else [])
     req_header = _texts_between(by_line, line_of(req_start) - 1, min(requests.label_line.values(), default=0))
-    requests = own_numbers_first(requests, by_line, lines)
+    spans = label_spans(requests, by_line)  # the rows' label lines (own_numbers_first keeps them)
+    requests = own_numbers_first(requests, by_line, spans, lines)
     req_segs, extra, virtual = request_segments(requests, ed, req_placer, req_header)
     if not req_placer.placed:
-        req_segs = doubtful_association(req_segs, requests, by_line, lines)
+        req_segs = doubtful_association(req_segs, requests, by_line, spans, lines)
         row_ids = [i for i in identities(ed) if i.rule == "requests.row_total"]
         req_segs = displaced_rows(req_segs, requests, by_line, row_ids)
     if "requests" in scrambled:

@@ -41,7 +41,8 @@ _SECTION = re.compile(
     + "|".join(_printed(sig) for s in SECTIONS for sig in s.signatures)
     + "|政府信息公开行政复议|总体概况|基本情况|存在的问题|其他事项|其他需要说明))"
 )
-_TABLE_HEADINGS = (*(s.heading for s in SECTIONS[1:4]), "四、政府信息公开行政复议、行政诉讼情况")
+_HEADINGS = tuple(s.heading for s in SECTIONS)  # the format's headings, word for word
+_TABLE_HEADINGS = _HEADINGS[1:4]
 
 # Row labels inside a table section (break before each).
 _ROWS = re.compile(
@@ -70,18 +71,10 @@ def is_dense(line: str) -> bool:
 
 # The format's own section headings, word for word: where one stands inside a line (a converter
 # that joins paragraphs: "…落实工作责任。 二、主动公开政府信息情况"), the line is broken there.
-_EXACT_HEADINGS = re.compile(
-    "|".join(
-        re.escape(h) for h in (*(s.heading for s in SECTIONS[1:]), "四、政府信息公开行政复议、行政诉讼情况")
-    )
-)
-
-
-# Every section's heading word for word, 一、总体情况 too: where a dense line starts with one, the
-# heading is cut from the text run on after it.
-_ALL_HEADINGS = re.compile(
-    "|".join(re.escape(h) for h in (*(s.heading for s in SECTIONS), "四、政府信息公开行政复议、行政诉讼情况"))
-)
+_EXACT_HEADINGS = re.compile("|".join(map(re.escape, _HEADINGS[1:])))
+# Every section's heading, 一、总体情况 too: where a dense line starts with one, the heading is cut
+# from the text run on after it.
+_ALL_HEADINGS = re.compile("|".join(map(re.escape, _HEADINGS)))
 
 
 def _heading_inside(line: str) -> bool:
