@@ -377,3 +377,108 @@ def test_an_assumed_appeals_order_that_balances_is_read() -> None:
     report = _with_appeals("0 9 1 12 22 1 5 16 4 26 17 13 13 0 43")
     assert report.cell("appeals.reconsideration.total").value == 22
     assert report.cell("appeals.litigation_after_reconsideration.upheld").status == Status.READ
+
+
+def _no_wrong_cell(report: Report, truth: Report) -> None:
+    for address, cell in report.cells():
+        if cell.status in (Status.READ, Status.INFERRED):
+            assert cell.value == truth.cell(address).value, (address, cell)
+
+
+def _numbers(line: str) -> str:
+    return " ".join(c for c in line.split("\t") if c.strip().isdigit())
+
+
+def test_a_line_of_numbers_whose_label_was_not_found_goes_to_no_neighbour() -> None:
+    """A PDF-to-markdown copy prints some labels in a paragraph away from their numbers: the
+    line of 本机关不掌握's numbers stands alone between row 8 (numbers on its line) and
+    2.没有现成信息 (label alone, numbers below). It is not 2.没有现成信息's merely because that
+    label follows: a row between them has no label found, and the line may be that row's."""
+    truth = _report(("unavailable_not_held", "unavailable_needs_creation"))
+    lines = [ln.replace("\t", " ") for ln in _text(truth)]
+    a = _row_line(lines, "1.本机关不掌握相关政府信息")
+    b = _row_line(lines, "2.没有现成信息需要另行制作")
+    raw = _text(truth)
+    lines[a] = _numbers(raw[a])  # the label lost: its numbers alone on the line
+    lines[b : b + 1] = ["2.没有现成信息需要另行制作", _numbers(raw[b])]
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "labels-away.txt")
+    _no_wrong_cell(report, truth)  # before: 2.没有现成信息 read as 本机关不掌握's numbers
+    assert report.cell("requests.unavailable_not_held.total").status != Status.READ
+
+
+def test_a_row_holding_another_rows_line_of_numbers_is_not_read() -> None:
+    """Row 8's label alone, its numbers below it with one lost (six), then 本机关不掌握's
+    seven on a line of their own (that label printed elsewhere): thirteen numbers on two lines
+    of numbers are two rows', and the seven that add up are not row 8's because they add up."""
+    truth = next(
+        r
+        for seed in range(2000)
+        if (r := generate_report(random.Random(seed), "2021"))
+        .cell("requests.unavailable_not_held.natural_person")
+        .value
+        and not r.cell("requests.withheld_administrative_query.total").value
+    )
+    raw = _text(truth)
+    lines = [ln.replace("\t", " ") for ln in raw]
+    a = _row_line(lines, "8.属于行政查询事项")
+    b = _row_line(lines, "1.本机关不掌握相关政府信息")
+    lost = _numbers(raw[a]).split()[:-1]  # its 总计 lost
+    lines[b] = _numbers(raw[b])  # the label printed elsewhere
+    lines[a : a + 1] = ["8.属于行政查询事项", " ".join(lost)]
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "two-rows.txt")
+    _no_wrong_cell(report, truth)
+
+
+def test_an_assumed_request_column_order_that_no_row_balances_is_not_read() -> None:
+    """The header lost (not read), so the official column order is assumed; but the rows print
+    总计 first, and no row adds up in the assumed order: the columns are not known, nothing is
+    read by them, and the finding says so."""
+    truth = _report(("new_received", "granted"))
+    raw = _text(truth)
+    start = _row_line(raw, "一、本年新收政府信息公开申请数量")
+    end = _row_line(raw, "四、结转下年度继续办理")
+    lines = raw[: start - 3] + raw[start:]  # the header's three lines lost
+    for i in range(start - 3, end - 2):
+        cells = lines[i].split("\t")
+        nums = [k for k, c in enumerate(cells) if c.strip().isdigit()]
+        if len(nums) == 7:
+            values = [cells[k] for k in nums]
+            for k, v in zip(nums, [values[-1], *values[:-1]], strict=True):
+                cells[k] = v
+            lines[i] = "\t".join(cells)
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "total-first.txt")
+    _no_wrong_cell(report, truth)
+    assert report.cell("requests.new_received.natural_person").status != Status.READ
+    assert any(f.rule == "table.columns_unclear" for f in report.findings)
+
+
+def test_a_line_between_two_labels_may_be_a_row_whose_label_is_elsewhere() -> None:
+    """Row 8 with six numbers on its line (one lost), then 本机关不掌握's seven alone (its
+    label printed elsewhere), then the labels of 2.没有现成信息 and 3.补正后 on one line and
+    their numbers below: the lone line is not 2.没有现成信息's merely because that label comes
+    next, nor row 8's; it may be the row between, whose label was not found."""
+    truth = next(
+        r
+        for seed in range(2000)
+        if (r := generate_report(random.Random(seed), "2021"))
+        .cell("requests.unavailable_not_held.natural_person")
+        .value
+        and r.cell("requests.unavailable_needs_creation.total").value
+        and not r.cell("requests.withheld_administrative_query.total").value
+    )
+    raw = _text(truth)
+    lines = [ln.replace("\t", " ") for ln in raw]
+    a = _row_line(lines, "8.属于行政查询事项")
+    b = _row_line(lines, "1.本机关不掌握相关政府信息")
+    c = _row_line(lines, "2.没有现成信息需要另行制作")
+    d = _row_line(lines, "3.补正后申请内容仍不明确")
+    assert (a + 1, b + 1, c + 1) == (b, c, d)
+    lines[a : d + 1] = [
+        "8.属于行政查询事项 " + " ".join(_numbers(raw[a]).split()[:-1]),
+        _numbers(raw[b]),
+        "2.没有现成信息需要另行制作 3.补正后申请内容仍不明确",
+        _numbers(raw[c]),
+        _numbers(raw[d]),
+    ]
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "between.txt")
+    _no_wrong_cell(report, truth)

@@ -13,7 +13,7 @@ from gongkai.model.identities import Identity
 from gongkai.model.report import Status
 from gongkai.read.decode import decode_text
 from gongkai.read.normalize import label_key
-from gongkai.read.readings import readings_for, splits
+from gongkai.read.readings import readings_for, segment_for, splits
 from gongkai.read.solve import Obs, Segment, solve
 from gongkai.read.tokens import Token, tokenize
 
@@ -155,6 +155,27 @@ def test_solver_does_not_infer_through_a_broken_identity() -> None:
     res = solve(segs, [ROW_ID, col], (*ROW, "x.b"))
     assert res["r.b"].status is Status.MISSING and res["r.b"].value is None
     assert res["x.b"].value == 7 and res["x.b"].status is Status.READ
+
+
+def test_a_reading_that_assumes_damage_is_not_taken_because_it_balances() -> None:
+    # "3 0" on one line and "7" alone on the next: as printed, 3 + 0 = 7 does not hold; with the
+    # 7 a page number and the total lost, 3 + 0 = 3 does. A report that does not balance is no
+    # evidence of damage: the total is not inferred as 3, and nothing printed is contradicted.
+    toks = [t for t in tokenize(["3 0", "7"]) if t.kind != "text"]
+    seg = segment_for(ROW, toks)
+    assert seg.plain is not None and len(seg.readings) > 1 and not seg.exact
+    res = solve([seg], [ROW_ID], ROW)
+    assert res["r.total"].status not in (Status.READ, Status.INFERRED) or res["r.total"].value == 7
+    # the same numbers with the 7 on the row's own line are the plain reading, exact and read
+    (seg,) = [segment_for(ROW, [t for t in tokenize(["3 0 7"]) if t.kind != "text"])]
+    assert seg.exact and solve([seg], [ROW_ID], ROW)["r.total"].value == 7
+
+
+def test_a_plain_reading_that_balances_is_kept_beside_the_damaged_ones() -> None:
+    toks = [t for t in tokenize(["3 4", "7"]) if t.kind != "text"]
+    res = solve([segment_for(ROW, toks)], [ROW_ID], ROW)
+    for a, printed in zip(ROW, (3, 4, 7), strict=True):  # (3, 4, 7) and (·, 3, 4) both balance
+        assert res[a].status is Status.AMBIGUOUS and printed in res[a].candidates
 
 
 @settings(max_examples=150, deadline=None)

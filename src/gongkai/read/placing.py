@@ -34,7 +34,7 @@ from gongkai.read.columns import (
 )
 from gongkai.read.labels import appeal_row
 from gongkai.read.normalize import label_key
-from gongkai.read.readings import readings_for
+from gongkai.read.readings import readings_for, segment_for
 from gongkai.read.solve import Obs, Reading, Segment
 from gongkai.read.tokens import Token
 
@@ -73,6 +73,7 @@ class Placer:
     row_lines: set[int] = field(default_factory=set)  # the label lines of the table's rows
     refused: set[str] = field(default_factory=set)  # rows not read: header order not understood
     placed: set[str] = field(default_factory=set)  # rows read by their places (not reading order)
+    assumed: set[str] = field(default_factory=set)  # rows read in the official order, the header silent
     lines: Sequence[str] = ()  # the text's lines, for the empty cells of separated copies
     _aligned: dict[tuple[int, ...], bool] = field(default_factory=dict)
     _celled: dict[tuple[int, bool], bool] = field(default_factory=dict)
@@ -205,6 +206,8 @@ class Placer:
             self.refused.add(row)
             return Segment(tuple(f"{self.table}.{row}.{c.key}" for c in columns), [], False)
         addresses = tuple(f"{self.table}.{row}.{k}" for k in order)
+        if not named and order == [c.key for c in columns]:
+            self.assumed.add(row)
         # the header names every column, in a text without places (a grid's narrower row lost
         # a cell: its places decide)
         named = named and all(self.place(t) is None for t in tokens)
@@ -221,8 +224,25 @@ class Placer:
             for perm in itertools.permutations(pieces):
                 rds += readings_for([t for ln in perm for t in tokens if t.line == ln], len(addresses))[0]
             return Segment(addresses, list(dict.fromkeys(rds)), False)
-        rds, exact = readings_for(tokens, len(addresses))
-        return Segment(addresses, rds, exact)
+        if self.two_rows(tokens, len(addresses)):
+            return Segment(addresses, [], False)
+        return segment_for(addresses, tokens)
+
+    def two_rows(self, tokens: list[Token], n: int) -> bool:
+        """Whether ``tokens`` are more numbers than ``n`` cells on two or more lines that each
+        hold several, one of them a line of numbers alone: two rows' numbers given to one (a
+        row printed with no label beside it, whose label stands elsewhere). Which numbers are
+        the row's is not known: that some of them add up is no evidence, so the row gets no
+        reading."""
+        if len(tokens) <= n:
+            return False
+        per_line: dict[int, int] = {}
+        for t in tokens:
+            per_line[t.line] = per_line.get(t.line, 0) + 1
+        several = [ln for ln, k in per_line.items() if k >= 2]
+        return len(several) >= 2 and any(
+            all(t.kind != "text" for t in self.by_line.get(ln, ())) for ln in several
+        )
 
     def width(self, line: int) -> int:
         """Cells of a line of the text (a grid row keeps its empty cells)."""

@@ -22,7 +22,7 @@ import itertools
 from collections.abc import Iterator
 from functools import lru_cache
 
-from gongkai.read.solve import Obs, Reading
+from gongkai.read.solve import Obs, Reading, Segment
 from gongkai.read.tokens import Token
 
 MAX_READINGS = 5000
@@ -136,8 +136,19 @@ def _halves(tokens: list[Token], n: int) -> list[Token] | None:
     return tokens[: m // 2] if first == second and len(set(first)) >= 2 else None
 
 
+def segment_for(addresses: tuple[str, ...], tokens: list[Token]) -> Segment:
+    """The segment of ``tokens`` read into ``addresses``, with its plain reading marked: the
+    numbers as printed, one to one, where the others assume a stray number and a lost cell."""
+    rds, exact = readings_for(tokens, len(addresses))
+    plain = None
+    if not exact and rds and len(tokens) == len(addresses) and _cells_whole(tokens):
+        plain = rds[0]  # readings_for offers the tokens as they are first
+    return Segment(addresses, rds, exact, plain)
+
+
 def readings_for(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
-    """Readings of ``tokens`` into ``n`` cells, and whether the single reading is exact."""
+    """Readings of ``tokens`` into ``n`` cells, and whether the single reading is exact. Where
+    the tokens fit the cells one to one, that reading comes first."""
     strays = _strays(tokens)
     half = _halves(tokens, n)
     if strays or half:

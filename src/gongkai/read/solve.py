@@ -15,7 +15,9 @@ several readings, and the identities decide:
    that violates nothing is a solution; a cell equal in every solution is known
    (``inferred``), one that differs is ``ambiguous``.
 3. If no combination violates nothing (the report does not balance, or the right reading is
-   not among those offered), or the search is cut (more than :data:`COMBINATION_LIMIT`
+   not among those offered), or none keeps a segment's plain reading (its numbers as printed,
+   one to one, where its other readings assume a stray number and a lost cell: balance alone
+   does not prove damage), or the search is cut (more than :data:`COMBINATION_LIMIT`
    solutions, or :data:`SEARCH_LIMIT` readings tried), the identities cannot choose and do
    not: a cell of an open segment is known only where every reading of its segment agrees,
    and a value forced only by an identity that does not hold is dropped back to unknown.
@@ -57,6 +59,10 @@ class Segment:
     addresses: tuple[str, ...]
     readings: list[Reading]
     exact: bool = False  # a single reading taken position by position, no guessing
+    # the numbers as printed fit the cells one to one, and other readings assume damage (a
+    # number that may be a stray, with a cell lost): those are not taken over this one because
+    # they balance and it does not (a report that does not balance is no evidence of damage)
+    plain: Reading | None = None
 
 
 @dataclass(slots=True)
@@ -319,7 +325,7 @@ def _consistent_solutions(
                 opts = options[id(seg)]
             else:
                 opts = _distinct_readings(seg, system, known)
-            if not opts:
+            if not opts or not _keeps_plain(seg, opts):
                 return None
             if len(opts) == 1:
                 printed, rd = opts[0]
@@ -343,9 +349,12 @@ def _consistent_solutions(
         comp_solutions = (
             _every(choices, system, known) if total <= COMBINATION_LIMIT else _search(choices, system, known)
         )
-        if not comp_solutions:
-            # none, or the search is cut: the identities cannot be said to single anything out,
-            # so they decide nothing (the caller falls back to what each segment's readings agree on)
+        if not comp_solutions or not all(
+            _keeps_plain(seg, [combo[i] for _, combo in comp_solutions]) for i, seg in enumerate(segs)
+        ):
+            # none, or the search is cut, or only damage balances: the identities cannot be said
+            # to single anything out, so they decide nothing (the caller falls back to what each
+            # segment's readings agree on)
             return None
         if len(comp_solutions) == 1:
             for seg, (_, rd) in zip(segs, comp_solutions[0][1], strict=True):
@@ -356,6 +365,14 @@ def _consistent_solutions(
 
 
 Option = tuple[dict[str, Value], Reading]  # a reading's printed values, and the reading
+
+
+def _keeps_plain(seg: Segment, options: list[Option]) -> bool:
+    """Whether the segment's plain reading (if it has one) gives the cells of one of ``options``."""
+    if seg.plain is None:
+        return True
+    plain = _printed(seg.plain, seg.addresses)
+    return any(values == plain for values, _ in options)
 
 
 def _every(

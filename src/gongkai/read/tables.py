@@ -12,8 +12,9 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from gongkai.model.identities import Identity
 from gongkai.model.keys import (
@@ -43,7 +44,7 @@ from gongkai.read.columns import (
 from gongkai.read.labels import Matcher, appeal_row, matcher, next_is_number, strip_ordinal, weak_matcher
 from gongkai.read.normalize import label_key
 from gongkai.read.placing import Placer, row_by_cells, split_cells
-from gongkai.read.readings import readings_for
+from gongkai.read.readings import readings_for, segment_for
 from gongkai.read.solve import Obs, Reading, Segment
 from gongkai.read.tokens import Token
 
@@ -82,6 +83,8 @@ _REQUEST_ORDER = _order(REQUEST_LABELS)
 _ACTIVE_ORDER = {ed: _order(rules) for ed, rules in ACTIVE_LABELS.items()}
 _WEAK: dict[str, Matcher] = {key: w for key, rule in REQUEST_LABELS if (w := weak_matcher(rule)) is not None}
 _GROUP_ROWS = frozenset(key for key, rule in REQUEST_LABELS if rule.group)
+# the rows both editions print (not the 2019 其他处理 row, nor the 2021 rows that replaced it)
+_EVERY_REQUEST_ROW = frozenset(key for key, _ in _REQUEST_ORDER) - _GROUP_ROWS - set(OTHER_ROWS_2021)
 # A group label printed in its own cell ("（四）无法提供", spanning its rows) starts on the line of
 # the group's first row: label key without its ordinal -> that row. A group label that is itself
 # a row's label (2019's （六）其他处理) is matched as that row and is not here.
@@ -148,6 +151,7 @@ def scan_rows(
     width: Callable[[str], int] = lambda key: 7,
     groups: dict[str, str] | None = None,
     stops: tuple[str, ...] = (),
+    every_row: Collection[str] | None = None,
 ) -> Rows:
     """Numbers per row label, found in order.
 
@@ -163,6 +167,12 @@ def scan_rows(
     A sub-table's header (text holding one of ``stops``: 第二十条第（八）项, 信息内容 …) ends the
     row before it: numbers after it and before the next label are that label's (printed above
     it), never the row before's.
+
+    Numbers printed above a label are that label's only when no row between it and the row
+    before was skipped (``every_row``: the rows every report of the table has, in ``order``):
+    a skipped row's label was printed elsewhere or lost, and the numbers may be that row's
+    (a PDF-to-markdown copy prints wrapped labels in a paragraph away from their numbers).
+    Such numbers go to no row.
     """
     rows = Rows()
     named = _named(order)
@@ -233,6 +243,12 @@ def scan_rows(
                 break  # text after the last row's numbers ends the table
             continue
         i += used  # continuation lines of a wrapped label
+        if (
+            pending
+            and every_row is not None
+            and any(key in every_row and key not in rows.numbers for key, _ in order[pos + 1 : hits[0]])
+        ):
+            pending = []  # the numbers above may be a skipped row's
         for j in hits:
             key = order[j][0]
             rows.numbers[key] = []
@@ -346,6 +362,15 @@ def request_segments(
         segments.append(seg)
         if key not in own:
             virtual.extend(seg.addresses)
+    if _assumed_order_contradicted(segments, placer.assumed):
+        # the header did not give the column order, so the official one was assumed, and in it
+        # no row that prints every cell adds up: the columns are in another order (总计 first,
+        # say), not known, and the rows read in the assumed order are not read at all
+        placer.refused |= placer.assumed
+        segments = [
+            Segment(s.addresses, [], False) if s.addresses[0].split(".")[1] in placer.assumed else s
+            for s in segments
+        ]
     has_2019_row = bool(rows.numbers.get("other_handling"))
     has_2021_rows = any(rows.numbers.get(r) for r in OTHER_ROWS_2021)
     if edition_key == "2021" and has_2019_row:
@@ -356,6 +381,28 @@ def request_segments(
             f"requests.{r}.{c}" for r in OTHER_ROWS_2021 for c in REQUEST_COLUMN_KEYS if r not in rows.numbers
         ]
     return segments, extra, virtual
+
+
+def _assumed_order_contradicted(segments: list[Segment], assumed: set[str]) -> bool:
+    """Whether the rows read in the assumed (official) column order, where they print every
+    cell as a whole number, speak against it: none adds up in that order alone, and at least
+    two do not add up in it. A row that adds up both in it and with 总计 first ("5 0 0 0 0 0 5")
+    says nothing; a published table that does not add up in some rows, as real ones do, has
+    rows that add up in its own order only."""
+    against = 0
+    for s in segments:
+        if not s.exact or len(s.readings) != 1 or s.addresses[0].split(".")[1] not in assumed:
+            continue
+        values = [o.value if o is not None else None for o in s.readings[0]]
+        if s.addresses[-1].rsplit(".", 1)[1] != "total" or not all(isinstance(v, int) for v in values):
+            continue
+        ints = cast("list[int]", values)
+        as_assumed = ints[-1] == sum(ints[:-1])
+        if as_assumed and ints[0] != sum(ints[1:]):
+            return False  # adds up in the assumed order only: the order is the table's
+        if not as_assumed:
+            against += 1
+    return against >= 2
 
 
 def _sum_identities(total_row: str, part_rows: tuple[str, ...]) -> list[Identity]:
@@ -392,7 +439,15 @@ def _sum_identities(total_row: str, part_rows: tuple[str, ...]) -> list[Identity
 
 
 def scan_requests(tokens: list[Token], start: int, end: int) -> Rows:
-    return scan_rows(tokens, start, end, _REQUEST_ORDER, _REQUEST_NEEDLES, groups=_GROUP_FIRST)
+    return scan_rows(
+        tokens,
+        start,
+        end,
+        _REQUEST_ORDER,
+        _REQUEST_NEEDLES,
+        groups=_GROUP_FIRST,
+        every_row=_EVERY_REQUEST_ROW,
+    )
 
 
 def scan_active(tokens: list[Token], start: int, end: int, edition_key: str) -> Rows:
@@ -478,17 +533,13 @@ def appeal_segments(
             row = appeal_row(lbl)
             if row is None:
                 return None
-            addresses = tuple(f"appeals.{row}.{c}" for c in order)
-            rds, exact = readings_for(nums, len(addresses))
-            out.append(Segment(addresses, rds, exact))
+            out.append(segment_for(tuple(f"appeals.{row}.{c}" for c in order), nums))
         return out
     if len(runs) >= 4 and all(match_column(lbl, APPEAL_COLUMNS) and len(nums) <= 3 for lbl, nums in runs):
         out = []
         for lbl, nums in runs:
             col = match_column(lbl, APPEAL_COLUMNS)
-            addresses = tuple(f"appeals.{r.key}.{col}" for r in APPEALS.rows)
-            rds, exact = readings_for(nums, len(addresses))
-            out.append(Segment(addresses, rds, exact))
+            out.append(segment_for(tuple(f"appeals.{r.key}.{col}" for r in APPEALS.rows), nums))
         return out
     if any(_HEADER_WORDS.search(lbl) for lbl, _ in runs[1:]):
         return None  # numbers interleaved with header words: the text is not in reading order
@@ -499,7 +550,8 @@ def appeal_segments(
         celled = row_by_cells(lines[line - 1], nums, len(addresses))
         if celled is not None:
             return [Segment(addresses, [celled], True)]
-    rds, exact = readings_for(nums, len(addresses))
+    seg = segment_for(addresses, nums)
+    rds, exact = seg.readings, seg.exact
     if exact and len(rds) == 1 and assumed and _no_group_adds_up(rds[0], order):
         # The header was not read (its labels in pieces), so the official order was assumed,
         # and in that order no group's 总计 is the sum of its results: the assumption is
@@ -507,7 +559,7 @@ def appeal_segments(
         return []
     if exact and len(rds) == 1 and assumed:
         return _unless_total_first(addresses, rds[0], order)
-    return [Segment(addresses, rds, exact)]
+    return [seg]
 
 
 def _unless_total_first(addresses: tuple[str, ...], reading: Reading, order: list[str]) -> list[Segment]:
@@ -751,6 +803,7 @@ def doubtful_association(
     by_line: dict[int, list[Token]],
     span: dict[str, tuple[int, int]],
     lines: Sequence[str] = (),
+    edition_rows: Collection[str] = (),
 ) -> list[Segment]:
     """The requests table's segments with the row association of free number lines questioned
     (``span``: each row's label lines, :func:`label_spans`).
@@ -765,6 +818,11 @@ def doubtful_association(
     shift balances) leaves the cells ambiguous. A line inside a label's own lines is its. A
     label whose line prints its own cells, all blank (a separated copy, ``lines``), takes no
     other line: the numbers near it are another row's.
+
+    Where rows of the official order stand between the two labels and their own labels were
+    not found (``edition_rows``: the rows the edition has; a label printed away from its
+    numbers, or lost), the line may be theirs: a third story gives it to no row read here, so
+    the two rows' cells it would decide are not stated.
     """
     order = sorted(rows.label_line, key=lambda r: rows.label_line[r])
 
@@ -782,6 +840,7 @@ def doubtful_association(
         return max(0, bisect.bisect_left(numbered, before) - bisect.bisect_right(numbered, after))
 
     moves: dict[int, tuple[str, str]] = {}  # free line -> (from row, to row)
+    open_lines: set[int] = set()  # free lines that may be a row's whose label was not found
     for r, toks in rows.numbers.items():
         if r not in span:
             continue
@@ -806,6 +865,8 @@ def doubtful_association(
                 and not _blank_cells(lines, rows.label_line[alt], by_line)
             ):
                 moves[line] = (r, alt)
+                if _unfound_between(r, alt, rows, edition_rows):
+                    open_lines.add(line)
     if not moves:
         return segments
     # rows linked by moves are weighed together; unlinked groups each on their own
@@ -823,8 +884,23 @@ def doubtful_association(
         groups.setdefault(find(r), []).append(r)
     out = list(segments)
     for members in groups.values():
-        out = _weigh_association(out, sorted(members, key=lambda r: rows.label_line[r]), rows, moves)
+        out = _weigh_association(
+            out, sorted(members, key=lambda r: rows.label_line[r]), rows, moves, open_lines
+        )
     return out
+
+
+_REQUEST_RANK = {key: i for i, (key, _) in enumerate(_REQUEST_ORDER)}
+
+
+def _unfound_between(a: str, b: str, rows: Rows, edition_rows: Collection[str]) -> bool:
+    """Whether a row of the official order between rows ``a`` and ``b`` (of the edition, not a
+    group label) has no label found."""
+    lo, hi = sorted((_REQUEST_RANK[a], _REQUEST_RANK[b]))
+    return any(
+        key not in rows.label_line and key not in _GROUP_ROWS and (not edition_rows or key in edition_rows)
+        for key, _ in _REQUEST_ORDER[lo + 1 : hi]
+    )
 
 
 def _weigh_association(
@@ -832,9 +908,10 @@ def _weigh_association(
     affected: list[str],
     rows: Rows,
     moves: dict[int, tuple[str, str]],
+    open_lines: Collection[int] = (),
 ) -> list[Segment]:
-    """Both associations of the free lines among ``affected`` rows as one segment (see
-    :func:`doubtful_association`)."""
+    """Both associations of the free lines among ``affected`` rows as one segment, and a third
+    where ``open_lines`` are no row's here (see :func:`doubtful_association`)."""
     other: dict[str, list[Token]] = {r: [] for r in affected}
     for r in affected:
         for t in rows.numbers.get(r, []):
@@ -869,10 +946,18 @@ def _weigh_association(
 
     now = combined({r: rows.numbers.get(r, []) for r in affected})
     alt_readings = combined(other)
+    mine = [t.line for r in affected for t in rows.numbers.get(r, [])]
+    nobody = (
+        combined({r: [t for t in rows.numbers.get(r, []) if t.line not in open_lines] for r in affected})
+        if open_lines and any(ln in open_lines for ln in mine)
+        else []
+    )
     keep = [s for s in segments if not any(a.split(".")[1] in affected for a in s.addresses)]
     cells = tuple(f"requests.{r}.{c}" for r in affected for c in REQUEST_COLUMN_KEYS)
-    if now is None or alt_readings is None:
+    if now is None or alt_readings is None or nobody is None:
         return keep  # too many stories to weigh: nothing is claimed for these rows
+    if nobody:  # the lines may be a row's whose label was not found: a third story
+        alt_readings = [*alt_readings, *nobody]
     if not alt_readings:
         # the other association does not fit the rows: no evidence for it, unless the scan's
         # does not fit either (a row holding two rows' numbers), when neither story is told

@@ -168,7 +168,8 @@ def read_text(
     requests = own_numbers_first(requests, by_line, spans, lines)
     req_segs, extra, virtual = request_segments(requests, ed, req_placer, req_header)
     if not req_placer.placed:
-        req_segs = doubtful_association(req_segs, requests, by_line, spans, lines)
+        edition_rows = {a.split(".")[1] for a in spec.addresses if a.startswith("requests.")}
+        req_segs = doubtful_association(req_segs, requests, by_line, spans, lines, edition_rows)
         row_ids = [i for i in identities(ed) if i.rule == "requests.row_total"]
         req_segs = displaced_rows(req_segs, requests, by_line, row_ids)
     if "requests" in scrambled:
