@@ -482,3 +482,32 @@ def test_a_line_between_two_labels_may_be_a_row_whose_label_is_elsewhere() -> No
     ]
     report = parse_bytes("\n".join(lines).encode("utf-8"), "between.txt")
     _no_wrong_cell(report, truth)
+
+
+def test_provincial_labels_with_notes_and_an_extra_row_are_read() -> None:
+    """A 2019 provincial variant (Hubei's) prints each active-disclosure label with its note in
+    brackets, notes in the header cells (with numbers in them: "如-8"), and an extra row
+    其他主动公开文件 that is no cell of the format: the rows are found by their labels without
+    the notes, and the extra row's numbers go to no row; the same through Taiwan-phrase
+    conversion (文件 → 檔案) and traditional characters."""
+    truth = generate_report(random.Random(3), "2019")
+    text = render(truth, "txt").decode("utf-8")
+    notes = {
+        "规章\t": "规章(设区的市、自治州人民政府应提供相关数据)\t",
+        "规范性文件\t": "规范性文件(行政机关制定发布的决定、公告、通告、意见、通知，一般情况下属于规范性文件)\t",
+        "其他对外管理服务事项\t": "其他对外管理服务事项(指行政许可以外的政务服务事项，含行政确认、行政奖励)\t",
+        "上一年项目数量\t本年增/减": "上一年项目数量(指2019年事项数)\t本年增/减(减用负值表示，如-8)",
+    }
+    for plain, noted in notes.items():
+        assert plain in text
+        text = text.replace(plain, noted)
+    i = text.index("第二十条第（五）项")
+    text = text[:i] + "其他主动公开文件(含以本单位名义正式签发的文件)\t186\t86\t255\n" + text[i:]
+    from opencc import OpenCC  # type: ignore[import-untyped]
+
+    for variant in (text, OpenCC("s2t").convert(text.replace("规范性文件", "规范性档案"))):
+        report = parse_bytes(variant.encode("utf-8"), "notes.txt")
+        _no_wrong_cell(report, truth)
+        for address, cell in truth.cells():
+            if address.startswith("active_disclosure.") and cell.value is not None:
+                assert report.cell(address).status == Status.READ, address

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gongkai.api import parse_bytes
 from gongkai.errors import InputError
 from gongkai.model.identities import Identity
 from gongkai.model.report import Status
@@ -38,6 +39,17 @@ def test_decode_refuses_undecodable() -> None:
 
 
 # -- normalisation and tokens ---------------------------------------------------------------------
+
+
+def test_radical_forms_from_pdf_fonts_are_the_characters_they_stand_for() -> None:
+    from gongkai.read.normalize import normalize_line
+
+    # ⺠ (CJK Radicals Supplement) is left alone by NFKC; ⾏ (a Kangxi radical) is not
+    assert normalize_line("沭阳县人⺠政府⻓期⾏政") == "沭阳县人民政府长期行政"
+    report = parse_bytes(
+        "2024年沭阳县人⺠政府政府信息公开工作年度报告\n一、总体情况\n正文。\n".encode(), "r.txt"
+    )
+    assert report.meta.agency == "沭阳县人民政府"
 
 
 def test_label_key_ignores_width_spaces_and_brackets() -> None:

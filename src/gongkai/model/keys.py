@@ -279,6 +279,10 @@ APPEALS = Table(
 
 # Header cells of the active-disclosure sub-tables that name no column.
 ACTIVE_GROUP_HEADERS = ("信息内容", "第二十条")
+# Rows some variants add to the active-disclosure table that are no cell of the format (a
+# provincial 2019 variant's 其他主动公开文件; "档案" is what Taiwan-phrase conversion, OpenCC
+# s2twp, makes of 文件): their numbers belong to no row.
+ACTIVE_EXTRA_ROWS = ("其他主动公开文件", "其他主动公开档案")
 
 _DOCS_2021 = (
     Column("issued", "本年制发件数", headers=("本年制发件数", "本年制发", "制发件数", "本年新制发")),
@@ -438,7 +442,8 @@ REQUEST_LABELS: tuple[tuple[str, LabelRule], ...] = (
 
 def _active_labels(table: Table) -> tuple[tuple[str, LabelRule], ...]:
     special = {
-        "normative_documents": LabelRule(contains=("规范性文件",), max_len=12),
+        # 规范性档案: 规范性文件 through Taiwan-phrase conversion (OpenCC s2twp: 文件 → 檔案)
+        "normative_documents": LabelRule(contains=("规范性文件", "规范性档案"), max_len=12),
         "fees": LabelRule(contains=("事业性收费",), max_len=14),
         "other_services": LabelRule(contains=("对外管理",), max_len=16),
         "procurement": LabelRule(contains=("集中采购",), max_len=12),

@@ -29,6 +29,16 @@ _TRANSLATE = str.maketrans(
         "\xa0": " ",
         "\u200b": "",
         "\ufeff": "",
+        # CJK Radicals Supplement forms that PDF fonts map whole characters to (人⺠政府, ⻓江):
+        # NFKC maps the Kangxi radicals (⾏ → 行) but not these; the ideograph each stands for
+        # (Unicode's EquivalentUnifiedIdeograph.txt), for the radicals that are whole characters
+        **dict(
+            zip(
+                "⺌⺗⺝⺠⺧⺩⺪⺬⺮⺶⺼⺽⻁⻄⻅⻆⻉⻊⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰",
+                "小心月民牛王疋示竹羊肉臼虎西见角贝足车長长门雨青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙",
+                strict=True,
+            )
+        ),
     }
 )
 

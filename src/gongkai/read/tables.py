@@ -20,6 +20,7 @@ from gongkai.model.identities import Identity
 from gongkai.model.keys import (
     ACTIVE_2019,
     ACTIVE_2021,
+    ACTIVE_EXTRA_ROWS,
     ACTIVE_GROUP_HEADERS,
     ACTIVE_LABELS,
     APPEAL_COLUMNS,
@@ -152,6 +153,7 @@ def scan_rows(
     groups: dict[str, str] | None = None,
     stops: tuple[str, ...] = (),
     every_row: Collection[str] | None = None,
+    extra: tuple[str, ...] = (),
 ) -> Rows:
     """Numbers per row label, found in order.
 
@@ -173,6 +175,9 @@ def scan_rows(
     a skipped row's label was printed elsewhere or lost, and the numbers may be that row's
     (a PDF-to-markdown copy prints wrapped labels in a paragraph away from their numbers).
     Such numbers go to no row.
+
+    A row some variants add that is no cell of the format (``extra``: 其他主动公开文件) ends the
+    row before it; its numbers go to no row.
     """
     rows = Rows()
     named = _named(order)
@@ -213,13 +218,22 @@ def scan_rows(
             continue
         last_line = t.line
         k = label_key(t.text)
+        bare = _bare_key(t.text)  # the label without the explanatory note after it
+        if (not k or len(k) > MAX_LABEL) and bare:
+            k = bare
         if not k or len(k) > MAX_LABEL:
             if current is not None and rows.numbers[current] and current == order[-1][0]:
                 break  # prose after the last row
             continue
         hits, used = _match(k, tokens, i - 1, end, pos, order, needles, named)
+        if not hits and bare and bare != k:
+            hits, used = _match(bare, tokens, i - 1, end, pos, order, needles, named)
+            k = bare if hits else k
         if not hits and stops and any(w in k for w in stops):
             current, pending, below, held = None, [], False, True  # a sub-table's header
+            continue
+        if not hits and extra and any(w in k for w in extra):
+            current, pending, below, held = None, [], False, False  # a row the format has not
             continue
         late = _late_rows(k, pos, order, named) if not hits and pos > 0 and needles.search(k) else []
         rows.late.update(late)
@@ -262,6 +276,18 @@ def scan_rows(
             rows.numbers[current] = pending
             pending = []
     return rows
+
+
+_NOTE = re.compile(r"^(.{2,}?)\s*[（(][^（）()]{4,}[)）]\s*$")
+
+
+def _bare_key(text: str) -> str | None:
+    """The key of a label printed with an explanatory note in brackets after it, without the
+    note (a provincial variant's "规章(设区的市、自治州人民政府应提供相关数据)"); None without one."""
+    if "(" not in text and "（" not in text:
+        return None
+    m = _NOTE.match(text)
+    return label_key(m.group(1)) or None if m else None
 
 
 def _late_rows(k: str, pos: int, order: list[tuple[str, Matcher]], named: _Named) -> list[str]:
@@ -461,6 +487,7 @@ def scan_active(tokens: list[Token], start: int, end: int, edition_key: str) -> 
         _ACTIVE_NEEDLES,
         widths.__getitem__,
         stops=ACTIVE_GROUP_HEADERS,
+        extra=ACTIVE_EXTRA_ROWS,
     )
 
 
