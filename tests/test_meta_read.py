@@ -100,6 +100,9 @@ def test_sentences_are_not_titles() -> None:
         ("一、总体情况\n无。\n六、其他需要报告的事项\n无。\n某某县审计局\n2024年1月18日", "某某县审计局"),
         ("一、总体情况\n无。\n某某县审计局                2024年1月18日", "某某县审计局"),
         ("2021年，我区认真落实条例。石桥区政务公开工作……我区将继续努力。石桥区各部门……", "石桥区"),
+        # a title run into the text (whitespace removed): the year's 年 is no part of the name
+        ("正文2024年某某市科委政府信息公开工作年度报告根据《条例》的要求，编制本报告。", "某某市科委"),
+        ("正文 2024 年某某市科委政府信息公开工作 年度报告 根据《条例》的要求，编制本报告。", "某某市科委"),
     ],
 )
 def test_agency_from_the_body(body: str, agency: str) -> None:

@@ -166,7 +166,8 @@ def agency_from_title(title: str) -> str | None:
 _NAME = r"[\u4e00-\u9fff（）()]{2,30}?"
 _COMPILED_BY = re.compile(rf"本(?:年度)?报告由({_NAME})(?:负责|组织|牵头)?(?:编制|编写|起草|发布|汇总)")
 _NAMED_REPORT = re.compile(
-    r"(?:20\d{2}|[二〇零一三四五六七八九]{4})\s*年度?(?:政府)?信息公开工作(?:年度)?报告|政府信息公开工作年度报告"
+    r"(?:20\d{2}|[二〇零一三四五六七八九]{4})\s*年度?(?:政府)?信息公开工作(?:年度)?报告|"
+    + r"\s*".join("政府信息公开工作年度报告")  # a title broken over lines, run into the text
 )
 _LEAD_WORDS = re.compile(
     r"^(?:现将|特将|现就|现|特|将|根据|按照|依据|是|为|由|经|对|向社会公布|公布|发布|编制)+"
@@ -196,6 +197,9 @@ def _named_report(text: str, simple: str) -> str | None:
         lead = _LEAD_WORDS.match(simple[j:start])
         if lead:
             j += lead.end()
+        year = re.match(r"年度?", simple[j:start]) if simple[:j].rstrip()[-1:].isdigit() else None
+        if year:  # "2024年上海市科委政府信息公开工作年度报告": the year's 年 is no part of the name
+            j += year.end()
         name = text[j:start]
         if _agency_like(simple[j:start]):
             return name
