@@ -511,3 +511,59 @@ def test_provincial_labels_with_notes_and_an_extra_row_are_read() -> None:
         for address, cell in truth.cells():
             if address.startswith("active_disclosure.") and cell.value is not None:
                 assert report.cell(address).status == Status.READ, address
+
+
+def _per_group_markdown(truth: Report, moved: bool) -> str:
+    """The requests table as a PDF-to-markdown converter writes it: one small table per row
+    group under a heading, placeholder column names 数据1 … 数据6, and over the last rows a
+    made-up header whose names are row labels. ``moved``: every small table's columns in
+    another order, its placeholder names moved with them."""
+    text = render(truth, "txt").decode("utf-8")
+    head, rest = text.split("三、收到和处理政府信息公开申请情况", 1)
+    tail = rest[rest.index("四、政府信息公开行政复议") :]
+    order = [5, 0, 3, 1, 2, 4, 6] if moved else list(range(7))  # 总计 stays last
+    names = [f"数据{i + 1}" for i in range(6)] + ["总计"]
+    out = [head, "## 三、收到和处理政府信息公开申请情况", ""]
+    from gongkai.model.keys import REQUESTS_2021
+
+    rows = [r for r in REQUESTS_2021.rows if r.key != "other_handling"]
+    for n, row in enumerate(rows):
+        if n % 4 == 0:
+            header = [names[i] for i in order]
+            if n == 20:
+                header = [
+                    "本年新收件数",
+                    "上年结转件数",
+                    "予以公开",
+                    "部分公开",
+                    "不予公开",
+                    "结转下年度",
+                    "总计",
+                ]
+            out += ["", f"### 第{n // 4 + 1}组", "| 类别 | " + " | ".join(header) + " |", "|---" * 8 + "|"]
+        values = [str(truth.cell(f"requests.{row.key}.{c.key}").value) for c in row.columns]
+        out.append(f"| {row.label} | " + " | ".join(values[i] for i in order) + " |")
+    return "\n".join(out) + "\n\n" + tail
+
+
+def test_one_small_table_per_row_group_with_placeholder_names_is_read() -> None:
+    truth = _report(("new_received", "granted"))
+    report = parse_bytes(_per_group_markdown(truth, moved=False).encode("utf-8"), "groups.md")
+    _no_wrong_cell(report, truth)
+    for address, _cell in truth.cells():
+        if address.startswith("requests."):
+            assert report.cell(address).status in (Status.READ, Status.INFERRED), address
+    # the same with every small table's columns moved: where the header says nothing else, the
+    # placeholders' count says the order is not the official one, and nothing is read by it
+    report = parse_bytes(_per_group_markdown(truth, moved=True).encode("utf-8"), "moved.md")
+    _no_wrong_cell(report, truth)
+
+
+def test_placeholder_column_names_are_text() -> None:
+    toks = tokenize(["| 类别 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 总计 |"])
+    assert all(t.kind == "text" for t in toks)
+    toks = tokenize(["| 类别 | 数据3 | 数据1 | 数据2 | 总计 |"])
+    assert all(t.kind == "text" for t in toks)
+    # a label glued to its number is still a label and a number
+    toks = tokenize(["行政规范性文件77 规章1 其他2"])
+    assert [t.kind for t in toks] == ["text", "num", "text", "num", "text", "num"]

@@ -396,6 +396,21 @@ def header_words(
     return out
 
 
+_PLACEHOLDER = re.compile(r"^([^\d\s]{1,4})(\d{1,2})$")
+
+
+def _placeholders_moved(texts: list[Token]) -> bool:
+    """Whether a line of the header names columns by placeholders counted on (数据1 … 数据6, a
+    converter's names for columns it could not name) out of their count: the columns were
+    moved, and their order is not the official one."""
+    per_line: dict[int, list[int]] = {}
+    for t in texts:
+        m = _PLACEHOLDER.match(t.text)
+        if m:
+            per_line.setdefault(t.line, []).append(int(m.group(2)))
+    return any(len(v) >= 3 and v != sorted(v) for v in per_line.values())
+
+
 def header_sequence(
     texts: list[Token],
     columns: Sequence[Column],
@@ -443,6 +458,7 @@ def header_sequence(
             per_line[group_line], joined = keys[:first], keys[first:]
             per_line[-1] = joined  # a line of its own, after the group's
     contradicts = any(ranks[a] > ranks[b] for keys in per_line.values() for a, b in itertools.pairwise(keys))
+    contradicts = contradicts or _placeholders_moved(texts)
     labelled = [ln for ln, keys in per_line.items() if keys]
     seq: list[str] | None = None
     if group_line is None and len(labelled) == 1:

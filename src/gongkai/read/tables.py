@@ -183,6 +183,14 @@ def scan_rows(
     named = _named(order)
     text_lines = {t.line for t in tokens[start:end] if t.kind == "text"}
     per_line = Counter(t.line for t in tokens[start:end] if t.kind != "text")
+    # a line of three or more cells that name rows, and no number: a header of columns named
+    # after rows (a converter's made-up "项目 | 本年新收件数 | 上年结转件数 | 予以公开 | …"), no label
+    naming = Counter(
+        t.line
+        for t in tokens[start:end]
+        if t.kind == "text" and t.line not in per_line and needles.search(label_key(t.text))
+    )
+    header_lines = {ln for ln, n in naming.items() if n >= 3}
     pos = -1  # index in ``order`` of the last row found
     current: str | None = None
     pending: list[Token] = []  # numbers printed above the label they belong to
@@ -217,6 +225,8 @@ def scan_rows(
             last_line = t.line
             continue
         last_line = t.line
+        if t.line in header_lines:
+            continue
         k = label_key(t.text)
         bare = _bare_key(t.text)  # the label without the explanatory note after it
         if (not k or len(k) > MAX_LABEL) and bare:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Literal, cast
 
 from gongkai.read.normalize import normalize_line
 
@@ -120,6 +120,27 @@ def tokenize_line(raw_line: str, line_no: int, out: list[Token]) -> None:
         del out[first:]
         _tokenize_cells(raw_line, line_no, out, parens=False)
     _rejoin_phrases(out, first)
+    _rejoin_placeholders(out, first)
+
+
+def _rejoin_placeholders(out: list[Token], first: int) -> None:
+    """A header of placeholder names counted on (数据1 数据2 … 数据6, as PDF-to-markdown
+    converters write over tables they cannot name): each name glued to its digits is text, not
+    a label and its number. Three or more names with one head, numbered 1 to n in some order
+    (a copy whose columns were moved keeps each name with its column)."""
+    glued = [i for i in range(first + 1, len(out)) if out[i].glued and out[i - 1].kind == "text"]
+    if len(glued) < 3:
+        return
+    heads = {out[i - 1].text.split(" ")[-1] for i in glued}
+    if len(heads) != 1 or sorted(cast("list[int]", [out[i].value for i in glued])) != list(
+        range(1, len(glued) + 1)
+    ):
+        return
+    for i in reversed(glued):
+        head = out[i - 1]
+        out[i - 1 : i + 1] = [
+            Token("text", head.text + out[i].text, head.raw + out[i].raw, head.line, cell=head.cell)
+        ]
 
 
 def _rejoin_phrases(out: list[Token], first: int) -> None:
