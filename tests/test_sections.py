@@ -235,3 +235,28 @@ def test_a_document_with_only_variant_headings_is_a_report() -> None:
     report = read_text(text)
     assert report.sections["problems"] == "公开内容还不够全面。"
     assert report.sections["other_matters"] == "无。"
+
+
+def test_prose_parts_numbered_on_their_own_then_the_tables_sections() -> None:
+    """A report (Shanghai's style) numbers its prose parts on its own (一、总体情况 …
+    四、政府信息公开申请情况 …) and then the tables' sections (一、主动公开政府信息情况,
+    二、收到和处理政府信息公开申请情况 …): each section is where the format's own wording is, and
+    the prose part about requests stays in the prose."""
+    lines = [
+        "一、总体情况",
+        "本机关认真落实政务公开各项要求。",
+        "四、政府信息公开申请情况",
+        "全年收到申请34件，均已按时答复。",
+        "一、主动公开政府信息情况",
+        "规章 0 0 0",
+        "二、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量 32 2 0 0 0 0 34",
+        "三、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "无。",
+    ]
+    at = {h.key: h.line for h in find_headings(lines)}
+    assert at["requests"] == 7 and at["active_disclosure"] == 5
+    report = read_text("\n".join(lines))
+    assert "全年收到申请34件" in (report.sections["overview"] or "")
+    assert report.cell("requests.new_received.total").value == 34

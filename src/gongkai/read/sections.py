@@ -208,11 +208,23 @@ def find_headings(lines: list[str]) -> list[Heading]:
     def take(section: Section, ln: _Line) -> None:
         found[section.key] = Heading(section.key, ln.line, ln.printed, _variant(section, ln), ln.tail)
 
+    # pass one: each section at the line that prints its most specific signature, the first
+    # such line (a report that numbers its prose parts on its own, 四、政府信息公开申请情况, and
+    # then the tables' sections, 二、收到和处理政府信息公开申请情况, has the tables' sections
+    # where the format's wording is)
+    best: dict[str, tuple[int, int, _Line]] = {}
     for ln in parsed:
         for section in SECTIONS:
-            if section.key not in found and _official(section, ln):
-                take(section, ln)
+            if _official(section, ln):
+                rank = next(i for i, sig in enumerate(section.signatures) if sig in ln.key)
+                if section.key not in best or rank < best[section.key][0]:
+                    best[section.key] = (rank, ln.line, ln)
                 break
+    taken_lines: set[int] = set()
+    for section in SECTIONS:
+        if section.key in best and best[section.key][1] not in taken_lines:
+            take(section, best[section.key][2])
+            taken_lines.add(best[section.key][1])
     # pass two: the sections' own numbers with variant wordings, or numbered as nested headings,
     # taken only where they keep the sections found in order; with none found, a run of at
     # least three rising numbers is the document's own numbering
