@@ -41,8 +41,12 @@ EXAMPLES = int(os.environ.get("GONGKAI_EXAMPLES", "1000"))
 # below the measurements with a margin; per-kind shares: python -m gongkai.synth.hunt --shares.
 # Since the reader questions the row of a line of numbers printed between two labels (issue 7:
 # two associations that both balance are ambiguous, never read), the damaged share is 0.921.
+# labels_apart (a PDF-to-markdown copy's labels printed in paragraphs away from their numbers)
+# is sampled on its own: which row a line of numbers is is often not shown, so the share is low
+# by design (0.486 on its sample with the reader of session 6); the others' sample gives 0.930.
 DAMAGED_FLOOR = 0.90
 ZEROS_BLANK_FLOOR = 0.40
+LABELS_APART_FLOOR = 0.45
 FAILURES = Path(__file__).parent / "data" / "reader_failures"
 
 
@@ -126,7 +130,7 @@ def _sample_share(
     return known / cells, low
 
 
-LOSSY = [k for k in DAMAGE_KINDS if not is_lossless((k,)) and k != "zeros_blank"]
+LOSSY = [k for k in DAMAGE_KINDS if not is_lossless((k,)) and k not in ("zeros_blank", "labels_apart")]
 
 
 def test_known_share_floor(capsys: pytest.CaptureFixture[str]) -> None:
@@ -134,12 +138,17 @@ def test_known_share_floor(capsys: pytest.CaptureFixture[str]) -> None:
     clean, low = _sample_share(lambda rng: (), 300, 1)
     damaged, _ = _sample_share(lambda rng: tuple(rng.sample(LOSSY, k=rng.randint(1, 3))), 400, 2)
     blank, _ = _sample_share(lambda rng: ("zeros_blank",), 200, 3)
+    apart, _ = _sample_share(lambda rng: ("labels_apart",), 200, 4)
     with capsys.disabled():
-        print(f"\nread/inferred share: undamaged {clean:.4f}, damaged {damaged:.4f}, zeros blank {blank:.4f}")
+        print(
+            f"\nread/inferred share: undamaged {clean:.4f}, damaged {damaged:.4f}, zeros blank {blank:.4f},"
+            f" labels apart {apart:.4f}"
+        )
     assert not low, "undamaged cases below the floor:\n" + "\n".join(low)
     assert clean >= CLEAN_SHARE
     assert damaged >= DAMAGED_FLOOR
     assert blank >= ZEROS_BLANK_FLOOR
+    assert apart >= LABELS_APART_FLOOR
 
 
 # --- bundled samples -----------------------------------------------------------------------

@@ -173,6 +173,7 @@ def test_damage_is_recorded(kind: str) -> None:
             "empty_rows",
             "glued_digits",
             "other_rows_shape",
+            "labels_apart",
         ):
             assert all(d.addresses for d in case.damage)
     assert recorded > 0
@@ -193,6 +194,33 @@ def test_glued_digits_run_together() -> None:
                 assert len(d.addresses) >= 2
                 digits = "".join(case.truth.cell(a).raw for a in d.addresses)
                 assert digits in case.text
+
+
+def _numbers_outside_ordinals(text: str) -> list[str]:
+    return _printed_numbers(re.sub(r"\d\.(?=\D)", "", text))
+
+
+@pytest.mark.parametrize("layout", LAYOUT_NAMES)
+def test_labels_apart_moves_labels_not_numbers(layout: str) -> None:
+    """Long labels printed as text lines between the rows; every number stays where it was."""
+    moved = 0
+    for seed in range(15):
+        clean = make_case(seed, layout)
+        hurt = make_case(seed, layout, ("labels_apart",))
+        assert hurt.damage and all(d.kind == "labels_apart" and d.addresses for d in hurt.damage)
+        before = {r.key: r for r in print_shape(clean).data_rows("requests")}
+        after = {r.key: r for r in print_shape(hurt).data_rows("requests")}
+        assert list(before) == list(after)
+        assert all(after[k].cells == before[k].cells for k in before)
+        gone = {k for k in before if after[k].label != before[k].label}
+        assert gone
+        assert all(len(before[k].label) >= 8 for k in gone)
+        assert hurt.touched == {a for k in gone for t in after[k].addresses for a in t}
+        lines = [r.label for r in print_shape(hurt).table("requests").rows if r.kind == "text"]
+        assert lines and set(lines) <= set(hurt.text.splitlines())
+        assert _numbers_outside_ordinals(hurt.text) == _numbers_outside_ordinals(clean.text)
+        moved += len(gone)
+    assert moved >= 15
 
 
 @pytest.mark.parametrize("kind", ["total_only", "empty_rows", "extra_zeros"])

@@ -262,6 +262,11 @@ def scan_rows(
             if first is not None and first == order[pos + 1][0] and tokens[i].line == t.line:
                 held, pending, below = True, [], False
                 continue
+            if first is not None and rows.numbers.get(first) == [] and tokens[i].line == t.line:
+                # the first row's label was printed before its group label (labels printed
+                # together, away from their rows): the numbers on the group's line are still its
+                current, pending, below, held = first, [], False, False
+                continue
         if not hits:
             if current == order[-1][0] and rows.numbers.get(current) and not pending:
                 break  # text after the last row's numbers ends the table
@@ -878,6 +883,11 @@ def doubtful_association(
 
     moves: dict[int, tuple[str, str]] = {}  # free line -> (from row, to row)
     open_lines: set[int] = set()  # free lines that may be a row's whose label was not found
+    runs: dict[int, tuple[str, list[str]]] = {}  # free line -> (from row, labels printed with its)
+    # the rows of the shape printed: 2019's （六）其他处理 is a row where no 2021 sub-row is found
+    printed_rows = set(edition_rows)
+    if not any(r in rows.label_line for r in OTHER_ROWS_2021):
+        printed_rows |= _GROUP_ROWS
     for r, toks in rows.numbers.items():
         if r not in span:
             continue
@@ -885,6 +895,10 @@ def doubtful_association(
             start, end = span[r]
             if not free(line) or start <= line <= end:
                 continue
+            if line > end and number_lines(end, line) == 0:
+                run = _label_run(r, order, span, rows, number_lines, has_numbers, printed_rows)
+                if run:
+                    runs[line] = (r, run)
             # doubtful only when it is the one line of numbers between the two labels (a row
             # printed one number a line, or two number lines, is no such case)
             if line > end:
@@ -904,7 +918,7 @@ def doubtful_association(
                 moves[line] = (r, alt)
                 if _unfound_between(r, alt, rows, edition_rows):
                     open_lines.add(line)
-    if not moves:
+    if not moves and not runs:
         return segments
     # rows linked by moves are weighed together; unlinked groups each on their own
     parent: dict[str, str] = {}
@@ -916,15 +930,47 @@ def doubtful_association(
 
     for src, dst in moves.values():
         parent[find(src)] = find(dst)
+    for src, run in runs.values():
+        for dst in run:
+            parent[find(src)] = find(dst)
     groups: dict[str, list[str]] = {}
     for r in parent:
         groups.setdefault(find(r), []).append(r)
     out = list(segments)
     for members in groups.values():
         out = _weigh_association(
-            out, sorted(members, key=lambda r: rows.label_line[r]), rows, moves, open_lines
+            out, sorted(members, key=lambda r: rows.label_line[r]), rows, moves, open_lines, runs
         )
     return out
+
+
+def _label_run(
+    r: str,
+    order: list[str],
+    span: dict[str, tuple[int, int]],
+    rows: Rows,
+    number_lines: Callable[[int, int], int],
+    has_numbers: Callable[[int], bool],
+    printed_rows: Collection[str] = (),
+) -> list[str]:
+    """The rows whose labels stand just above row ``r``'s with no number between them, nor on
+    their lines: labels printed together in a paragraph (a PDF-to-markdown copy moves wrapped
+    labels out of their rows), any of which may own the numbers after the last. A group label
+    (（六）其他处理) is one of them only where it is a row of the shape printed (``printed_rows``)."""
+    run: list[str] = []
+    i = order.index(r)
+    while i > 0:
+        prev, cur = order[i - 1], order[i]
+        if (
+            (prev in _GROUP_ROWS and prev not in printed_rows)  # a group label, not a row
+            or number_lines(span[prev][1], span[cur][0]) > 0
+            or has_numbers(rows.label_line[prev])
+            or rows.numbers.get(prev)
+        ):
+            break
+        run.append(prev)
+        i -= 1
+    return run
 
 
 _REQUEST_RANK = {key: i for i, (key, _) in enumerate(_REQUEST_ORDER)}
@@ -946,9 +992,11 @@ def _weigh_association(
     rows: Rows,
     moves: dict[int, tuple[str, str]],
     open_lines: Collection[int] = (),
+    runs: dict[int, tuple[str, list[str]]] | None = None,
 ) -> list[Segment]:
-    """Both associations of the free lines among ``affected`` rows as one segment, and a third
-    where ``open_lines`` are no row's here (see :func:`doubtful_association`)."""
+    """Both associations of the free lines among ``affected`` rows as one segment, a third
+    where ``open_lines`` are no row's here, and one for every label printed in a run with the
+    owner's (``runs``) taking its line (see :func:`doubtful_association`)."""
     other: dict[str, list[Token]] = {r: [] for r in affected}
     for r in affected:
         for t in rows.numbers.get(r, []):
@@ -989,12 +1037,28 @@ def _weigh_association(
         if open_lines and any(ln in open_lines for ln in mine)
         else []
     )
+    in_run: list[Reading] | None = []
+    for line, (src, run) in (runs or {}).items():
+        if src not in affected:
+            continue
+        for dst in run:
+            assign = {r: [t for t in rows.numbers.get(r, []) if t.line != line] for r in affected}
+            assign[dst] = sorted(
+                [*assign[dst], *(t for t in rows.numbers[src] if t.line == line)],
+                key=lambda t: (t.line, t.cell),
+            )
+            story = combined(assign)
+            if story is None or in_run is None:
+                in_run = None
+                break
+            in_run += story
     keep = [s for s in segments if not any(a.split(".")[1] in affected for a in s.addresses)]
     cells = tuple(f"requests.{r}.{c}" for r in affected for c in REQUEST_COLUMN_KEYS)
-    if now is None or alt_readings is None or nobody is None:
+    if now is None or alt_readings is None or nobody is None or in_run is None:
         return keep  # too many stories to weigh: nothing is claimed for these rows
     if nobody:  # the lines may be a row's whose label was not found: a third story
         alt_readings = [*alt_readings, *nobody]
+    alt_readings = [*alt_readings, *in_run]  # a label printed with the owner's takes the line
     if not alt_readings:
         # the other association does not fit the rows: no evidence for it, unless the scan's
         # does not fit either (a row holding two rows' numbers), when neither story is told

@@ -46,6 +46,7 @@ LOSSY_KINDS = (
     "glued_digits",
     "duplicate_row",
     "stray_numbers",
+    "labels_apart",
 )
 LOSSLESS_DOC_KINDS = (
     "appeals_rows",
@@ -205,7 +206,10 @@ def glued_digits(doc: Document, rng: random.Random) -> list[Damage]:
     out = []
     if row.key.startswith("requests") and rng.random() < 0.3 and row.cells[0].isdigit():
         # "…申请数量230 000023": the label runs into the first one or two numbers
-        own = max(i for i, s in enumerate(row.labels) if s not in (CONT, SPAN))
+        own = max((i for i, s in enumerate(row.labels) if s not in (CONT, SPAN)), default=-1)
+        if own < 0:  # no label left to run into (labels_apart took it)
+            row.labels.append("")
+            own = len(row.labels) - 1
         n = 2 if rng.random() < 0.5 and len(row.cells) > 2 and row.cells[1].isdigit() else 1
         glued = tuple(a for t in row.addresses[:n] for a in t)
         row.labels[own] += "".join(row.cells[:n])
@@ -261,6 +265,103 @@ def stray_numbers(doc: Document, rng: random.Random) -> list[Damage]:
     table.rows.insert(i, PRow([], cells, [() for _ in cells], kind="stray"))
     before = table.rows[i - 1].key
     return [Damage("stray_numbers", (), f"{' '.join(cells)!r} after {before}")]
+
+
+LABEL_APART_MIN = 8  # labels at least this long wrap in a PDF cell and may be moved out of their row
+
+
+def _group_start(rows: list[PRow], i: int) -> int | None:
+    """The row printing the group label (（三）不予公开) of row ``i``'s group, if it has one."""
+    if len(rows[i].labels) != 3 or rows[i].labels[2] in (CONT, SPAN):
+        return None
+    while i > 0 and len(rows[i - 1].labels) == 3 and rows[i].labels[1] == CONT:
+        i -= 1
+    return i if rows[i].labels[1] not in (CONT, SPAN) else None
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
+
+
+def labels_apart(doc: Document, rng: random.Random) -> list[Damage]:
+    """Long row labels moved out of their rows by a PDF converter (an unseen report's markdown).
+
+    The label of a row whose label wraps in the PDF cell is printed, broken over lines, in a
+    paragraph between the table's rows, before its own row or before an earlier row of its group;
+    the row keeps its numbers and prints its label cells empty (or none). One paragraph may hold
+    the labels of several rows, now and then of rows whose numbers are not adjacent, and the
+    group label (（三）不 / 予公开), stacked or run side by side with a row label's lines
+    (``（四）无2.没有现成信息需要另`` / ``法提供行制作``). Shorter labels stay in their rows."""
+    table = doc.table("requests")
+    rows = table.rows
+
+    def movable(i: int) -> bool:
+        r = rows[i]
+        own = r.label
+        return r.kind == "data" and len(own) >= LABEL_APART_MIN and not own[-1].isdigit()
+
+    data = [i for i, r in enumerate(rows) if r.kind == "data"]
+    free = [i for i in data if movable(i)]
+    starts = {i: _group_start(rows, i) for i in data}
+    out: list[Damage] = []
+    # (its first row, the row the paragraph goes before, its lines)
+    paragraphs: list[tuple[int, PRow, list[str]]] = []
+    for _ in range(rng.randint(1, 3)):
+        if not free:
+            break
+        a = rng.choice(free)
+        pos = data.index(a)
+        members = [a]
+        if pos + 1 < len(data) and data[pos + 1] in free and rng.random() < 0.3:
+            members.append(data[pos + 1])  # the next row's label as well
+        later = [i for i in free if data.index(members[-1]) + 2 <= data.index(i) <= pos + 7]
+        if later and rng.random() < 0.4:
+            members.append(rng.choice(later))  # a row whose numbers come some rows later
+        for m in members:
+            free.remove(m)
+        lines: list[str] = []
+        g = starts[a]
+        group = ""
+        if (
+            g is not None
+            and len(rows[g].labels) == 3
+            and rows[g].labels[1]
+            and (g == a or rng.random() < 0.3)
+            and rng.random() < 0.6
+        ):
+            group, rows[g].labels[1] = rows[g].labels[1], ""
+        width = rng.randint(4, 12)
+        for n, m in enumerate(members):
+            r = rows[m]
+            own = max(k for k, s in enumerate(r.labels) if s not in (CONT, SPAN) and s)
+            chunks = _wrap(r.labels[own], width)
+            r.labels[own] = ""
+            if n == 0 and group:
+                gw = rng.randint(3, 4)
+                pieces = _wrap(group, gw)
+                if rng.random() < 0.5:  # the group cell's lines run into the row label's lines
+                    k = max(len(pieces), len(chunks))
+                    pieces += [""] * (k - len(pieces))
+                    chunks = [p + c for p, c in zip(pieces, chunks + [""] * (k - len(chunks)), strict=True)]
+                else:
+                    lines += pieces
+            lines += chunks
+            if all(s in (CONT, SPAN, "") for s in r.labels) and rng.random() < 0.5:
+                r.labels, r.lost = [], True  # a number row with no label cells at all
+        before = a
+        if g is not None and rng.random() < 0.3:  # before an earlier row of the group
+            before = rng.randint(max(g, a - 3), a)
+        paragraphs.append((a, rows[before], lines))
+        keys = [rows[m].key for m in members]
+        cells = tuple(x for m in members for t in rows[m].addresses for x in t)
+        detail = f"labels of {', '.join(keys)} printed before {rows[before].key}" + (
+            f" with {group}" if group else ""
+        )
+        out.append(Damage("labels_apart", cells, detail))
+    for _, at, text in sorted(paragraphs, key=lambda p: p[0]):  # in row order where they meet
+        i = next(n for n, r in enumerate(table.rows) if r is at)
+        table.rows[i:i] = [PRow([x], kind="text") for x in text]
+    return out
 
 
 # --- lossless document damage --------------------------------------------------------------
@@ -380,6 +481,7 @@ DOC_DAMAGE: dict[str, Callable[[Document, random.Random], list[Damage]]] = {
     "glued_digits": glued_digits,
     "duplicate_row": duplicate_row,
     "stray_numbers": stray_numbers,
+    "labels_apart": labels_apart,
     "page_break": page_break,
     "label_spaces": label_spaces,
     "label_variants": label_variants,

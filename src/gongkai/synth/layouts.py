@@ -102,6 +102,9 @@ def _tab_table(t: PTable, mode: LabelMode, pad: bool, quirks: TabQuirks = TabQui
     lines = []
     carry = ""
     for r in t.rows:
+        if r.kind == "text":
+            lines.append(r.label)
+            continue
         labels = label_cells(r, mode)
         if carry and r.kind == "data":
             labels = [carry, *(x for x in labels if x)]
@@ -142,9 +145,12 @@ def render_markdown_tab(doc: Document, rng: random.Random) -> str:
 
 
 def _pipe_lines_table(t: PTable, rng: random.Random, truncate: bool) -> list[str]:
-    cells: list[str] = []
+    cells: list[str | PRow] = []  # a text row stands for a line of its own, not a cell
     for r in t.rows:
-        row = label_cells(r, "compact")
+        if r.kind == "text":
+            cells.append(r)
+            continue
+        row: list[str] = label_cells(r, "compact")
         if r.kind == "header":  # a web copy has no cells for merged header columns
             row = [_space_inside(c, rng) for c in row if c]
             if truncate and t.key == "appeals":  # narrow cells show "结果" for "结果纠正" (seed 003)
@@ -159,7 +165,10 @@ def _pipe_lines_table(t: PTable, rng: random.Random, truncate: bool) -> list[str
     run = False
     for i, c in enumerate(cells):
         last = i == len(cells) - 1
-        if c == "":
+        if isinstance(c, PRow):
+            lines.append(c.label)
+            run = False
+        elif c == "":
             if run:
                 lines[-1] += "|"
             else:
@@ -200,6 +209,9 @@ def _space_join(cells: list[str], rng: random.Random, wide: bool) -> str:
 def _spaces_table(t: PTable, rng: random.Random, wide: bool) -> list[str]:
     lines = []
     for r in t.rows:
+        if r.kind == "text":
+            lines.append(r.label)
+            continue
         line = _space_join(label_cells(r, "compact") + r.cells, rng, wide)
         if line:
             lines.append(line)
@@ -216,13 +228,18 @@ def render_spaces(doc: Document, rng: random.Random) -> str:
 
 def _markdown_pipe_table(t: PTable) -> list[str]:
     lines = []
-    for n, r in enumerate(t.rows):
+    ruled = False
+    for r in t.rows:
+        if r.kind == "text":  # a line of text breaks the table where it stands
+            lines.append(r.label)
+            continue
         cells = label_cells(r, "grid") + r.cells
         if r.kind != "stray" and not r.lost:
             cells += [""] * max(0, t.width - len(cells))
         lines.append("| " + " | ".join(cells) + " |")
-        if n == 0:
+        if not ruled:
             lines.append("|" + "---|" * len(cells))
+            ruled = True
     return lines
 
 
@@ -237,7 +254,7 @@ def _label_line_table(t: PTable, sep: str) -> list[str]:
     lines = []
     for r in t.rows:
         labels = [x for x in label_cells(r, "compact") if x]
-        if r.kind == "header":
+        if r.kind in ("header", "text"):
             lines.append(sep.join(labels))
             continue
         lines.extend(labels)
@@ -303,6 +320,9 @@ def _wrapped_table(t: PTable, rng: random.Random, w: Wrap) -> list[str]:
     for r in t.rows:
         if r.kind == "header":
             lines.extend(_wrapped_header(r, t.key, rng))
+            continue
+        if r.kind == "text":
+            lines.append(r.label)
             continue
         nums = sep.join(c for c in r.cells if c) if sep == " " else sep.join(r.cells)
         if r.kind in ("stray", "group") or not r.labels:

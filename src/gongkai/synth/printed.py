@@ -21,7 +21,9 @@ from gongkai.model.report import Report
 CONT = "\x00cont"
 SPAN = "\x00span"
 
-RowKind = Literal["data", "header", "group", "stray"]
+# "text": a line of text printed between the rows of a table (labels a PDF converter moved out
+# of their rows); its one label slot holds the line, printed as is by every layout.
+RowKind = Literal["data", "header", "group", "stray", "text"]
 
 
 @dataclass
