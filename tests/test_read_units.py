@@ -81,6 +81,17 @@ def test_tokens_full_width_and_blanks() -> None:
     assert toks[1].raw == "１２，１７２"
 
 
+def test_markdown_bold_around_a_cell_is_no_part_of_it() -> None:
+    toks = tokenize(["**1.** 属于国家秘密 **0** **12** 3"])
+    assert [(t.kind, t.text) for t in toks] == [
+        ("text", "1. 属于国家秘密"),
+        ("num", "0"),
+        ("num", "12"),
+        ("num", "3"),
+    ]
+    assert toks[1].raw == "**0**"
+
+
 def test_tokens_keep_numbers_inside_header_phrases() -> None:
     toks = tokenize(["本年收费金额(单位:万元, 保留 4 位小数)", "信息内容 2021 年度 数量"])
     assert all(t.kind == "text" for t in toks)

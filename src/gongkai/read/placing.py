@@ -59,6 +59,21 @@ def _obs(t: Token) -> Obs:
     return Obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell)
 
 
+def two_rows(tokens: list[Token], n: int, by_line: dict[int, list[Token]]) -> bool:
+    """Whether ``tokens`` are more numbers than ``n`` cells on two or more lines that each
+    hold several, one of them a line of numbers alone: two rows' numbers given to one (a
+    row printed with no label beside it, whose label stands elsewhere). Which numbers are
+    the row's is not known: that some of them add up is no evidence, so the row gets no
+    reading."""
+    if len(tokens) <= n:
+        return False
+    per_line: dict[int, int] = {}
+    for t in tokens:
+        per_line[t.line] = per_line.get(t.line, 0) + 1
+    several = [ln for ln, k in per_line.items() if k >= 2]
+    return len(several) >= 2 and any(all(t.kind != "text" for t in by_line.get(ln, ())) for ln in several)
+
+
 @dataclass
 class Placer:
     """Places the rows of one table (see the module docstring)."""
@@ -224,25 +239,9 @@ class Placer:
             for perm in itertools.permutations(pieces):
                 rds += readings_for([t for ln in perm for t in tokens if t.line == ln], len(addresses))[0]
             return Segment(addresses, list(dict.fromkeys(rds)), False)
-        if self.two_rows(tokens, len(addresses)):
+        if two_rows(tokens, len(addresses), self.by_line):
             return Segment(addresses, [], False)
         return segment_for(addresses, tokens)
-
-    def two_rows(self, tokens: list[Token], n: int) -> bool:
-        """Whether ``tokens`` are more numbers than ``n`` cells on two or more lines that each
-        hold several, one of them a line of numbers alone: two rows' numbers given to one (a
-        row printed with no label beside it, whose label stands elsewhere). Which numbers are
-        the row's is not known: that some of them add up is no evidence, so the row gets no
-        reading."""
-        if len(tokens) <= n:
-            return False
-        per_line: dict[int, int] = {}
-        for t in tokens:
-            per_line[t.line] = per_line.get(t.line, 0) + 1
-        several = [ln for ln, k in per_line.items() if k >= 2]
-        return len(several) >= 2 and any(
-            all(t.kind != "text" for t in self.by_line.get(ln, ())) for ln in several
-        )
 
     def width(self, line: int) -> int:
         """Cells of a line of the text (a grid row keeps its empty cells)."""

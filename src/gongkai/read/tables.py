@@ -44,7 +44,7 @@ from gongkai.read.columns import (
 )
 from gongkai.read.labels import Matcher, appeal_row, matcher, next_is_number, strip_ordinal, weak_matcher
 from gongkai.read.normalize import label_key
-from gongkai.read.placing import Placer, row_by_cells, split_cells
+from gongkai.read.placing import Placer, row_by_cells, split_cells, two_rows
 from gongkai.read.readings import readings_for, segment_for
 from gongkai.read.solve import Obs, Reading, Segment
 from gongkai.read.tokens import Token
@@ -895,7 +895,7 @@ def doubtful_association(
             start, end = span[r]
             if not free(line) or start <= line <= end:
                 continue
-            if line > end and number_lines(end, line) == 0:
+            if line > end:  # any line of numbers alone the row took after its label
                 run = _label_run(r, order, span, rows, number_lines, has_numbers, printed_rows)
                 if run:
                     runs[line] = (r, run)
@@ -939,7 +939,7 @@ def doubtful_association(
     out = list(segments)
     for members in groups.values():
         out = _weigh_association(
-            out, sorted(members, key=lambda r: rows.label_line[r]), rows, moves, open_lines, runs
+            out, sorted(members, key=lambda r: rows.label_line[r]), rows, moves, open_lines, runs, by_line
         )
     return out
 
@@ -993,6 +993,7 @@ def _weigh_association(
     moves: dict[int, tuple[str, str]],
     open_lines: Collection[int] = (),
     runs: dict[int, tuple[str, list[str]]] | None = None,
+    by_line: dict[int, list[Token]] | None = None,
 ) -> list[Segment]:
     """Both associations of the free lines among ``affected`` rows as one segment, a third
     where ``open_lines`` are no row's here, and one for every label printed in a run with the
@@ -1016,7 +1017,9 @@ def _weigh_association(
                 per_row.append([(None,) * len(REQUEST_COLUMN_KEYS)])
                 continue
             lines = {t.line for t in toks}
-            if len(lines) >= 2 and lines & moves.keys():
+            if (len(lines) >= 2 and lines & moves.keys()) or two_rows(
+                toks, len(REQUEST_COLUMN_KEYS), by_line or {}
+            ):
                 return []
             rds, _ = readings_for(toks, len(REQUEST_COLUMN_KEYS))
             if not rds:

@@ -203,6 +203,8 @@ def _tokenize_cells(raw_line: str, line_no: int, out: list[Token], *, parens: bo
     pending_norm: list[str] = []
     start_cell = 0
     for word, raw_word, new_cell, cell in _words(raw_line):
+        if word[:2] == "**" and word[-2:] == "**" and len(word) > 4:
+            word = word[2:-2]  # markdown bold around a cell (pymupdf4llm: **0** **12**)
         if new_cell:
             _flush(pending, pending_norm, line_no, out, start_cell)
         if not pending:
