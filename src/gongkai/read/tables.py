@@ -1041,16 +1041,22 @@ def _weigh_association(
         else []
     )
     in_run: list[Reading] | None = []
-    for line, (src, run) in (runs or {}).items():
-        if src not in affected:
-            continue
-        for dst in run:
-            assign = {r: [t for t in rows.numbers.get(r, []) if t.line != line] for r in affected}
-            assign[dst] = sorted(
-                [*assign[dst], *(t for t in rows.numbers[src] if t.line == line)],
-                key=lambda t: (t.line, t.cell),
-            )
-            story = combined(assign)
+    by_src: dict[str, tuple[list[str], list[int]]] = {}
+    for line, (src, run) in sorted((runs or {}).items()):
+        if src in affected:
+            by_src.setdefault(src, (run, []))[1].append(line)
+    for src, (run, own_lines) in by_src.items():
+        # the lines, in order, go to the rows in the format's order (the rows' numbers stand
+        # in the table's order, wherever their labels were printed), each row at most one line
+        owners = sorted([*run, src], key=_REQUEST_RANK.__getitem__)
+        if len(own_lines) > len(owners):
+            in_run = None  # more lines than labels: some are rows' whose labels stand elsewhere
+            break
+        for chosen in itertools.combinations(range(len(owners)), len(own_lines)):
+            assign = {r: [t for t in rows.numbers.get(r, []) if t.line not in own_lines] for r in affected}
+            for line, k in zip(own_lines, chosen, strict=True):
+                assign[owners[k]] = [*assign[owners[k]], *(t for t in rows.numbers[src] if t.line == line)]
+            story = combined({r: sorted(toks, key=lambda t: (t.line, t.cell)) for r, toks in assign.items()})
             if story is None or in_run is None:
                 in_run = None
                 break
