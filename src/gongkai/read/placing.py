@@ -344,10 +344,12 @@ def row_by_cells(line: str, nums: list[Token], n: int) -> Reading | None:
 def _read_cells(cells: list[str], nums: list[Token], first: int) -> Reading | None:
     """``cells`` (texts of consecutive cells, the first at cell index ``first`` of its line)
     read cell by cell: an empty cell holds no number, any other exactly one of ``nums``, and
-    every number is used; None when they do not fit so."""
+    every number is used; None when they do not fit so. A number glued to its label (the
+    label's cell, "（一）予以公开10") or printed with a leading zero ("00": two cells run
+    together) is no cell of one number."""
     by_cell: dict[int, Token] = {}
     for tok in nums:
-        if tok.cell in by_cell:
+        if tok.cell in by_cell or tok.glued or (tok.text[:1] == "0" and tok.text[1:2].isdigit()):
             return None
         by_cell[tok.cell] = tok
     reading: list[Obs | None] = []

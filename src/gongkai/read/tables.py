@@ -895,6 +895,12 @@ def doubtful_association(
             start, end = span[r]
             if not free(line) or start <= line <= end:
                 continue
+            above = numbered[bisect.bisect_left(numbered, line) - 1] if numbered[0] < line else None
+            if above is not None and _repeats(by_line, line, above):
+                # the numbers of the line above printed again (a line duplicated in extraction):
+                # the line may be no row's
+                runs.setdefault(line, (r, []))
+                open_lines.add(line)
             if line > end:  # any line of numbers alone the row took after its label
                 run = _label_run(r, order, span, rows, number_lines, has_numbers, printed_rows)
                 if run:
@@ -931,6 +937,7 @@ def doubtful_association(
     for src, dst in moves.values():
         parent[find(src)] = find(dst)
     for src, run in runs.values():
+        find(src)
         for dst in run:
             parent[find(src)] = find(dst)
     groups: dict[str, list[str]] = {}
@@ -942,6 +949,18 @@ def doubtful_association(
             out, sorted(members, key=lambda r: rows.label_line[r]), rows, moves, open_lines, runs, by_line
         )
     return out
+
+
+def _repeats(by_line: dict[int, list[Token]], line: int, above: int) -> bool:
+    """Whether ``line``, a line of several numbers (a row's), prints the numbers other than 0
+    that ``above`` prints, in order, some."""
+
+    def nonzero(ln: int) -> list[object]:
+        return [t.value for t in by_line.get(ln, ()) if t.kind == "num" and t.value]
+
+    mine = nonzero(line)
+    several = sum(t.kind == "num" for t in by_line.get(line, ())) >= 2
+    return several and bool(mine) and mine == nonzero(above)
 
 
 def _label_run(
