@@ -865,6 +865,10 @@ def doubtful_association(
     not found (``edition_rows``: the rows the edition has; a label printed away from its
     numbers, or lost), the line may be theirs: a third story gives it to no row read here, so
     the two rows' cells it would decide are not stated.
+
+    Labels printed together (:func:`_label_run`) before the lines a row took after its label:
+    every assignment of those lines to those rows, in the format's order, is a story. A line
+    that prints again the numbers of the line above (:func:`_repeats`) may be no row's.
     """
     order = sorted(rows.label_line, key=lambda r: rows.label_line[r])
 
