@@ -275,7 +275,11 @@ def scan_rows(
         if (
             pending
             and every_row is not None
-            and any(key in every_row and key not in rows.numbers for key, _ in order[pos + 1 : hits[0]])
+            and (
+                any(key in every_row and key not in rows.numbers for key, _ in order[pos + 1 : hits[0]])
+                # labels printed out of order, and the last found holds nothing: they may be its
+                or (rows.late and pos >= 0 and rows.numbers.get(order[pos][0]) == [])
+            )
         ):
             pending = []  # the numbers above may be a skipped row's
         for j in hits:
