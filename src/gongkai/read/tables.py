@@ -173,8 +173,9 @@ def scan_rows(
     Numbers printed above a label are that label's only when no row between it and the row
     before was skipped (``every_row``: the rows every report of the table has, in ``order``):
     a skipped row's label was printed elsewhere or lost, and the numbers may be that row's
-    (a PDF-to-markdown copy prints wrapped labels in a paragraph away from their numbers).
-    Such numbers go to no row.
+    (a PDF-to-markdown copy prints wrapped labels in a paragraph away from their numbers);
+    nor, where labels came out of order, while the last label found holds nothing. Such
+    numbers go to no row.
 
     A row some variants add that is no cell of the format (``extra``: 其他主动公开文件) ends the
     row before it; its numbers go to no row.
