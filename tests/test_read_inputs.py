@@ -64,6 +64,23 @@ def test_html_in_a_script_string(seed: int) -> None:
     assert_exact(truth, got)
 
 
+def test_html_in_a_script_string_escaped_only_where_it_must_be() -> None:
+    """A string that escapes only its quotes and line breaks (tags without attributes, "</p>"
+    as it is: no escaped markup at all) is found by the markup it opens with."""
+    truth = synth(6)
+    inner = re.sub(r"<(\w+)[^>]*>", r"<\1>", body_of(write_html(truth)))  # no attributes
+    literal = '"' + ("\n" + inner).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><div id="content"></div>'
+        f'<script>var content = {literal};document.getElementById("content").innerHTML = content;</script>'
+        "</body></html>"
+    )
+    assert "\\u003c" not in page and "<\\/" not in page and '=\\"' not in page
+    got = read_bytes(page.encode("utf-8"), "page.html")
+    compare_ = compare(truth, got)
+    assert not compare_.wrong and compare_.share > 0.9
+
+
 def test_a_crawled_string_without_its_page() -> None:
     """A crawler's file holding only the escaped string (quotes and all, or without them)."""
     truth = synth(3)

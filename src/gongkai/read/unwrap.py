@@ -32,6 +32,8 @@ from gongkai.read.decode import decode_text
 # --- JavaScript strings ----------------------------------------------------------------------------
 
 _ESCAPED_MARKUP = re.compile(r"\\u003[cC]|\\x3[cC]|<\\/[a-zA-Z]|=\\\"|\\[\"']>", re.ASCII)
+# a literal that opens with markup as it is (a tag with no attribute, "</p>" not escaped)
+_LITERAL_MARKUP = re.compile(r"""["'](?:\\[nrt]|\s)*<(?:p|div|table|span|section|article|h[1-6])\b""", re.I)
 # a literal opens at a quote no backslash escapes (an escaped one is inside a string already)
 _JS_STRING = re.compile(  # possessive: a literal that never closes fails without backtracking
     r'(?<!\\)"((?:[^"\\\n]|\\.){40,}+)"|(?<!\\)\'((?:[^\'\\\n]|\\.){40,}+)\'', re.DOTALL
@@ -84,7 +86,7 @@ def _cjk(s: str) -> int:
 
 def unwrap_js(text: str) -> str | None:
     """The HTML a document keeps in JavaScript strings, when that is where its text is; else None."""
-    if not _ESCAPED_MARKUP.search(text):
+    if not _ESCAPED_MARKUP.search(text) and not _LITERAL_MARKUP.search(text):
         return None
     pieces: list[str] = []
     spans: list[tuple[int, int]] = []
