@@ -567,3 +567,38 @@ def test_placeholder_column_names_are_text() -> None:
     # a label glued to its number is still a label and a number
     toks = tokenize(["行政规范性文件77 规章1 其他2"])
     assert [t.kind for t in toks] == ["text", "num", "text", "num", "text", "num"]
+
+
+def _as_html(markdown: str) -> str:
+    """Markdown pipe tables as HTML tables (what a markdown viewer shows); other lines as <p>."""
+    out, rows = ["<html><body>"], []
+    for line in [*markdown.split("\n"), ""]:
+        if line.startswith("|"):
+            if not set(line) <= set("|-: "):
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+            continue
+        if rows:
+            out.append("<table>" + "".join(rows) + "</table>")
+            rows = []
+        if line.strip():
+            out.append(f"<p>{line.strip()}</p>")
+    return "\n".join([*out, "</body></html>"])
+
+
+def test_placeholder_names_counted_in_order_name_the_grids_columns() -> None:
+    """The same small tables as HTML: a grid whose header names only 总计 beside 数据1 … 数据6
+    places each number by the count (the columns the labels leave, in the format's order); moved
+    placeholders name nothing."""
+    truth = _report(("new_received", "granted"))
+    page = _as_html(_per_group_markdown(truth, moved=False))
+    report = parse_bytes(page.encode("utf-8"), "groups.html")
+    _no_wrong_cell(report, truth)
+    from gongkai.model.keys import REQUESTS_2021
+
+    under_placeholders = [r for r in REQUESTS_2021.rows if r.key != "other_handling"][:20]
+    for row in under_placeholders:  # the rows of the tables headed 数据1 … 数据6, 总计
+        for col in row.columns:
+            assert report.cell(f"requests.{row.key}.{col.key}").status == Status.READ, (row.key, col.key)
+    moved = parse_bytes(_as_html(_per_group_markdown(truth, moved=True)).encode("utf-8"), "moved.html")
+    _no_wrong_cell(moved, truth)

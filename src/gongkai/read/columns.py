@@ -222,6 +222,7 @@ def build_header(
                 continue  # a note printed in the header row, over the label columns
             fields.append(Field(key, p))
             texts.append(k)
+    _name_placeholders(fields, texts, columns)
     counts: dict[str, int] = {}
     for f in fields:
         if f.key is not None:
@@ -232,6 +233,24 @@ def build_header(
     if not any(f.key is not None for f in fields):
         return None
     return Header(grid, cells, fields, tuple(sorted({t.line for toks in lines for t in toks})))
+
+
+def _name_placeholders(fields: list[Field], texts: list[str], columns: Sequence[Column]) -> None:
+    """Columns a converter could not name and named by a count (数据1 … 数据6 beside 总计): where
+    the placeholders, in reading order, count 1, 2, … and are as many as the columns no label
+    names, each stands for those columns in the format's order (the count is their order; a
+    count out of order is no such header, see :func:`_placeholders_moved`)."""
+    marks = [(i, m) for i, k in enumerate(texts) if fields[i].key is None and (m := _PLACEHOLDER.match(k))]
+    if len(marks) < 3 or len({m.group(1) for _, m in marks}) != 1:
+        return
+    if [int(m.group(2)) for _, m in marks] != list(range(1, len(marks) + 1)):
+        return
+    named = {f.key for f in fields if f.key is not None}
+    free = [c.key for c in columns if c.key not in named]
+    if len(free) != len(marks):
+        return
+    for (i, _), key in zip(marks, free, strict=True):
+        fields[i].key = key
 
 
 def run_together(
