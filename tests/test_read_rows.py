@@ -602,3 +602,42 @@ def test_placeholder_names_counted_in_order_name_the_grids_columns() -> None:
             assert report.cell(f"requests.{row.key}.{col.key}").status == Status.READ, (row.key, col.key)
     moved = parse_bytes(_as_html(_per_group_markdown(truth, moved=True)).encode("utf-8"), "moved.html")
     _no_wrong_cell(moved, truth)
+
+
+def test_appeals_as_three_small_tables_each_with_its_header() -> None:
+    """An OCR/markdown copy prints the appeals table as three small tables, one a group, each
+    under its group's heading with its own header of the five results: each row is read in its
+    own header's order (the second here with 总计 first)."""
+    truth = generate_report(random.Random(12), "2021")
+    text = render(truth, "txt").decode("utf-8")
+    head, rest = text.split("四、政府信息公开行政复议、行政诉讼情况", 1)
+    tail = rest[rest.index("五、") :]
+    names = {
+        "upheld": "结果维持",
+        "corrected": "结果纠正",
+        "other": "其他结果",
+        "pending": "尚未审结",
+        "total": "总计",
+    }
+    orders = [
+        ["upheld", "corrected", "other", "pending", "total"],
+        ["total", "upheld", "corrected", "other", "pending"],
+        ["upheld", "corrected", "other", "pending", "total"],
+    ]
+    headings = ["行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"]
+    rows = ["reconsideration", "litigation_direct", "litigation_after_reconsideration"]
+    parts = ["## 四、政府信息公开行政复议、行政诉讼情况", ""]
+    for heading, row, order in zip(headings, rows, orders, strict=True):
+        values = [str(truth.cell(f"appeals.{row}.{c}").value) for c in order]
+        parts += [
+            f"### {heading}",
+            "| " + " | ".join(names[c] for c in order) + " |",
+            "|---" * 5 + "|",
+            "| " + " | ".join(values) + " |",
+            "",
+        ]
+    report = parse_bytes((head + "\n".join(parts) + "\n" + tail).encode("utf-8"), "appeals.md")
+    _no_wrong_cell(report, truth)
+    for address, _cell in truth.cells():
+        if address.startswith("appeals."):
+            assert report.cell(address).status == Status.READ, address

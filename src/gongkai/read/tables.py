@@ -544,6 +544,8 @@ def appeal_segments(
     its three numbers), the runs are read so. None when numbers and header words are
     interleaved: the text is not in reading order."""
     runs: list[tuple[str, list[Token]]] = []  # (label before the run, numbers)
+    prefaces: list[list[Token]] = []  # the text before each run, since the run before
+    since: list[Token] = []
     started = new_run = False
     label = ""
     header: list[Token] = []
@@ -556,15 +558,22 @@ def appeal_segments(
                 break
             started = started or "行政复议" in k or "结果维持" in k
             label, new_run = k, True
+            if started:
+                since.append(t)
             continue
         if not started:
             continue
         if new_run or not runs:
             runs.append((label, []))
+            prefaces.append(since)
+            since = []
             new_run = False
         runs[-1][1].append(t)
     if not runs:
         return []
+    own = _groups_with_own_headers(prefaces, runs)
+    if own is not None:
+        return own
     order = appeal_order(header)
     assumed = not _header_read(header)
     if (order is None or assumed) and header:
@@ -607,6 +616,30 @@ def appeal_segments(
     if exact and len(rds) == 1 and assumed:
         return _unless_total_first(addresses, rds[0], order)
     return [seg]
+
+
+def _groups_with_own_headers(
+    prefaces: list[list[Token]], runs: list[tuple[str, list[Token]]]
+) -> list[Segment] | None:
+    """The appeals table printed as three small tables, one a group: its label (行政复议,
+    行政诉讼（未经复议直接起诉）…), its own header of the five results, one row of numbers. Each
+    row is read in its own header's order; None when the text is not so printed."""
+    if len(runs) != len(APPEALS.rows) or len(prefaces) != len(runs):
+        return None
+    out: list[Segment] = []
+    seen: set[str] = set()
+    for pre, (_, nums) in zip(prefaces, runs, strict=True):
+        rows_named = [r for t in pre if (r := appeal_row(label_key(t.text))) is not None]
+        if len(set(rows_named)) != 1 or rows_named[0] in seen:
+            return None
+        row = rows_named[0]
+        seen.add(row)
+        header = [t for t in pre if appeal_row(label_key(t.text)) is None]
+        order = appeal_order(header)
+        if order is None or not _header_read(header) or len(order) != len(APPEAL_COLUMNS):
+            return None
+        out.append(segment_for(tuple(f"appeals.{row}.{c}" for c in order), nums))
+    return out
 
 
 def _unless_total_first(addresses: tuple[str, ...], reading: Reading, order: list[str]) -> list[Segment]:
