@@ -34,7 +34,7 @@ from gongkai.read.columns import (
 )
 from gongkai.read.labels import appeal_row
 from gongkai.read.normalize import label_key
-from gongkai.read.readings import readings_for, segment_for
+from gongkai.read.readings import leading_zero, readings_for, segment_for
 from gongkai.read.solve import Obs, Reading, Segment
 from gongkai.read.tokens import Token
 
@@ -349,7 +349,7 @@ def _read_cells(cells: list[str], nums: list[Token], first: int) -> Reading | No
     together) is no cell of one number."""
     by_cell: dict[int, Token] = {}
     for tok in nums:
-        if tok.cell in by_cell or tok.glued or (tok.text[:1] == "0" and tok.text[1:2].isdigit()):
+        if tok.cell in by_cell or tok.glued or leading_zero(tok):
             return None
         by_cell[tok.cell] = tok
     reading: list[Obs | None] = []

@@ -177,12 +177,15 @@ def _dashed_number(tokens: list[Token]) -> bool:
 _DASHES = frozenset({"-", "—", "–", "－", "―"})
 
 
+def leading_zero(t: Token) -> bool:
+    """Whether ``t`` is a number printed with a leading zero (``000023``, ``00``): digits of
+    several cells run together, no one cell."""
+    return t.kind == "num" and t.text[:1] == "0" and t.text[1:2].isdigit()
+
+
 def _cells_whole(tokens: list[Token]) -> bool:
-    """Whether every token can be one cell: no integer printed with a leading zero (``000023``)."""
-    for t in tokens:
-        if t.kind == "num" and t.text[:1] == "0" and t.text != "0" and t.text.isdigit():
-            return False
-    return True
+    """Whether every token can be one cell (:func:`leading_zero`)."""
+    return not any(map(leading_zero, tokens))
 
 
 def _readings(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:

@@ -212,19 +212,19 @@ def find_headings(lines: list[str]) -> list[Heading]:
     # such line (a report that numbers its prose parts on its own, 四、政府信息公开申请情况, and
     # then the tables' sections, 二、收到和处理政府信息公开申请情况, has the tables' sections
     # where the format's wording is)
-    best: dict[str, tuple[int, int, _Line]] = {}
+    best: dict[str, tuple[int, _Line]] = {}  # section -> (its signature's rank, the line)
     for ln in parsed:
         for section in SECTIONS:
             if _official(section, ln):
                 rank = next(i for i, sig in enumerate(section.signatures) if sig in ln.key)
                 if section.key not in best or rank < best[section.key][0]:
-                    best[section.key] = (rank, ln.line, ln)
+                    best[section.key] = (rank, ln)
                 break
     taken_lines: set[int] = set()
     for section in SECTIONS:
-        if section.key in best and best[section.key][1] not in taken_lines:
-            take(section, best[section.key][2])
-            taken_lines.add(best[section.key][1])
+        if section.key in best and (ln := best[section.key][1]).line not in taken_lines:
+            take(section, ln)
+            taken_lines.add(ln.line)
     # pass two: the sections' own numbers with variant wordings, or numbered as nested headings,
     # taken only where they keep the sections found in order; with none found, a run of at
     # least three rising numbers is the document's own numbering

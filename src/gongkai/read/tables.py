@@ -629,12 +629,13 @@ def _groups_with_own_headers(
     out: list[Segment] = []
     seen: set[str] = set()
     for pre, (_, nums) in zip(prefaces, runs, strict=True):
-        rows_named = [r for t in pre if (r := appeal_row(label_key(t.text))) is not None]
+        named = [(t, appeal_row(label_key(t.text))) for t in pre]
+        rows_named = [r for _, r in named if r is not None]
         if len(set(rows_named)) != 1 or rows_named[0] in seen:
             return None
         row = rows_named[0]
         seen.add(row)
-        header = [t for t in pre if appeal_row(label_key(t.text)) is None]
+        header = [t for t, r in named if r is None]
         order = appeal_order(header)
         if order is None or not _header_read(header) or len(order) != len(APPEAL_COLUMNS):
             return None
@@ -933,6 +934,7 @@ def doubtful_association(
     for r, toks in rows.numbers.items():
         if r not in span:
             continue
+        run: list[str] | None = None  # the labels printed with r's (the same for all its lines)
         for line in sorted({t.line for t in toks}):
             start, end = span[r]
             if not free(line) or start <= line <= end:
@@ -944,7 +946,8 @@ def doubtful_association(
                 runs.setdefault(line, (r, []))
                 open_lines.add(line)
             if line > end:  # any line of numbers alone the row took after its label
-                run = _label_run(r, order, span, rows, number_lines, has_numbers, printed_rows)
+                if run is None:
+                    run = _label_run(r, order, span, rows, number_lines, has_numbers, printed_rows)
                 if run:
                     runs[line] = (r, run)
             # doubtful only when it is the one line of numbers between the two labels (a row
