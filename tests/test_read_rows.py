@@ -4,6 +4,7 @@ first row's numbers, and with page furniture that converters leave among the row
 from __future__ import annotations
 
 import random
+import re
 
 from gongkai.api import parse_bytes
 from gongkai.model.report import Report, Status
@@ -559,11 +560,53 @@ def test_one_small_table_per_row_group_with_placeholder_names_is_read() -> None:
     _no_wrong_cell(report, truth)
 
 
+def _as_spaced_text(markdown: str, broken: bool = False) -> str:
+    """The small tables as a web page's text (html-text, inscriptis): cells parted by spaces.
+    ``broken``: as pypdf extracts a printed copy, with a space in each placeholder name and
+    the made-up header's names broken in their narrow cells."""
+    out = []
+    for line in markdown.split("\n"):
+        if line.startswith("|"):
+            if set(line) <= set("|-: "):
+                continue
+            line = " ".join(c.strip() for c in line.strip().strip("|").split("|"))
+            if broken:
+                line = re.sub(r"数据(\d)", r"数据 \1", line)
+                if "本年新收件数" in line:
+                    line = "项目 本年新收 件数 上年结 转件数 予以 公开 部分 公开 不予 公开 结转下 年度 总 计"
+        out.append(line)
+    return "\n".join(out)
+
+
+def test_small_tables_as_spaced_text_are_read() -> None:
+    """The per-group tables as text with spaces for cell borders: the made-up header over the
+    last rows is one line naming rows, with no ordinal and no number, so no row's label, even
+    with its names broken apart; the placeholder names with a space before their digit are
+    text."""
+    truth = _report(("new_received", "granted"))
+    markdown = _per_group_markdown(truth, moved=False)
+    for broken in (False, True):
+        report = parse_bytes(_as_spaced_text(markdown, broken).encode("utf-8"), "groups.txt")
+        _no_wrong_cell(report, truth)
+        for address, _cell in truth.cells():
+            if address.startswith("requests."):
+                assert report.cell(address).status in (Status.READ, Status.INFERRED), (broken, address)
+
+
 def test_placeholder_column_names_are_text() -> None:
     toks = tokenize(["| 类别 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 总计 |"])
     assert all(t.kind == "text" for t in toks)
     toks = tokenize(["| 类别 | 数据3 | 数据1 | 数据2 | 总计 |"])
     assert all(t.kind == "text" for t in toks)
+    toks = tokenize(["类别 数据 1 数据 2 数据 3 数据 4 总计"])  # pypdf: a space before the digit
+    assert all(t.kind == "text" for t in toks)
+    # a narrow column wraps some names' digits onto the next line: that line's numbers are
+    # exactly the ones the names lack, and are no row's
+    toks = tokenize(["数据\t数据", "类别\t数据1 数据3数据4 数据6 总计", "2\t5", "予以公开\t7\t0"])
+    assert [t.text for t in toks if t.kind == "num"] == ["7", "0"]
+    # numbers that do not complete the names are kept
+    toks = tokenize(["类别\t数据1 数据3数据4 数据6 总计", "2\t7"])
+    assert [t.text for t in toks if t.kind == "num"] == ["2", "7"]
     # a label glued to its number is still a label and a number
     toks = tokenize(["行政规范性文件77 规章1 其他2"])
     assert [t.kind for t in toks] == ["text", "num", "text", "num", "text", "num"]

@@ -186,12 +186,16 @@ def scan_rows(
     per_line = Counter(t.line for t in tokens[start:end] if t.kind != "text")
     # a line of three or more cells that name rows, and no number: a header of columns named
     # after rows (a converter's made-up "项目 | 本年新收件数 | 上年结转件数 | 予以公开 | …"), no label
+    # (the cells may be one token where only spaces part them: count the words)
     naming = Counter(
         t.line
         for t in tokens[start:end]
-        if t.kind == "text" and t.line not in per_line and needles.search(label_key(t.text))
+        if t.kind == "text" and t.line not in per_line
+        for word in t.text.split()
+        if needles.search(label_key(word))
     )
     header_lines = {ln for ln, n in naming.items() if n >= 3}
+    header_lines |= _unnumbered_headers(tokens[start:end], per_line, needles, named)
     pos = -1  # index in ``order`` of the last row found
     current: str | None = None
     pending: list[Token] = []  # numbers printed above the label they belong to
@@ -236,9 +240,9 @@ def scan_rows(
             if current is not None and rows.numbers[current] and current == order[-1][0]:
                 break  # prose after the last row
             continue
-        hits, used = _match(k, tokens, i - 1, end, pos, order, needles, named)
+        hits, used = _match(k, tokens, i - 1, end, pos, order, needles, named, header_lines)
         if not hits and bare and bare != k:
-            hits, used = _match(bare, tokens, i - 1, end, pos, order, needles, named)
+            hits, used = _match(bare, tokens, i - 1, end, pos, order, needles, named, header_lines)
             k = bare if hits else k
         if not hits and stops and any(w in k for w in stops):
             current, pending, below, held = None, [], False, True  # a sub-table's header
@@ -298,6 +302,34 @@ def scan_rows(
     return rows
 
 
+# a row label's ordinal as printed: 一、 （一） 1. 1、
+_PRINTED_ORDINAL = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+\s*[.．、]")
+
+
+def _unnumbered_headers(
+    tokens: list[Token], per_line: Counter[int], needles: re.Pattern[str], named: _Named
+) -> set[int]:
+    """Lines that name two or more rows with no number and no row ordinal: a header of columns
+    named after rows whose words were broken apart (pypdf's "本年新收 件数 上年结 转件数 予以 公开
+    …"). The format numbers every row label (一、 （一） 1.), so labels printed together keep
+    their ordinals and are not taken for a header."""
+    text: dict[int, list[str]] = {}
+    for t in tokens:
+        if t.kind == "text" and t.line not in per_line:
+            text.setdefault(t.line, []).append(t.text)
+    out = set()
+    for line, parts in text.items():
+        joined = " ".join(parts)
+        if _PRINTED_ORDINAL.search(joined):
+            continue
+        rows: set[int] = set()
+        for m in needles.finditer(label_key(joined)):
+            rows |= named[m.group()]
+        if len(rows) >= 2:
+            out.add(line)
+    return out
+
+
 _NOTE = re.compile(r"^(.{2,}?)\s*[（(][^（）()]{4,}[)）]\s*$")
 
 
@@ -327,6 +359,7 @@ def _match(
     order: list[tuple[str, Matcher]],
     needles: re.Pattern[str],
     named: _Named,
+    headers: Collection[int] = (),
 ) -> tuple[list[int], int]:
     """The rows the label at ``i`` names, and how many following text tokens it took.
 
@@ -338,8 +371,8 @@ def _match(
     for used in range(3):
         if used:
             nxt = i + used
-            if nxt >= end or tokens[nxt].kind != "text":
-                break
+            if nxt >= end or tokens[nxt].kind != "text" or tokens[nxt].line in headers:
+                break  # a header of columns named after rows is no part of a label
             k += label_key(tokens[nxt].text)
             if len(k) > MAX_LABEL:
                 break

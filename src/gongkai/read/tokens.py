@@ -74,17 +74,45 @@ def tokenize(lines: list[str], first: int = 1, last: int | None = None) -> list[
     out: list[Token] = []
     last = len(lines) if last is None else last
     rule = False
+    placeholders: dict[int, set[int]] = {}  # line -> the numbers of its placeholder names
     for i in range(first, last + 1):
         line = lines[i - 1]
         if line.strip() and not line.strip(" \t|¦｜"):
             rule = True  # a line of separators only: the end of a row in one-cell-per-line copies
             continue
         n = len(out)
-        tokenize_line(line, i, out)
+        named = tokenize_line(line, i, out)
+        if named:
+            placeholders[i] = named
         if rule and len(out) > n:
             out[n].after_rule = True
             rule = False
-    return out
+    return _drop_wrapped_placeholders(out, placeholders) if placeholders else out
+
+
+def _drop_wrapped_placeholders(out: list[Token], placeholders: dict[int, set[int]]) -> list[Token]:
+    """Without the digits of placeholder names wrapped in their header cells: a narrow column
+    prints "数据2" as "数据" over "2", so a line of numbers alone next to a line of placeholder
+    names holds their lost digits. It is theirs when its numbers are exactly the ones the names
+    lack (数据1 数据3 数据4 数据6 beside "2 5": together 1 to 6, each once)."""
+    lines: dict[int, list[Token]] = {}
+    for t in out:
+        lines.setdefault(t.line, []).append(t)
+    order = sorted(lines)
+    drop: set[int] = set()
+    for k, line in enumerate(order):
+        if line not in placeholders:
+            continue
+        for near in order[max(k - 1, 0) : k + 2]:
+            toks = lines[near]
+            values = [t.value for t in toks]
+            if near == line or any(t.kind != "num" or not isinstance(t.value, int) for t in toks):
+                continue
+            ints = cast("list[int]", values)
+            together = sorted([*ints, *placeholders[line]])
+            if together == list(range(1, len(together) + 1)):
+                drop.add(near)
+    return [t for t in out if t.line not in drop] if drop else out
 
 
 def _page_footer(raw_line: str) -> bool:
@@ -110,9 +138,10 @@ def _page_footer(raw_line: str) -> bool:
     )
 
 
-def tokenize_line(raw_line: str, line_no: int, out: list[Token]) -> None:
+def tokenize_line(raw_line: str, line_no: int, out: list[Token]) -> set[int]:
+    """Append the line's tokens to ``out``; return the numbers of its placeholder names."""
     if not raw_line.strip() or _page_footer(raw_line):
-        return
+        return set()
     first = len(out)
     if _tokenize_cells(raw_line, line_no, out, parens=True):
         # a bracket left open at the end of the line (a label wrapping onto the next line):
@@ -120,27 +149,47 @@ def tokenize_line(raw_line: str, line_no: int, out: list[Token]) -> None:
         del out[first:]
         _tokenize_cells(raw_line, line_no, out, parens=False)
     _rejoin_phrases(out, first)
-    _rejoin_placeholders(out, first)
+    return _rejoin_placeholders(out, first)
 
 
-def _rejoin_placeholders(out: list[Token], first: int) -> None:
+_HEAD = re.compile(r"[^\d\s]+$")  # a placeholder name's head: the text before its digits
+MAX_PLACEHOLDER = 12  # placeholder names number the columns of one table
+
+
+def _rejoin_placeholders(out: list[Token], first: int) -> set[int]:
     """A header of placeholder names counted on (数据1 数据2 … 数据6, as PDF-to-markdown
-    converters write over tables they cannot name): each name glued to its digits is text, not
-    a label and its number. Three or more names with one head, numbered 1 to n in some order
-    (a copy whose columns were moved keeps each name with its column)."""
-    glued = [i for i in range(first + 1, len(out)) if out[i].glued and out[i - 1].kind == "text"]
-    if len(glued) < 3:
-        return
-    heads = {out[i - 1].text.split(" ")[-1] for i in glued}
-    if len(heads) != 1 or sorted(cast("list[int]", [out[i].value for i in glued])) != list(
-        range(1, len(glued) + 1)
+    converters write over tables they cannot name): each name with its digits, glued or parted
+    by a space ("数据 1", as pypdf extracts them), is text, not a label and its number. Three or
+    more names with one head, each a different number up to ``MAX_PLACEHOLDER`` (a copy whose
+    columns were moved keeps each name with its column; a narrow column wraps some names'
+    digits onto another line). Returns the names' numbers."""
+    named = [
+        i
+        for i in range(first + 1, len(out))
+        if out[i].kind == "num" and out[i - 1].kind == "text" and out[i - 1].cell == out[i].cell
+    ]
+    if not named:
+        return set()
+    heads = {m.group() if (m := _HEAD.search(out[i - 1].text)) else "" for i in named}
+    head = next(iter(heads))
+    values = [out[i].value for i in named]
+    # names run together where the tokenizer keeps digits between characters ("数据3数据")
+    values += [
+        int(d) for t in out[first:] if t.kind == "text" for d in re.findall(rf"{re.escape(head)}(\d+)", t.text)
+    ]
+    if (
+        len(heads) != 1
+        or not head
+        or len(values) < 3
+        or len(set(values)) != len(values)
+        or not all(isinstance(v, int) and 1 <= v <= MAX_PLACEHOLDER for v in values)
     ):
-        return
-    for i in reversed(glued):
-        head = out[i - 1]
-        out[i - 1 : i + 1] = [
-            Token("text", head.text + out[i].text, head.raw + out[i].raw, head.line, cell=head.cell)
-        ]
+        return set()
+    for i in reversed(named):
+        name, num = out[i - 1], out[i]
+        raw = name.raw + num.raw if num.glued else f"{name.raw} {num.raw}"
+        out[i - 1 : i + 1] = [Token("text", name.text + num.text, raw, name.line, cell=name.cell)]
+    return set(cast("list[int]", values))
 
 
 def _rejoin_phrases(out: list[Token], first: int) -> None:
