@@ -978,6 +978,11 @@ def doubtful_association(
                 # the line may be no row's
                 runs.setdefault(line, (r, []))
                 open_lines.add(line)
+            if line > end and rows.late and _unfound_before(r, rows, edition_rows):
+                # labels out of order, and the row before this one in the format has no label
+                # found: its label may be printed away (or garbled) and the line its
+                runs.setdefault(line, (r, []))
+                open_lines.add(line)
             if line > end:  # any line of numbers alone the row took after its label
                 if run is None:
                     run = _label_run(r, order, span, rows, number_lines, has_numbers, printed_rows)
@@ -1081,6 +1086,17 @@ def _unfound_between(a: str, b: str, rows: Rows, edition_rows: Collection[str]) 
         key not in rows.label_line and key not in _GROUP_ROWS and (not edition_rows or key in edition_rows)
         for key, _ in _REQUEST_ORDER[lo + 1 : hi]
     )
+
+
+def _unfound_before(r: str, rows: Rows, edition_rows: Collection[str]) -> bool:
+    """Whether a row of the official order just before row ``r`` (after the last row found
+    above it, earlier in the order) has no label found."""
+    rank, line = _REQUEST_RANK[r], rows.label_line[r]
+    found = [_REQUEST_RANK[k] for k, ln in rows.label_line.items() if _REQUEST_RANK[k] < rank and ln < line]
+    if not found:
+        return False
+    prev = _REQUEST_ORDER[max(found)][0]
+    return _unfound_between(prev, r, rows, edition_rows)
 
 
 def _weigh_association(
