@@ -684,3 +684,19 @@ def test_appeals_as_three_small_tables_each_with_its_header() -> None:
     for address, _cell in truth.cells():
         if address.startswith("appeals."):
             assert report.cell(address).status == Status.READ, address
+
+
+def test_prose_naming_rows_before_the_table_is_not_its_first_label() -> None:
+    """A sentence under the requests heading that names a row ("其中，予以公开2件。") is found
+    first, holds no number, and the table's own labels then come before it in the format's
+    order: the table starts at them, and nothing is taken for out of order."""
+    truth = _report(("new_received", "granted"))
+    text = render(truth, "txt").decode("utf-8")
+    heading = "三、收到和处理政府信息公开申请情况\n"
+    for prose in ("其中，予以公开2件。", "其中,予以公开2件,部分公开2件,其他1件(申请人自主撤销)。"):
+        report = parse_bytes(text.replace(heading, heading + prose + "\n", 1).encode("utf-8"), "prose.txt")
+        _no_wrong_cell(report, truth)
+        assert not [f for f in report.findings if f.rule == "table.scrambled"], prose
+        for address, _cell in truth.cells():
+            if address.startswith("requests."):
+                assert report.cell(address).status == Status.READ, (prose, address)

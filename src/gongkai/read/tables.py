@@ -244,6 +244,14 @@ def scan_rows(
         if not hits and bare and bare != k:
             hits, used = _match(bare, tokens, i - 1, end, pos, order, needles, named, header_lines)
             k = bare if hits else k
+        if not hits and pos >= 0 and not pending and not any(rows.numbers.values()):
+            # every label found so far holds nothing, and this one names a row before them:
+            # they were prose naming rows ("其中，予以公开2件。" under the heading), not the
+            # table's labels; the table starts here
+            again, again_used = _match(k, tokens, i - 1, end, -1, order, needles, named, header_lines)
+            if again and again[0] < pos:
+                rows, pos, current, below, held = Rows(), -1, None, False, False
+                hits, used = again, again_used
         if not hits and stops and any(w in k for w in stops):
             current, pending, below, held = None, [], False, True  # a sub-table's header
             continue
