@@ -700,3 +700,49 @@ def test_prose_naming_rows_before_the_table_is_not_its_first_label() -> None:
         for address, _cell in truth.cells():
             if address.startswith("requests."):
                 assert report.cell(address).status == Status.READ, (prose, address)
+
+
+def test_a_garbled_sub_row_label_with_numbers_is_not_the_row_befores() -> None:
+    """A PDF's text breaks "（三）不予公开 1.属于国家秘密" as "（三）不 1.属于国家" with the numbers, and
+    "秘密" on a line of its own: the line starts a sub-row's label (its ordinal, 1.) that is not
+    the row before's, so its numbers are never 部分公开's; and 部分公开's own numbers stay its."""
+    truth = _report(("partially_granted", "withheld_state_secret"))
+    lines = _text(truth)
+    partial = next(ln for ln in lines if "部分公开（区分处理" in ln)
+    secret = next(ln for ln in lines if "（三）不予公开" in ln)
+    # 部分公开's label wrapped in its cell, its numbers on the label's second line
+    own = partial.split("不计其他情形）", 1)[1].strip("\t")
+    wrapped = f"\t（二）部分公开（区\n分处理的，只计这一\t{own}\n情形，不计其他情形）"
+    garbled = "\t（三）不 1.属于国家" + secret.split("1.属于国家秘密", 1)[1] + "\n秘密"
+    text = "\n".join(lines).replace(partial, wrapped).replace(secret, garbled)
+    report = parse_bytes(text.encode("utf-8"), "garbled.txt")
+    _no_wrong_cell(report, truth)
+    for col in ("natural_person", "total"):
+        assert report.cell(f"requests.partially_granted.{col}").status == Status.READ
+
+
+def test_one_cell_a_line_with_empty_cells_keeps_their_places() -> None:
+    """A crawler flattens a page's table one cell a line, each closed by "|", a row ended by a
+    line of separators ("||"), an empty cell a line of "|" alone: the empty cells keep their
+    places (the row is read as one separated row), they do not end it."""
+    truth = _report(("new_received", "granted"))
+    out, inside = [], False
+    for line in _text(truth):
+        inside = (inside or line.startswith("三、收到和处理")) and not line.startswith(
+            "四、政府信息公开行政复议"
+        )
+        if inside and "\t" in line:
+            # zeros left empty, but for the first column's (an empty one there could be a
+            # filler before a row that lost a cell: such a row is not read cell by cell)
+            cells = line.split("\t")
+            out += [
+                f"{c} |" if c.strip() and (c.strip() != "0" or k == 3) else "|" for k, c in enumerate(cells)
+            ]
+            out.append("||")
+        else:
+            out.append(line)
+    report = parse_bytes("\n".join(out).encode("utf-8"), "cells.txt")
+    _no_wrong_cell(report, truth)
+    for address, cell in truth.cells():
+        if address.startswith("requests.") and cell.value:
+            assert report.cell(address).status == Status.READ, address

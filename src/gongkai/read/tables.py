@@ -283,6 +283,16 @@ def scan_rows(
         if not hits:
             if current == order[-1][0] and rows.numbers.get(current) and not pending:
                 break  # text after the last row's numbers ends the table
+            if (
+                current is not None
+                and (i - 2 < start or tokens[i - 2].line != t.line)
+                and next_is_number(tokens, i - 1)
+                and tokens[i].line == t.line
+                and _starts_other_row(t.text, current)
+            ):
+                # a line that starts a sub-row's label naming no row, with numbers: that row's,
+                # its label garbled ("（三）不 1.属于国家" / "秘密"), not the row before's
+                current, pending, below, held = None, [], False, False
             continue
         i += used  # continuation lines of a wrapped label
         if (
@@ -311,7 +321,19 @@ def scan_rows(
 
 
 # a row label's ordinal as printed: 一、 （一） 1. 1、
-_PRINTED_ORDINAL = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+\s*[.．、]")
+_PRINTED_ORDINAL = re.compile(
+    r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}\s*[.．、]"
+)
+
+
+_SUB_ROW_LABEL = re.compile(r"(\d{1,2})\s*[.．、]\s*([\u4e00-\u9fff]{2})")
+
+
+def _starts_other_row(text: str, current: str) -> bool:
+    """Whether ``text`` holds a sub-row's label start (its ordinal, "1.", and words) with an
+    ordinal other than the ``current`` row's: another row's label, garbled."""
+    found = _SUB_ROW_LABEL.findall(text)
+    return bool(found) and found[-1][0] != ROW_ORDINALS.get(current)
 
 
 def _unnumbered_headers(

@@ -175,7 +175,10 @@ def _rejoin_placeholders(out: list[Token], first: int) -> set[int]:
     values = [out[i].value for i in named]
     # names run together where the tokenizer keeps digits between characters ("数据3数据")
     values += [
-        int(d) for t in out[first:] if t.kind == "text" for d in re.findall(rf"{re.escape(head)}(\d+)", t.text)
+        int(d)
+        for t in out[first:]
+        if t.kind == "text"
+        for d in re.findall(rf"{re.escape(head)}(\d+)", t.text)
     ]
     if (
         len(heads) != 1

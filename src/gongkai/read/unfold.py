@@ -194,6 +194,41 @@ def _runs(cells: list[str]) -> list[tuple[int, int]]:
     return runs
 
 
+_CELL_LINE = re.compile(r"[^|]*\|\s*")  # one cell a line, closed by its separator ("0 |", "|")
+_ROW_END = re.compile(r"\s*\|(?:\s*\|)+\s*")  # separators only, two or more: a row's end
+
+
+def _rows_of_cell_lines(lines: list[str]) -> list[str]:
+    """Tables printed one cell a line, each closed by ``|``, rows ended by a line of separators
+    (``||``), as some crawlers flatten a page's table: where a row holds an empty cell (a line of
+    ``|`` alone), its cells are joined on its first line as one separated row (``| a |  | 0 |``)
+    and its other lines left empty (line numbers keep their place), so that the empty cell keeps
+    its place instead of reading as a row's end. Rows without an empty cell are left as
+    printed."""
+    out = list(lines)
+    start = 0
+    for i, line in enumerate([*lines, "||"]):
+        if not _ROW_END.fullmatch(line):
+            continue
+        block: list[tuple[int, str]] = []  # the cell lines just before the row's end
+        for k in range(i - 1, start - 1, -1):
+            if lines[k].strip() and not _CELL_LINE.fullmatch(lines[k]):
+                break
+            if lines[k].strip():
+                block.insert(0, (k, lines[k]))
+        start = i + 1
+        if (
+            len(block) >= 3
+            and any(not ln.strip().strip("|").strip() for _, ln in block)
+            and any(ln.strip().strip("|").strip() for _, ln in block)
+        ):
+            cells = [ln.strip()[:-1].strip() for _, ln in block]
+            out[block[0][0]] = "| " + " | ".join(cells) + " |"
+            for k, _ in block[1:]:
+                out[k] = ""
+    return out
+
+
 def tidy_table_lines(text: str) -> str:
     """Markdown tables as PDF converters write them: a merged cell's text repeated in every
     column it covers (``|一、本年新收…|一、本年新收…|一、本年新收…|154804|…``) and ``<br>`` for
@@ -207,7 +242,7 @@ def tidy_table_lines(text: str) -> str:
         return text
     out = []
     merged: list[tuple[int, int]] = []  # cells one column's header covers, in this table so far
-    for line in text.split("\n"):
+    for line in _rows_of_cell_lines(text.split("\n")):
         if line.count("|") < 3:
             merged = []
             out.append(line)
