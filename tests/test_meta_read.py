@@ -138,3 +138,17 @@ def test_year_from_the_body() -> None:
     assert year_of(None, "本年度报告中所列数据统计期限自2022年1月1日起至2022年12月31日止。") == 2022
     assert year_of(None, "2023年度，我局……\n2023年，我局坚持……\n2024年，将继续……") == 2023
     assert year_of(None, "2022年，我局……\n2023年，我局……") is None  # no year clearly leads
+
+
+def test_a_sites_menu_and_column_name_are_not_the_title() -> None:
+    """A page's text starts with the site's menu (many words parted by spaces, one of them
+    政府工作报告) or a breadcrumb's list item naming the column (* 政府信息公开年报): neither is
+    the title; the report's own title, naming its agency and year, follows."""
+    title = "某某市交通运输局2024年政府信息公开工作年度报告"
+    for before in (
+        ["首页 政府信息公开 领导之窗 机构职能 要闻动态 政府工作报告 通知公告 政策文件 数据开放 专题专栏"],
+        ["  * 首页", "  * 政府信息公开年报"],
+    ):
+        assert find_title([*before, title, "一、总体情况"]) == (title, len(before) + 1), before
+    # a column name alone, with no other title, is still taken
+    assert find_title(["  * 政府信息公开年报", "一、总体情况"]) == ("政府信息公开年报", 1)

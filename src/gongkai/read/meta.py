@@ -75,7 +75,8 @@ def _simple(line: str) -> str:
 
 
 def _clean_title(line: str) -> str:
-    t = re.sub(r"^\s*#+\s*", "", normalize_line(line)).strip()
+    # a markdown heading's marks, a list item's bullet ("  * 政府信息公开年报" from inscriptis)
+    t = re.sub(r"^\s*(?:#+|[*•·+-](?=\s))\s*", "", normalize_line(line)).strip()
     field = _TITLE_FIELD.match(to_simplified(t))
     if field:
         t = t[field.end() :]
@@ -95,7 +96,11 @@ def is_title(line: str) -> bool:
         and "信息公开" in t
         and (any(w in t for w in _TITLE_WORDS) or bool(_REPORT_END.search(t)))
         and not any(w in t for w in _NOT_TITLE)
+        and sum(len(w) >= 2 for w in t.split()) < MENU_WORDS
     )
+
+
+MENU_WORDS = 6  # a line of this many words parted by spaces is a site's menu, not a title
 
 
 def find_title(lines: list[str]) -> tuple[str | None, int | None]:
@@ -103,21 +108,29 @@ def find_title(lines: list[str]) -> tuple[str | None, int | None]:
     over two lines (the agency on the first) is joined. Returns (title, 1-based line)."""
     previous = ""
     head = lines[:40]
+    generic: tuple[str, int] | None = None  # a title naming neither agency nor year
     for i, raw in enumerate(head, start=1):
+        found: str | None = None
         if is_title(raw):
-            t = _clean_title(raw)
-            if previous and re.match(r"^(?:20\d{2}|[二〇零一三四五六七八九]{4})\s*年", t):
-                return previous + t, i
-            return t, i
-        following = head[i].strip() if i < len(head) else ""
-        if "信息公开" in _simple(raw) and 0 < len(following) <= 12 and is_title(raw.rstrip() + following):
-            return _clean_title(raw.rstrip() + following), i  # 年度 / 报告 wrapped onto a line of its own
+            found = _clean_title(raw)
+            if previous and re.match(r"^(?:20\d{2}|[二〇零一三四五六七八九]{4})\s*年", found):
+                found = previous + found
+        else:
+            following = head[i].strip() if i < len(head) else ""
+            if "信息公开" in _simple(raw) and 0 < len(following) <= 12 and is_title(raw.rstrip() + following):
+                found = _clean_title(raw.rstrip() + following)  # 年度 / 报告 wrapped onto a line of its own
+        if found is not None:
+            if _YEAR.search(_simple(found)) or _CN_YEAR.search(_simple(found)) or agency_from_title(found):
+                return found, i
+            # "政府信息公开年报": a site's column or breadcrumb; the report's own title may follow
+            generic = generic or (found, i)
+            continue
         t = normalize_line(raw).strip()
         if t and not _CRAWLER_LINE.match(t):
             previous = (
                 t if len(t) <= 30 and _AGENCY_END.search(_simple(t)) and not re.search(r"\d", t) else ""
             )
-    return None, None
+    return generic if generic is not None else (None, None)
 
 
 def year_of(title: str | None, text: str) -> int | None:
