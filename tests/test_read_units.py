@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,8 @@ from gongkai.read.normalize import label_key
 from gongkai.read.readings import readings_for, segment_for, splits
 from gongkai.read.solve import Obs, Segment, solve
 from gongkai.read.tokens import Token, tokenize
+from gongkai.synth.corpus import render
+from gongkai.synth.generate import generate_report
 
 # -- decoding -----------------------------------------------------------------------------------
 
@@ -50,6 +53,19 @@ def test_radical_forms_from_pdf_fonts_are_the_characters_they_stand_for() -> Non
         "2024年沭阳县人⺠政府政府信息公开工作年度报告\n一、总体情况\n正文。\n".encode(), "r.txt"
     )
     assert report.meta.agency == "沭阳县人民政府"
+    # matching text character for character (headings inside a line, traditional characters)
+    # sees the ideographs too, at the same positions
+    from gongkai.read.normalize import to_simplified
+
+    assert to_simplified("⼆、主动公开 ⾧江 人⺠") == "二、主动公开 长江 人民"
+    truth = generate_report(random.Random(3), "2021")
+    text = render(truth, "txt").decode("utf-8")
+    dense = " ".join(text.replace("二、主动公开", "⼆、主动公开").split())  # a crawler's one line
+    report = parse_bytes(dense.encode("utf-8"), "dense.txt")
+    for row in ("rules", "normative_documents"):
+        for col in ("issued", "repealed", "in_force"):
+            address = f"active_disclosure.{row}.{col}"
+            assert report.cell(address).value == truth.cell(address).value, address
 
 
 def test_label_key_ignores_width_spaces_and_brackets() -> None:

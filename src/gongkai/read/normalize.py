@@ -67,6 +67,7 @@ _KNOWN: set[str] = set()  # characters already looked up
 _T2S: dict[int, int] = {}  # code point → simplified code point, for the characters that change
 _CHANGED: set[str] = set()
 _CJK_FROM = "\u3400"
+_RADICALS_FROM = "\u2e80"  # CJK Radicals Supplement and Kangxi Radicals: forms PDF fonts use
 
 
 @lru_cache(maxsize=1)
@@ -79,9 +80,17 @@ def _opencc() -> object | None:
         return None
 
 
+def _radical(ch: str) -> str:
+    """The ideograph a radical form stands for (⼆ → 二, ⺠ → 民), else ``ch``."""
+    whole = unicodedata.normalize("NFKC", ch).translate(_TRANSLATE)
+    return whole if len(whole) == 1 and whole >= _CJK_FROM else ch
+
+
 def _learn(chars: set[str]) -> None:
     conv = _opencc()
-    ordered = sorted(chars)
+    # a radical form (a PDF font's ⼆ for 二, ⺠ for 民) stands for its ideograph, converted too
+    radicals = {ch: _radical(ch) for ch in chars if ch < _CJK_FROM}
+    ordered = sorted({ch for ch in chars if ch >= _CJK_FROM} | set(radicals.values()) - set(radicals))
     out = conv.convert("\n".join(ordered)).split("\n") if conv is not None else ordered  # type: ignore[attr-defined]
     if len(out) != len(ordered):  # never expected: a separator merged into a phrase
         out = ordered
@@ -89,7 +98,11 @@ def _learn(chars: set[str]) -> None:
         if len(simple) == 1 and simple != ch:
             _T2S[ord(ch)] = ord(simple)
             _CHANGED.add(ch)
-    _KNOWN.update(ordered)
+    for ch, whole in radicals.items():
+        if whole != ch:
+            _T2S[ord(ch)] = _T2S.get(ord(whole), ord(whole))
+            _CHANGED.add(ch)
+    _KNOWN.update(chars, ordered)
 
 
 def to_simplified(text: str) -> str:
@@ -98,7 +111,7 @@ def to_simplified(text: str) -> str:
     if text.isascii():
         return text
     chars = set(text)
-    unknown = {ch for ch in chars - _KNOWN if ch >= _CJK_FROM}
+    unknown = {ch for ch in chars - _KNOWN if ch >= _RADICALS_FROM}
     if unknown:
         _learn(unknown)
     if chars.isdisjoint(_CHANGED):
