@@ -732,12 +732,15 @@ def test_one_cell_a_line_with_empty_cells_keeps_their_places() -> None:
             "四、政府信息公开行政复议"
         )
         if inside and "\t" in line:
-            # zeros left empty, but for the first column's (an empty one there could be a
-            # filler before a row that lost a cell: such a row is not read cell by cell)
+            # the cells a page's table has (a merged label's is printed once, as the crawler
+            # does); of a row's numbers, zeros are left empty but for the first column's (an
+            # empty one there could be a filler before a row that lost a cell: such a row is
+            # not read cell by cell)
             cells = line.split("\t")
-            out += [
-                f"{c} |" if c.strip() and (c.strip() != "0" or k == 3) else "|" for k, c in enumerate(cells)
-            ]
+            labels = [c for c in cells if c.strip() and not c.strip().isdigit()]
+            numbers = cells[len(cells) - 7 :] if labels and cells[-1].strip().isdigit() else []
+            out += [f"{c} |" for c in labels]
+            out += [f"{n} |" if n.strip() != "0" or k == 0 else "|" for k, n in enumerate(numbers)]
             out.append("||")
         else:
             out.append(line)
@@ -746,3 +749,22 @@ def test_one_cell_a_line_with_empty_cells_keeps_their_places() -> None:
     for address, cell in truth.cells():
         if address.startswith("requests.") and cell.value:
             assert report.cell(address).status == Status.READ, address
+
+
+def test_empty_cell_lines_are_joined_only_inside_a_row() -> None:
+    """The lines of a row holding an empty cell ("|" alone, followed by more of its cells) are
+    joined on its first line; a "|" alone before a label may end a row (one whose first cell is
+    merged over rows ends with one separator fewer) and is left as printed."""
+    row = ["一、本年新收政府信息公开申请数量 |", "|", "|", "|", "|", "|", "|", "0 |", "||"]
+    tidy = tidy_table_lines("\n".join(["三、收到和处理政府信息公开申请情况", *row])).split("\n")
+    assert tidy[1] == "| 一、本年新收政府信息公开申请数量 |  |  |  |  |  |  | 0 |"
+    assert tidy[2:8] == [""] * 6 and len(tidy) == 1 + len(row)  # lines keep their places
+    ended = [
+        "1.属于国家秘密 |",
+        *[f"{n} |" for n in "0000000"],
+        "|",
+        "2.其他法律行政法规禁止公开 |",
+        "0 |",
+        "||",
+    ]
+    assert tidy_table_lines("\n".join(ended)).split("\n") == ended

@@ -203,8 +203,8 @@ def _rows_of_cell_lines(lines: list[str]) -> list[str]:
     (``||``), as some crawlers flatten a page's table: where a row holds an empty cell (a line of
     ``|`` alone), its cells are joined on its first line as one separated row (``| a |  | 0 |``)
     and its other lines left empty (line numbers keep their place), so that the empty cell keeps
-    its place instead of reading as a row's end. Rows without an empty cell are left as
-    printed."""
+    its place instead of reading as a row's end. Only empty cells followed by more of the row's
+    cells count (a "|" before a label may end a row); other rows are left as printed."""
     out = list(lines)
     start = 0
     for i, line in enumerate([*lines, "||"]):
@@ -217,12 +217,19 @@ def _rows_of_cell_lines(lines: list[str]) -> list[str]:
             if lines[k].strip():
                 block.insert(0, (k, lines[k]))
         start = i + 1
+        cells = [ln.strip()[:-1].strip() for _, ln in block]
+        empty = [n for n, c in enumerate(cells) if not c]
         if (
             len(block) >= 3
-            and any(not ln.strip().strip("|").strip() for _, ln in block)
-            and any(ln.strip().strip("|").strip() for _, ln in block)
+            and empty
+            and len(empty) < len(cells)
+            # an empty cell is followed by another cell of its row (empty or a number), never
+            # by a label: a line of "|" before a label may be a row's end (a row whose first
+            # cell is merged over rows ends with one separator fewer)
+            and all(
+                n + 1 == len(cells) or not cells[n + 1] or _NUMBER_CELL.fullmatch(cells[n + 1]) for n in empty
+            )
         ):
-            cells = [ln.strip()[:-1].strip() for _, ln in block]
             out[block[0][0]] = "| " + " | ".join(cells) + " |"
             for k, _ in block[1:]:
                 out[k] = ""
