@@ -260,3 +260,19 @@ def test_prose_parts_numbered_on_their_own_then_the_tables_sections() -> None:
     report = read_text("\n".join(lines))
     assert "全年收到申请34件" in (report.sections["overview"] or "")
     assert report.cell("requests.new_received.total").value == 34
+
+
+def test_a_heading_run_into_the_table_under_it_is_its_first_cell() -> None:
+    """A converter's text of a page runs the heading into the table's cells on one line: the
+    first cell is the section's heading when it prints the official wording; a table row whose
+    first cell only looks numbered like a section (三、本年度办理结果) is no heading."""
+    lines = [
+        "一、总体情况",
+        "正文。",
+        "二、主动公开政府信息情况 | 第二十条第(一)项 | 信息内容 | 本年制发件数",
+        "三、本年度办理结果 | （一）予以公开 | 5 | 0",
+        "四、政府信息公开行政复议、行政诉讼情况",
+    ]
+    at = {h.key: h.line for h in find_headings(lines)}
+    assert at.get("active_disclosure") == 3
+    assert "requests" not in at

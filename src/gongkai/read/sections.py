@@ -21,7 +21,7 @@ headings belongs to the first.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gongkai.model.keys import SECTIONS, Edition, Section
 from gongkai.model.report import PREAMBLE, Finding, Severity, TextAt
@@ -98,9 +98,15 @@ class _Line:
     style: str | None  # "official" (一、), "other" (一. 第一部分), "nested" (（一） 1、), None
     sentence: bool  # ends like a sentence: a list item more likely than a heading
     tail: str  # text after a colon on the heading's line (六、其他需要报告的事项：无。)
+    cell: bool = False  # the first cell of a line of cells (taken only in the official wording)
 
 
 def _parse(i: int, raw: str) -> _Line | None:
+    if "|" in raw and not raw.lstrip().startswith("|"):
+        # a heading run into the table under it ("二、主动公开政府信息情况 | 第二十条第(一)项 | …",
+        # a converter's text of a page): its first cell, if that is a section's official heading
+        first = _parse(i, raw.split("|", 1)[0])
+        return replace(first, cell=True) if first is not None and not first.tail else None
     if len(raw) > 3 * MAX_HEADING or not raw.strip() or "\t" in raw.strip() or "|" in raw:
         return None
     printed = _MARKDOWN.sub("", normalize_line(raw)).strip()
@@ -228,7 +234,9 @@ def find_headings(lines: list[str]) -> list[Heading]:
     # pass two: the sections' own numbers with variant wordings, or numbered as nested headings,
     # taken only where they keep the sections found in order; with none found, a run of at
     # least three rising numbers is the document's own numbering
-    numbered = [ln for ln in parsed if ln.ordinal is not None and 1 <= ln.ordinal <= len(SECTIONS)]
+    numbered = [
+        ln for ln in parsed if ln.ordinal is not None and 1 <= ln.ordinal <= len(SECTIONS) and not ln.cell
+    ]
     known = [(ln, SECTIONS[ln.ordinal - 1]) for ln in numbered if _known(SECTIONS[ln.ordinal - 1], ln)]  # type: ignore[operator]
     if not found:
         run = _chain(known)
