@@ -138,6 +138,9 @@ def test_year_from_the_body() -> None:
     assert year_of(None, "本年度报告中所列数据统计期限自2022年1月1日起至2022年12月31日止。") == 2022
     assert year_of(None, "2023年度，我局……\n2023年，我局坚持……\n2024年，将继续……") == 2023
     assert year_of(None, "2022年，我局……\n2023年，我局……") is None  # no year clearly leads
+    # the report named in its opening prose, as the agency is read from it
+    opening = "根据《条例》规定，现公布区统计局2023年政府信息公开工作年度报告。本报告由六部分组成。"
+    assert year_of(None, opening + "\n一、总体情况\n2022年，我局……") == 2023
 
 
 def test_a_sites_menu_and_column_name_are_not_the_title() -> None:

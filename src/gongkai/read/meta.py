@@ -29,6 +29,9 @@ _CN_YEAR = re.compile(r"([二〇零一三四五六七八九]{4})\s*年(?!\s*版)
 _CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _PERIOD = re.compile(r"(20\d{2})\s*年\s*1\s*月\s*1\s*日")
 _OWN_YEAR = re.compile(r"(20\d{2})\s*年度(?!报告格式)|(?:^|[。；\n])\s*(20\d{2})\s*年\s*[，,以来]")
+# the report named in its opening prose, with its year (the agency is read from it too)
+_NAMED_YEAR = re.compile(r"(20\d{2})\s*年度?(?:政府)?信息公开工作(?:年度)?报告")
+NAMED_YEAR_HEAD = 1500  # characters of the body's start where the report names itself
 _REPORT_SUFFIX = re.compile(
     r"(?:关于)?(?:本?年度)?(?:政府)?信息公开(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:报告|年报).*$"
 )
@@ -145,6 +148,9 @@ def year_of(title: str | None, text: str) -> int | None:
             return int(m.group(1).translate(_CN_DIGIT))
     head = _simple(text[:20000])
     m = _PERIOD.search(head)  # 统计期限从2021年1月1日到12月31日
+    if m:
+        return int(m.group(1))
+    m = _NAMED_YEAR.search(head[:NAMED_YEAR_HEAD])  # 现公布区统计局2023年政府信息公开工作年度报告
     if m:
         return int(m.group(1))
     years = Counter(int(m.group(1) or m.group(2)) for m in _OWN_YEAR.finditer(head))
