@@ -1097,7 +1097,9 @@ def _label_run(
             (prev in _GROUP_ROWS and prev not in printed_rows)  # a group label, not a row
             or number_lines(span[prev][1], span[cur][0]) > 0
             or has_numbers(rows.label_line[prev])
-            or rows.numbers.get(prev)
+            # numbers it took before ``r``'s label (numbers it took after, from its group
+            # label's line further down, do not part it from the labels printed together)
+            or any(t.line < span[r][0] for t in rows.numbers.get(prev, ()))
         ):
             break
         run.append(prev)
