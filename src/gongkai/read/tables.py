@@ -676,6 +676,18 @@ def appeal_segments(
         # and in that order no group's 总计 is the sum of its results: the assumption is
         # contradicted (总计 printed first, say), and the columns are not known.
         return []
+    if (
+        exact
+        and len(rds) == 1
+        and assumed
+        and len({t.line for t in nums}) == len(nums)
+        and _groups_adding_up_in_neither(rds[0], order) >= 2
+    ):
+        # The numbers one a line, nothing but their order to place them, and two groups or more
+        # that add up in no order the format is printed in: the cells are out of reading order
+        # (pdftotext's plain mode prints a table's cells by blocks), not a published table that
+        # does not add up (that one, printed as rows, is read as printed)
+        return []
     if exact and len(rds) == 1 and assumed:
         return _unless_total_first(addresses, rds[0], order)
     return [seg]
@@ -765,6 +777,23 @@ def _no_group_adds_up(reading: Reading, order: list[str]) -> bool:
     if any(o is None or not isinstance(o.value, int) for group in groups for o in group.values()):
         return False
     return not any(_adds_up(group) for group in groups)
+
+
+def _groups_adding_up_in_neither(reading: Reading, order: list[str]) -> int:
+    """How many groups of ``reading`` (whole numbers, in ``order``) add up neither so nor with
+    总计 printed first."""
+    n = len(order)
+    first = [order[-1], *order[:-1]]
+    count = 0
+    for g in range(0, len(reading), n):
+        group = reading[g : g + n]
+        if any(o is None or not isinstance(o.value, int) for o in group):
+            continue
+        if not _adds_up(dict(zip(order, group, strict=True))) and not _adds_up(
+            dict(zip(first, group, strict=True))
+        ):
+            count += 1
+    return count
 
 
 _APPEAL_RESULT_KEYS = tuple(c.key for c in APPEAL_COLUMNS)
