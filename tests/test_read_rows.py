@@ -768,3 +768,35 @@ def test_empty_cell_lines_are_joined_only_inside_a_row() -> None:
         "||",
     ]
     assert tidy_table_lines("\n".join(ended)).split("\n") == ended
+
+
+def test_appeals_one_number_a_line_out_of_reading_order_are_not_read() -> None:
+    """pdftotext's plain mode prints the appeals cells one a line, by blocks, and the header is
+    lost: read in the official order two groups add up in no order the format is printed in,
+    so nothing is placed by that order (a published table that does not add up, printed as
+    rows, is still read as printed)."""
+    for seed in range(200):
+        truth = generate_report(random.Random(seed), "2021")
+        groups = [
+            [
+                truth.cell(f"appeals.{r}.{c}").value
+                for c in ("upheld", "corrected", "other", "pending", "total")
+            ]
+            for r in ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+        ]
+        by_columns = [g[k] for k in range(5) for g in groups]  # the blocks: a column at a time
+        shuffled = [by_columns[i : i + 5] for i in range(0, 15, 5)]
+        neither = sum(g[4] != sum(g[:4]) and g[0] != sum(g[1:]) for g in shuffled)
+        if neither == 2 and any(g[4] == sum(g[:4]) for g in shuffled):  # one group adds up
+            break
+    text = render(truth, "txt").decode("utf-8")
+    head, rest = text.split("四、政府信息公开行政复议、行政诉讼情况", 1)
+    tail = rest[rest.index("五、") :]
+    block = "\n".join(["行政复议", *(str(v) for v in by_columns)])
+    report = parse_bytes(
+        f"{head}四、政府信息公开行政复议、行政诉讼情况\n{block}\n{tail}".encode(), "plain.txt"
+    )
+    _no_wrong_cell(report, truth)
+    assert all(
+        c.status not in (Status.READ, Status.INFERRED) for a, c in report.cells() if a.startswith("appeals.")
+    )
