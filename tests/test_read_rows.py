@@ -800,3 +800,21 @@ def test_appeals_one_number_a_line_out_of_reading_order_are_not_read() -> None:
     assert all(
         c.status not in (Status.READ, Status.INFERRED) for a, c in report.cells() if a.startswith("appeals.")
     )
+
+
+def test_numbers_before_their_labels_one_a_line_are_weighed_both_ways() -> None:
+    """pdftotext's plain mode prints a row's cells one a line before its one-line label (the
+    numbers vertically centred in a taller cell): numbers alone before the first label say so,
+    and up to a row whose numbers share a line with text, each label's numbers may be the ones
+    after it or the ones before it; both stories are weighed, never the scan's alone."""
+    truth = _report(("new_received", "carried_over", "granted"))
+    out = []
+    for line in _text(truth):
+        cells = [c for c in line.split("\t") if c.strip()]
+        first = ("一、本年新收", "二、上年结转")
+        if cells and cells[0].startswith(first) and all(c.isdigit() for c in cells[1:]) and len(cells) == 8:
+            out += [*cells[1:], cells[0]]  # the numbers one a line, then the label
+        else:
+            out.append(line)
+    report = parse_bytes("\n".join(out).encode("utf-8"), "plain.txt")
+    _no_wrong_cell(report, truth)

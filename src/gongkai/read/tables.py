@@ -60,6 +60,7 @@ class Rows:
     label_line: dict[str, int] = field(default_factory=dict)
     end: int = 0  # token index after the last number taken
     late: set[str] = field(default_factory=set)  # rows whose label came again after later rows
+    lead: list[Token] = field(default_factory=list)  # numbers alone on lines before the first label
 
     def scrambled(self, columns: int = 7) -> bool:
         """The text is not in reading order (pdftotext's raw mode, some copy tools): row labels
@@ -210,6 +211,9 @@ def scan_rows(
             if held:
                 pending.append(t)
                 rows.end = i
+            elif current is None and pos < 0 and t.line not in text_lines:
+                if t.value is not None:  # a number, not a blank's mark
+                    rows.lead.append(t)
             elif current is not None:
                 new_line = t.line != last_line
                 if pending and not (new_line and t.line in text_lines):
@@ -1253,6 +1257,54 @@ def _weigh_association(
     if now and values(now) == values(alt_readings):
         return segments  # both stories give the same cells (rows of zeros): nothing to weigh
     return [*keep, Segment(cells, [*now, *alt_readings], False)]  # now may be [] (it did not fit)
+
+
+def shifted_association(
+    segments: list[Segment], rows: Rows, by_line: dict[int, list[Token]]
+) -> list[Segment]:
+    """The first requests rows read both ways when numbers stand alone before the first label:
+    up to a row whose numbers stand on a line with text (a label ties them), each label's numbers
+    may be the ones after it or the ones before it (pdftotext's plain mode prints a row's
+    cells before a one-line label, beside a wrapped one). Both associations are one segment
+    over those rows: the identities choose where they can, and the cells they cannot decide
+    are not stated."""
+    if len(rows.lead) < 2:
+        return segments
+    order: list[str] = []  # the rows from the first, up to one whose numbers a text's line ties
+    for r in sorted(rows.label_line, key=lambda r: rows.label_line[r]):
+        if any(x.kind == "text" for t in rows.numbers.get(r, ()) for x in by_line.get(t.line, ())):
+            break
+        order.append(r)
+    if not order or not any(rows.numbers.get(r) for r in order):
+        return segments
+    n = len(REQUEST_COLUMN_KEYS)
+    before = {r: (rows.lead if k == 0 else rows.numbers.get(order[k - 1], [])) for k, r in enumerate(order)}
+
+    def combined(assign: dict[str, list[Token]]) -> list[Reading] | None:
+        per_row: list[list[Reading]] = []
+        total = 1
+        for r in order:
+            if not assign[r]:
+                per_row.append([(None,) * n])
+                continue
+            rds, _ = readings_for(assign[r], n)
+            if not rds:
+                return []
+            per_row.append(rds)
+            total *= len(rds)
+        if total > MAX_ASSOCIATION_READINGS:
+            return None
+        return [tuple(o for rd in combo for o in rd) for combo in itertools.product(*per_row)]
+
+    after = combined({r: rows.numbers.get(r, []) for r in order})
+    shifted = combined(before)
+    keep = [s for s in segments if not any(a.split(".")[1] in order for a in s.addresses)]
+    if after is None or shifted is None:
+        return keep  # too many stories to weigh: nothing is claimed for these rows
+    if not shifted:
+        return segments  # the numbers before the labels do not fit them: no evidence for it
+    cells = tuple(f"requests.{r}.{c}" for r in order for c in REQUEST_COLUMN_KEYS)
+    return [*keep, Segment(cells, [*after, *shifted], False)]
 
 
 def displaced_rows(

@@ -42,6 +42,7 @@ from gongkai.read.tables import (
     request_segments,
     scan_active,
     scan_requests,
+    shifted_association,
 )
 from gongkai.read.tokens import Token, tokenize
 from gongkai.read.unfold import tidy_table_lines, unfold
@@ -172,6 +173,7 @@ def read_text(
         req_segs = doubtful_association(req_segs, requests, by_line, spans, lines, edition_rows)
         row_ids = [i for i in identities(ed) if i.rule == "requests.row_total"]
         req_segs = displaced_rows(req_segs, requests, by_line, row_ids)
+        req_segs = shifted_association(req_segs, requests, by_line)
     if "requests" in scrambled:
         req_segs, extra, virtual = [], [], []
     req_addresses = [a for a in spec.addresses if a.startswith("requests.")]
