@@ -151,6 +151,8 @@ def test_a_sites_menu_and_column_name_are_not_the_title() -> None:
     for before in (
         ["首页 政府信息公开 领导之窗 机构职能 要闻动态 政府工作报告 通知公告 政策文件 数据开放 专题专栏"],
         ["  * 首页", "  * 政府信息公开年报"],
+        ["\uf0b7 政府信息公开年报"],  # Word's list bullet, a symbol font's private-use character
+        ["当前位置: 首页 > 政务公开 > 某某市交通运输局 > 政府信息公开年报"],  # the breadcrumb
     ):
         assert find_title([*before, title, "一、总体情况"]) == (title, len(before) + 1), before
     # a column name alone, with no other title, is still taken

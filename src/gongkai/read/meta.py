@@ -68,6 +68,8 @@ _CRAWLER_LINE = re.compile(rf"^\s*(?:{'|'.join(CRAWLER_FIELDS)})\s*[:：]\s*")
 _TITLE_FIELD = re.compile(r"^\s*(?:标题|题目|文章标题|名称|title)\s*[:：]\s*", re.IGNORECASE)
 _SITE_SUFFIX = re.compile(r"((?:年度报告|工作报告|年报))\s*(?:[-_|｜—–]+|\s-\s).*$")
 _NOT_TITLE = ("格式", "通知", "如下", "根据", "依据", "。", ",", ";", "附件")  # after NFKC: ，→, ；→;
+# a page's breadcrumb ("当前位置: 首页 > 政务公开 > … > 政府信息公开年报"): where the page sits
+_BREADCRUMB = re.compile(r"^(?:当前|您的|你的|您现在的|你现在的|所在)位置")
 
 _AGENCY_END = re.compile(r"(?:局|办公室|政府|委员会|委|厅|院|署|办|中心|所|站|队|部|会|处|镇|乡|街道|公司)$")
 _DATE = re.compile(r"(?:20\d{2}|[二〇零一三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月")
@@ -79,7 +81,8 @@ def _simple(line: str) -> str:
 
 def _clean_title(line: str) -> str:
     # a markdown heading's marks, a list item's bullet ("  * 政府信息公开年报" from inscriptis)
-    t = re.sub(r"^\s*(?:#+|[*•·+-](?=\s))\s*", "", normalize_line(line)).strip()
+    # (a bullet drawn from a symbol font is a private-use character: U+F0B7 from Word's lists)
+    t = re.sub(r"^\s*(?:#+|[*•·+-](?=\s)|[\ue000-\uf8ff●▪■◆])\s*", "", normalize_line(line)).strip()
     field = _TITLE_FIELD.match(to_simplified(t))
     if field:
         t = t[field.end() :]
@@ -99,6 +102,7 @@ def is_title(line: str) -> bool:
         and "信息公开" in t
         and (any(w in t for w in _TITLE_WORDS) or bool(_REPORT_END.search(t)))
         and not any(w in t for w in _NOT_TITLE)
+        and not _BREADCRUMB.match(t)
         and sum(len(w) >= 2 for w in t.split()) < MENU_WORDS
     )
 
