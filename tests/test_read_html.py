@@ -233,3 +233,17 @@ def test_page_saved_by_libreoffice(tmp_path: Path) -> None:
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     data = (tmp_path / "report.html").read_bytes()
     assert_exact(truth, read_html(data, source(data)), Rendered(data, at=table_positions(truth)), col=False)
+
+
+def test_column_printed_without_its_new() -> None:
+    """A 2019-edition table 1 whose header prints 本年<br>公开数量 (without 新): the column is
+    本年新公开数量 (a variant in ``model/keys.py``)."""
+    from gongkai.synth.corpus import render
+    from gongkai.synth.generate import generate_report
+
+    truth = generate_report(random.Random(4), "2019")
+    page = render(truth, "html").decode("utf-8").replace("本年新公开数量", "本年<br>公开数量")
+    report = read_bytes(page.encode("utf-8"), "variant.html")
+    for row in ("rules", "normative_documents"):
+        address = f"active_disclosure.{row}.published"
+        assert report.cell(address).value == truth.cell(address).value, address

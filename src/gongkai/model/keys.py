@@ -318,7 +318,9 @@ ACTIVE_2021 = Table(
 
 _DOCS_2019 = (
     Column("made", "本年新制作数量", headers=("本年新制作数量", "新制作数量", "本年新制作")),
-    Column("published", "本年新公开数量", headers=("本年新公开数量", "新公开数量", "本年新公开")),
+    Column(
+        "published", "本年新公开数量", headers=("本年新公开数量", "新公开数量", "本年新公开", "本年公开数量")
+    ),
     Column("total_published", "对外公开总数量", headers=("对外公开总数量", "公开总数量", "公开总数")),
 )
 _ITEMS_2019 = (
