@@ -239,7 +239,6 @@ def test_column_printed_without_its_new() -> None:
     """A 2019-edition table 1 whose header prints 本年<br>公开数量 (without 新): the column is
     本年新公开数量 (a variant in ``model/keys.py``)."""
     from gongkai.synth.corpus import render
-    from gongkai.synth.generate import generate_report
 
     truth = generate_report(random.Random(4), "2019")
     page = render(truth, "html").decode("utf-8").replace("本年新公开数量", "本年<br>公开数量")
