@@ -157,3 +157,13 @@ def test_a_sites_menu_and_column_name_are_not_the_title() -> None:
         assert find_title([*before, title, "一、总体情况"]) == (title, len(before) + 1), before
     # a column name alone, with no other title, is still taken
     assert find_title(["  * 政府信息公开年报", "一、总体情况"]) == ("政府信息公开年报", 1)
+
+
+def test_title_after_a_long_navigation() -> None:
+    """A page's text whose navigation fills the first lines: the title is looked for before the
+    body's first section, further down."""
+    title = "某某区自然资源局2020年政府信息公开年度报告"
+    nav = [f"[栏目{i}](https://example.gov.cn/{i}/)" for i in range(60)]
+    assert find_title([*nav, title, "一、总体情况", "正文。"]) == (title, 61)
+    # past the body's first section nothing is a title
+    assert find_title([*nav, "一、总体情况", title]) == (None, None)

@@ -112,9 +112,27 @@ MENU_WORDS = 6  # a line of this many words parted by spaces is a site's menu, n
 
 def find_title(lines: list[str]) -> tuple[str | None, int | None]:
     """The report's title: an early short line that says it is a yearly report. A title printed
-    over two lines (the agency on the first) is joined. Returns (title, 1-based line)."""
+    over two lines (the agency on the first) is joined. Returns (title, 1-based line).
+
+    Early: in the first ``TITLE_LINES`` lines, or, where a page's navigation fills those, in
+    the lines before the body's first section (一、…), up to ``TITLE_LINES_MAX``."""
+    head = lines[:TITLE_LINES]
+    found = _title_in(head)
+    if found != (None, None) or len(lines) <= TITLE_LINES:
+        return found
+    for n, raw in enumerate(lines[:TITLE_LINES_MAX]):
+        if _FIRST_SECTION.match(normalize_line(raw)):
+            return _title_in(lines[:n]) if n > TITLE_LINES else (None, None)
+    return None, None
+
+
+TITLE_LINES = 40
+TITLE_LINES_MAX = 300
+_FIRST_SECTION = re.compile(r"^\s*[#*]*\s*一\s*[、.,，．]")
+
+
+def _title_in(head: list[str]) -> tuple[str | None, int | None]:
     previous = ""
-    head = lines[:40]
     generic: tuple[str, int] | None = None  # a title naming neither agency nor year
     for i, raw in enumerate(head, start=1):
         found: str | None = None
