@@ -1164,6 +1164,32 @@ def _unfound_before(r: str, rows: Rows, edition_rows: Collection[str]) -> bool:
     return _unfound_between(prev, r, rows, edition_rows)
 
 
+def _association_readings(
+    per_row: list[list[Token]], unfit: Callable[[list[Token]], bool] = lambda toks: False
+) -> list[Reading] | None:
+    """The readings of requests rows (their numbers under one association, in order) together:
+    every combination of each row's readings; a row without numbers reads as blanks. [] when a
+    row's numbers do not fit it (no reading, or ``unfit``), None when the combinations are more
+    than ``MAX_ASSOCIATION_READINGS``."""
+    n = len(REQUEST_COLUMN_KEYS)
+    readings: list[list[Reading]] = []
+    total = 1
+    for toks in per_row:
+        if not toks:
+            readings.append([(None,) * n])
+            continue
+        if unfit(toks):
+            return []
+        rds, _ = readings_for(toks, n)
+        if not rds:
+            return []
+        readings.append(rds)
+        total *= len(rds)
+    if total > MAX_ASSOCIATION_READINGS:
+        return None
+    return [tuple(o for rd in combo for o in rd) for combo in itertools.product(*readings)]
+
+
 def _weigh_association(
     segments: list[Segment],
     affected: list[str],
@@ -1188,27 +1214,14 @@ def _weigh_association(
         """The readings of the affected rows under one association; [] when it gives some row
         a doubtful line of numbers besides another line of its own (two rows' numbers: not a
         way the table was printed)."""
-        per_row: list[list[Reading]] = []
-        for r in affected:
-            toks = assign.get(r, [])
-            if not toks:
-                per_row.append([(None,) * len(REQUEST_COLUMN_KEYS)])
-                continue
+
+        def unfit(toks: list[Token]) -> bool:
             lines = {t.line for t in toks}
-            if (len(lines) >= 2 and lines & moves.keys()) or two_rows(
+            return bool(len(lines) >= 2 and lines & moves.keys()) or two_rows(
                 toks, len(REQUEST_COLUMN_KEYS), by_line or {}
-            ):
-                return []
-            rds, _ = readings_for(toks, len(REQUEST_COLUMN_KEYS))
-            if not rds:
-                return []
-            per_row.append(rds)
-        total = 1
-        for rds in per_row:
-            total *= len(rds)
-        if total > MAX_ASSOCIATION_READINGS:
-            return None
-        return [tuple(o for rd in combo for o in rd) for combo in itertools.product(*per_row)]
+            )
+
+        return _association_readings([assign.get(r, []) for r in affected], unfit)
 
     now = combined({r: rows.numbers.get(r, []) for r in affected})
     alt_readings = combined(other)
@@ -1277,27 +1290,10 @@ def shifted_association(
         order.append(r)
     if not order or not any(rows.numbers.get(r) for r in order):
         return segments
-    n = len(REQUEST_COLUMN_KEYS)
     before = {r: (rows.lead if k == 0 else rows.numbers.get(order[k - 1], [])) for k, r in enumerate(order)}
 
-    def combined(assign: dict[str, list[Token]]) -> list[Reading] | None:
-        per_row: list[list[Reading]] = []
-        total = 1
-        for r in order:
-            if not assign[r]:
-                per_row.append([(None,) * n])
-                continue
-            rds, _ = readings_for(assign[r], n)
-            if not rds:
-                return []
-            per_row.append(rds)
-            total *= len(rds)
-        if total > MAX_ASSOCIATION_READINGS:
-            return None
-        return [tuple(o for rd in combo for o in rd) for combo in itertools.product(*per_row)]
-
-    after = combined({r: rows.numbers.get(r, []) for r in order})
-    shifted = combined(before)
+    after = _association_readings([rows.numbers.get(r, []) for r in order])
+    shifted = _association_readings([before[r] for r in order])
     keep = [s for s in segments if not any(a.split(".")[1] in order for a in s.addresses)]
     if after is None or shifted is None:
         return keep  # too many stories to weigh: nothing is claimed for these rows

@@ -168,8 +168,10 @@ def _rejoin_placeholders(out: list[Token], first: int) -> set[int]:
         for i in range(first + 1, len(out))
         if out[i].kind == "num" and out[i - 1].kind == "text" and out[i - 1].cell == out[i].cell
     ]
-    if not named:
-        return set()
+    if not named or (
+        len(named) < 3 and not any(t.kind == "text" and any(c.isdigit() for c in t.text) for t in out[first:])
+    ):
+        return set()  # fewer than three names (most lines: a row's label and its numbers)
     heads = {m.group() if (m := _HEAD.search(out[i - 1].text)) else "" for i in named}
     head = next(iter(heads))
     values = [out[i].value for i in named]
