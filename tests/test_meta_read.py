@@ -167,3 +167,12 @@ def test_title_after_a_long_navigation() -> None:
     assert find_title([*nav, title, "一、总体情况", "正文。"]) == (title, 61)
     # past the body's first section nothing is a title
     assert find_title([*nav, "一、总体情况", title]) == (None, None)
+
+
+def test_title_with_its_years_digits_placed_apart() -> None:
+    """pdftohtml places a title's year digits as an element of their own: "2025" over
+    "年××政府信息公开工作年度报告". The two are one title; 年 is no part of the agency."""
+    lines = ["2025", "年某某市人民政府办公厅政府信息公开工作年度报告", "一、总体情况"]
+    title, line = find_title(lines)
+    assert (title, line) == ("2025年某某市人民政府办公厅政府信息公开工作年度报告", 2)
+    assert agency_from_title(title) == "某某市人民政府办公厅"

@@ -133,6 +133,7 @@ _FIRST_SECTION = re.compile(r"^\s*[#*]*\s*一\s*[、.,，．]")
 
 def _title_in(head: list[str]) -> tuple[str | None, int | None]:
     previous = ""
+    last = ""  # the last line with text before this one
     generic: tuple[str, int] | None = None  # a title naming neither agency nor year
     for i, raw in enumerate(head, start=1):
         found: str | None = None
@@ -144,6 +145,8 @@ def _title_in(head: list[str]) -> tuple[str | None, int | None]:
             following = head[i].strip() if i < len(head) else ""
             if "信息公开" in _simple(raw) and 0 < len(following) <= 12 and is_title(raw.rstrip() + following):
                 found = _clean_title(raw.rstrip() + following)  # 年度 / 报告 wrapped onto a line of its own
+        if found is not None and found.startswith("年") and re.fullmatch(r"20\d{2}", last):
+            found = last + found  # the year's digits placed apart ("2025" over "年上海市…报告")
         if found is not None:
             if _YEAR.search(_simple(found)) or _CN_YEAR.search(_simple(found)) or agency_from_title(found):
                 return found, i
@@ -151,6 +154,7 @@ def _title_in(head: list[str]) -> tuple[str | None, int | None]:
             generic = generic or (found, i)
             continue
         t = normalize_line(raw).strip()
+        last = t or last
         if t and not _CRAWLER_LINE.match(t):
             previous = (
                 t if len(t) <= 30 and _AGENCY_END.search(_simple(t)) and not re.search(r"\d", t) else ""
