@@ -818,3 +818,17 @@ def test_numbers_before_their_labels_one_a_line_are_weighed_both_ways() -> None:
             out.append(line)
     report = parse_bytes("\n".join(out).encode("utf-8"), "plain.txt")
     _no_wrong_cell(report, truth)
+
+
+def test_two_rows_numbers_one_a_line_give_no_reading() -> None:
+    """A row label followed by thirteen numbers printed one a line (a converter's text of a PDF:
+    this row's, one lost, then another row's whose label stands elsewhere): which seven are the
+    row's is not shown, and that seven in a row add up ("4 0 0 0 0 0 4") is no evidence."""
+    numbers = ["0"] * 6 + ["4", "0", "0", "0", "0", "0", "4"]
+    text = "\n".join(
+        ["三、收到和处理政府信息公开申请情况", "（一）予以公开", "0", "8.属于行政查询事项", *numbers]
+    )
+    report = parse_bytes(text.encode("utf-8"), "one-a-line.txt")
+    for col in ("natural_person", "total"):
+        cell = report.cell(f"requests.withheld_administrative_query.{col}")
+        assert cell.status not in (Status.READ, Status.INFERRED) or cell.value == 0, (col, cell)

@@ -61,7 +61,8 @@ def _obs(t: Token) -> Obs:
 
 def two_rows(tokens: list[Token], n: int, by_line: dict[int, list[Token]]) -> bool:
     """Whether ``tokens`` are more numbers than ``n`` cells on two or more lines that each
-    hold several, one of them a line of numbers alone: two rows' numbers given to one (a
+    hold several, one of them a line of numbers alone, or two or more beyond ``n`` printed one
+    a line: two rows' numbers given to one (a
     row printed with no label beside it, whose label stands elsewhere). Which numbers are
     the row's is not known: that some of them add up is no evidence, so the row gets no
     reading."""
@@ -71,7 +72,15 @@ def two_rows(tokens: list[Token], n: int, by_line: dict[int, list[Token]]) -> bo
     for t in tokens:
         per_line[t.line] = per_line.get(t.line, 0) + 1
     several = [ln for ln, k in per_line.items() if k >= 2]
-    return len(several) >= 2 and any(all(t.kind != "text" for t in by_line.get(ln, ())) for ln in several)
+    if len(several) >= 2 and any(all(t.kind != "text" for t in by_line.get(ln, ())) for ln in several):
+        return True
+    # printed one number a line, each line holding nothing else: two numbers or more beyond the
+    # row's cells are another row's (one more may be a page number between them)
+    return (
+        len(tokens) >= n + 2
+        and all(k == 1 for k in per_line.values())
+        and all(len(by_line.get(ln, ())) == 1 for ln in per_line)
+    )
 
 
 @dataclass
