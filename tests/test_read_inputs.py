@@ -211,3 +211,27 @@ def test_traditional_report_is_read_keeping_raw_as_printed() -> None:
     assert cmp.ok and not cmp.wrong and cmp.share == 1.0, (cmp.wrong[:3], cmp.share)
     assert got.meta.title == s2t.convert(title_of(truth))
     assert got.meta.year == truth.meta.year
+
+
+def test_a_workbook_saved_as_csv_is_read_by_its_cells() -> None:
+    """A spreadsheet saved as CSV (Calc or Excel: every line a row of quoted cells, the empty
+    ones between commas) reads as the same rows of cells, by name or by its look."""
+    import csv
+    import io
+
+    from gongkai.read.unwrap import csv_as_cells
+    from gongkai.synth.corpus import render
+    from gongkai.synth.generate import generate_report
+
+    truth = generate_report(random.Random(8), "2021")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
+    for line in render(truth, "txt").decode("utf-8").split("\n"):
+        writer.writerow([int(c) if c.isdigit() else c for c in line.split("\t")] + [""] * 3)
+    for name in ("report.csv", "report.txt"):
+        report = read_bytes(buffer.getvalue().encode("utf-8"), name)
+        for address, cell in truth.cells():
+            if address.startswith("requests."):
+                assert report.cell(address).value == cell.value, (name, address)
+    # text that only has commas is no CSV
+    assert csv_as_cells("一、总体情况\n我局共收到申请5件,均已办结。\n二、主动公开") is None

@@ -24,6 +24,7 @@ the unwrapped document.
 from __future__ import annotations
 
 import codecs
+import csv
 import html
 import re
 
@@ -176,6 +177,35 @@ def _paragraphs(text: str) -> list[str]:
 # --- entry point ----------------------------------------------------------------------------------
 
 
+# --- a spreadsheet saved as CSV ------------------------------------------------------------------
+
+CSV_SHARE = 0.6  # of the non-empty lines that must be rows of two or more cells
+
+
+def csv_as_cells(text: str, name: str = "-") -> str | None:
+    """A workbook saved as CSV (Excel or Calc: ``"一、本年新收…",,,28,0,…``) as lines of
+    tab-separated cells, the empty ones kept in their places (trailing ones dropped); None when
+    the text is no CSV: most of its lines must parse as rows of two or more cells and a quoted
+    field or a run of empty cells (``,,``) must show the format, unless the name says .csv."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines or (not name.lower().endswith(".csv") and not any('",' in ln or ",," in ln for ln in lines)):
+        return None
+    try:
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error:  # a field beyond the module's limit, a stray NUL: no CSV to read
+        return None
+    wide = sum(len(r) >= 2 for r in rows if any(c.strip() for c in r))
+    if wide < CSV_SHARE * len(lines):
+        return None
+    out = []
+    for r in rows:
+        cells = [c.replace("\t", " ").replace("\n", " ").strip() for c in r]
+        while cells and not cells[-1]:
+            cells.pop()
+        out.append("\t".join(cells))
+    return "\n".join(out)
+
+
 def _as_bytes(text: str) -> bytes:
     return codecs.BOM_UTF8 + text.encode("utf-8")
 
@@ -199,6 +229,9 @@ def unwrap(data: bytes, fmt: str, name: str = "-") -> tuple[bytes, str]:
         text, changed = inner, True
     if len(_ENTITY.findall(text[:65536])) >= 3 and not looks_like_html(text):
         text, changed = html.unescape(text), True
+    cells = csv_as_cells(text, name)
+    if cells is not None:
+        return _as_bytes(cells), "text"
     page = tables_in_text(text)
     if page is not None:
         return _as_bytes(page), "html"
@@ -207,4 +240,4 @@ def unwrap(data: bytes, fmt: str, name: str = "-") -> tuple[bytes, str]:
     return (_as_bytes(text), "text") if changed else (data, fmt)
 
 
-__all__ = ["js_unescape", "looks_like_html", "tables_in_text", "unwrap", "unwrap_js"]
+__all__ = ["csv_as_cells", "js_unescape", "looks_like_html", "tables_in_text", "unwrap", "unwrap_js"]
