@@ -62,10 +62,9 @@ def _obs(t: Token) -> Obs:
 def two_rows(tokens: list[Token], n: int, by_line: dict[int, list[Token]]) -> bool:
     """Whether ``tokens`` are more numbers than ``n`` cells on two or more lines that each
     hold several, one of them a line of numbers alone, or two or more beyond ``n`` printed one
-    a line: two rows' numbers given to one (a
-    row printed with no label beside it, whose label stands elsewhere). Which numbers are
-    the row's is not known: that some of them add up is no evidence, so the row gets no
-    reading."""
+    a line: two rows' numbers given to one (a row printed with no label beside it, whose label
+    stands elsewhere). Which numbers are the row's is not known: that some of them add up is
+    no evidence, so the row gets no reading."""
     if len(tokens) <= n:
         return False
     per_line: dict[int, int] = {}

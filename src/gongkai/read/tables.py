@@ -185,18 +185,7 @@ def scan_rows(
     named = _named(order)
     text_lines = {t.line for t in tokens[start:end] if t.kind == "text"}
     per_line = Counter(t.line for t in tokens[start:end] if t.kind != "text")
-    # a line of three or more cells that name rows, and no number: a header of columns named
-    # after rows (a converter's made-up "项目 | 本年新收件数 | 上年结转件数 | 予以公开 | …"), no label
-    # (the cells may be one token where only spaces part them: count the words)
-    naming = Counter(
-        t.line
-        for t in tokens[start:end]
-        if t.kind == "text" and t.line not in per_line
-        for word in t.text.split()
-        if needles.search(label_key(word))
-    )
-    header_lines = {ln for ln, n in naming.items() if n >= 3}
-    header_lines |= _unnumbered_headers(tokens[start:end], per_line, needles, named)
+    header_lines = _row_named_headers(tokens[start:end], per_line, needles, named)
     pos = -1  # index in ``order`` of the last row found
     current: str | None = None
     pending: list[Token] = []  # numbers printed above the label they belong to
@@ -340,19 +329,26 @@ def _starts_other_row(text: str, current: str) -> bool:
     return bool(found) and found[-1][0] != ROW_ORDINALS.get(current)
 
 
-def _unnumbered_headers(
+def _row_named_headers(
     tokens: list[Token], per_line: Counter[int], needles: re.Pattern[str], named: _Named
 ) -> set[int]:
-    """Lines that name two or more rows with no number and no row ordinal: a header of columns
-    named after rows whose words were broken apart (pypdf's "本年新收 件数 上年结 转件数 予以 公开
-    …"). The format numbers every row label (一、 （一） 1.), so labels printed together keep
-    their ordinals and are not taken for a header."""
+    """Lines with no number that are a header of columns named after rows (a converter's
+    made-up "项目 | 本年新收件数 | 上年结转件数 | 予以公开 | …"), no row's label:
+
+    - three or more cells, or words parted by spaces, that each name a row;
+    - or a line naming two or more rows with no row ordinal, its words broken apart (pypdf's
+      "本年新收 件数 上年结 转件数 予以 公开 …"). The format numbers every row label (一、
+      （一） 1.), so labels printed together keep their ordinals and are not taken for a
+      header."""
     text: dict[int, list[str]] = {}
     for t in tokens:
         if t.kind == "text" and t.line not in per_line:
             text.setdefault(t.line, []).append(t.text)
     out = set()
     for line, parts in text.items():
+        if sum(bool(needles.search(label_key(w))) for p in parts for w in p.split()) >= 3:
+            out.add(line)
+            continue
         joined = " ".join(parts)
         if _PRINTED_ORDINAL.search(joined):
             continue

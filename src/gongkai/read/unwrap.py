@@ -187,11 +187,12 @@ def csv_as_cells(text: str, name: str = "-") -> str | None:
     tab-separated cells, the empty ones kept in their places (trailing ones dropped); None when
     the text is no CSV: most of its lines must parse as rows of two or more cells and a quoted
     field or a run of empty cells (``,,``) must show the format, unless the name says .csv."""
-    lines = [ln for ln in text.splitlines() if ln.strip()]
+    all_lines = text.splitlines()
+    lines = [ln for ln in all_lines if ln.strip()]
     if not lines or (not name.lower().endswith(".csv") and not any('",' in ln or ",," in ln for ln in lines)):
         return None
     try:
-        rows = list(csv.reader(text.splitlines()))
+        rows = list(csv.reader(all_lines))
     except csv.Error:  # a field beyond the module's limit, a stray NUL: no CSV to read
         return None
     wide = sum(len(r) >= 2 for r in rows if any(c.strip() for c in r))
