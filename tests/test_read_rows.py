@@ -832,3 +832,45 @@ def test_two_rows_numbers_one_a_line_give_no_reading() -> None:
     for col in ("natural_person", "total"):
         cell = report.cell(f"requests.withheld_administrative_query.{col}")
         assert cell.status not in (Status.READ, Status.INFERRED) or cell.value == 0, (col, cell)
+
+
+def _labels_around_numbers(truth: Report, not_held: list[str]) -> bytes:
+    """Rows 7, 8 and 本机关不掌握 as a PDF-to-markdown copy prints tall cells: each label broken
+    around its line of numbers, so that no label is found whole; 本机关不掌握's numbers are
+    ``not_held``."""
+    raw = _text(truth)
+    lines = list(raw)
+    a = _row_line(lines, "7.属于行政执法案卷")
+    b = _row_line(lines, "8.属于行政查询事项")
+    c = _row_line(lines, "1.本机关不掌握相关政府信息")
+    lines[a : c + 1] = [
+        *("属于行政", "7.", _numbers(raw[a]), "执法案卷"),
+        *("属于行政", "8.", _numbers(raw[b]), "查询事项"),
+        *("本机关不", "1.", "掌握相关政 " + " ".join(not_held), "府信息"),
+    ]
+    return "\n".join(lines).encode("utf-8")
+
+
+def test_an_unread_row_that_contradicts_the_inferred_cells_drops_them() -> None:
+    """No label of rows 7, 8 and 本机关不掌握 is found, and the identities force their cells (a
+    column's total of 0 forces every cell of it to 0). But the report does not balance: 本机关
+    不掌握's printed line, read into no cell, says 法律服务机构 1 (and 总计 one more). That
+    whole row, adding up, agrees with none of the rows it can be, so their inferred cells are
+    not stated. Printed as balanced, the same line agrees and the inferred cells stand."""
+    truth = next(
+        r
+        for seed in range(2000)
+        if (r := generate_report(random.Random(seed), "2021"))
+        .cell("requests.total_processed.legal_service_institution")
+        .value
+        == 0
+    )
+    printed = _numbers(_text(truth)[_row_line(_text(truth), "1.本机关不掌握相关政府信息")]).split()
+    unbalanced = [*printed[:4], str(int(printed[4]) + 1), printed[5], str(int(printed[6]) + 1)]
+    report = parse_bytes(_labels_around_numbers(truth, unbalanced), "labels-around.md")
+    for col, value in (("legal_service_institution", 1), ("total", int(unbalanced[6]))):
+        cell = report.cell(f"requests.unavailable_not_held.{col}")
+        assert cell.status not in (Status.READ, Status.INFERRED) or cell.value == value, (col, cell)
+    balanced = parse_bytes(_labels_around_numbers(truth, printed), "labels-around.md")
+    _no_wrong_cell(balanced, truth)
+    assert balanced.cell("requests.unavailable_not_held.legal_service_institution").status == Status.INFERRED

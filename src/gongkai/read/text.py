@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
@@ -46,6 +47,7 @@ from gongkai.read.tables import (
 )
 from gongkai.read.tokens import Token, tokenize
 from gongkai.read.unfold import tidy_table_lines, unfold
+from gongkai.read.unread import drop_contradicted
 
 TABLE_SECTIONS = {"active_disclosure", "requests", "appeals"}
 _REQUESTS_HEADING_WORDS = next(s.signatures for s in SECTIONS if s.key == "requests")
@@ -177,9 +179,13 @@ def read_text(
     if "requests" in scrambled:
         req_segs, extra, virtual = [], [], []
     req_addresses = [a for a in spec.addresses if a.startswith("requests.")]
-    results.update(
-        _only(solve(req_segs, [*identities(ed), *extra], [*req_addresses, *virtual]), req_addresses)
-    )
+    req_results = _only(solve(req_segs, [*identities(ed), *extra], [*req_addresses, *virtual]), req_addresses)
+    orders = Counter(tuple(a.rsplit(".", 1)[1] for a in s.addresses) for s in req_segs)
+    if orders:  # the columns in the order most rows print them
+        rows_in_order = [r.key for r in spec.table("requests").rows]
+        columns = orders.most_common(1)[0][0]
+        drop_contradicted(req_results, "requests", rows_in_order, columns, tokens[req_start : requests.end])
+    results.update(req_results)
     app_ids = [i for i in identities(ed) if i.rule.startswith("appeals.")]
     placed = appeal_by_place(tokens[app_start:app_end], by_line, line_of(app_start), place, req_placer.width)
     if placed:
