@@ -874,3 +874,29 @@ def test_an_unread_row_that_contradicts_the_inferred_cells_drops_them() -> None:
     balanced = parse_bytes(_labels_around_numbers(truth, printed), "labels-around.md")
     _no_wrong_cell(balanced, truth)
     assert balanced.cell("requests.unavailable_not_held.legal_service_institution").status == Status.INFERRED
+
+
+def test_digits_run_together_as_many_as_the_cells_are_one_a_cell_or_nothing() -> None:
+    """A crawler keeps a row's cells with only some separators: "1 | 0 | 0 | 0 | 0 | 0 | 0"
+    as "100 0 0 00". "00" is no one cell, so digits ran together, and seven digits fill the
+    seven cells one each. The rows do not add up (a published 总计 of 0 beside 自然人 1), but
+    a reading that adds up by taking "10" for 自然人 and a 总计 lost is not taken over that:
+    the report not balancing is no evidence of a lost cell."""
+    text = "\n".join(
+        [
+            "三、收到和处理政府信息公开申请情况",
+            "一、本年新收政府信息公开申请数量100 0 0 00",
+            "二、上年结转政府信息公开申请数量0 0 0 0 0 00",
+            "（七）总计10 0 0 0 00",
+            "四、结转下年度继续办理0 0 0 0 0 00",
+        ]
+    )
+    report = parse_bytes(text.encode("utf-8"), "run-together.txt")
+    for row in ("new_received", "total_processed"):
+        for col, printed in (("natural_person", 1), ("total", 0)):
+            cell = report.cell(f"requests.{row}.{col}")
+            assert cell.status not in (Status.READ, Status.INFERRED) or cell.value == printed, (
+                row,
+                col,
+                cell,
+            )

@@ -139,11 +139,33 @@ def _halves(tokens: list[Token], n: int) -> list[Token] | None:
 def segment_for(addresses: tuple[str, ...], tokens: list[Token]) -> Segment:
     """The segment of ``tokens`` read into ``addresses``, with its plain reading marked: the
     numbers as printed, one to one, where the others assume a stray number and a lost cell."""
-    rds, exact = readings_for(tokens, len(addresses))
+    n = len(addresses)
+    rds, exact = readings_for(tokens, n)
     plain = None
-    if not exact and rds and len(tokens) == len(addresses) and _cells_whole(tokens):
+    if not exact and rds and len(tokens) == n and _cells_whole(tokens):
         plain = rds[0]  # readings_for offers the tokens as they are first
+    elif not exact and rds and _one_digit_a_cell(tokens, n):
+        # digits run together ("100 0 0 00"), as many as the cells: the one reading that fills
+        # every cell takes each digit for a cell and loses none; the others assume a cell lost
+        plain = next((rd for rd in rds if None not in rd), None)
     return Segment(addresses, rds, exact, plain)
+
+
+def _one_digit_a_cell(tokens: list[Token], n: int) -> bool:
+    """Whether ``tokens`` are digits run together, as many as ``n`` cells (blank marks beside
+    them): one at least printed with a leading zero ("00"), so no one cell, shows that cells ran
+    together; without one, a row of numbers with cells lost can have as many digits by chance."""
+    if not any(map(leading_zero, tokens)):
+        return False
+    cells = 0
+    for t in tokens:
+        if t.kind == "blank":
+            cells += 1
+        elif (d := _digits(t)) is not None:
+            cells += len(d)
+        else:
+            return False
+    return cells == n
 
 
 def readings_for(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
