@@ -196,6 +196,27 @@ def test_solver_does_not_infer_through_a_broken_identity() -> None:
     assert res["x.b"].value == 7 and res["x.b"].status is Status.READ
 
 
+def test_solver_does_not_infer_from_the_cells_of_a_broken_identity() -> None:
+    # row r printed (1, 0, 0): 1 + 0 != 0, so one of its cells is not what the report means. A
+    # column identity y.total = r.total + s.total, with s.total printed 0 and y's parts printed,
+    # would force y.total = 0 through r.total, and then y.a = y.b = 0: that story rests on a cell
+    # of the broken row, so none of it is stated.
+    col = Identity("t.col", 2, "c", "y.total", ("r.total", "s.total"))
+    y_row = Identity("t.y", 3, "y", "y.total", ("y.a", "y.b"))
+    segs = [_seg(ROW, 1, 0, 0), _seg(("s.total",), 0)]
+    res = solve(segs, [ROW_ID, col, y_row], (*ROW, "s.total", "y.total", "y.a", "y.b"))
+    assert [res[a].value for a in ROW] == [1, 0, 0]
+    for a in ("y.total", "y.a", "y.b"):
+        assert res[a].status is Status.MISSING, (a, res[a])
+    # printed so that the row adds up, the same identities force them
+    res = solve(
+        [_seg(ROW, 0, 0, 0), _seg(("s.total",), 0)],
+        [ROW_ID, col, y_row],
+        (*ROW, "s.total", "y.total", "y.a", "y.b"),
+    )
+    assert [res[a].value for a in ("y.total", "y.a", "y.b")] == [0, 0, 0]
+
+
 def test_a_reading_that_assumes_damage_is_not_taken_because_it_balances() -> None:
     # "3 0" on one line and "7" alone on the next: as printed, 3 + 0 = 7 does not hold; with the
     # 7 a page number and the total lost, 3 + 0 = 3 does. A report that does not balance is no

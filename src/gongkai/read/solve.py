@@ -20,7 +20,8 @@ several readings, and the identities decide:
    does not prove damage), or the search is cut (more than :data:`COMBINATION_LIMIT`
    solutions, or :data:`SEARCH_LIMIT` readings tried), the identities cannot choose and do
    not: a cell of an open segment is known only where every reading of its segment agrees,
-   and a value forced only by an identity that does not hold is dropped back to unknown.
+   and a value forced by an identity that does not hold, or only with the help of a printed
+   cell of one, is dropped back to unknown.
 
 Nothing here knows about Chinese or layouts; the tests exercise it directly.
 """
@@ -476,6 +477,13 @@ def _unbalanced(open_: list[Segment], system: System, known: dict[str, Value]) -
 def _trusted(
     full: dict[str, Value], system: System, printed: dict[str, Value], violated: dict[int, bool]
 ) -> dict[str, Value]:
-    """Drop values that were forced (not printed) by an identity that is violated."""
+    """Drop values that were forced (not printed) by an identity that is violated, and values
+    forced only with the help of a printed cell of one: of the cells of an identity that does
+    not hold, one at least is not what the report means, so nothing is concluded from them
+    (a row printed 自然人 1, 总计 0 forces no other row's 总计 to 0 through its 0)."""
     bad = {a for n, b in violated.items() if b for a, _ in system.terms[n]}
-    return {a: v for a, v in full.items() if a in printed or a not in bad}
+    if not bad:
+        return full
+    sound = {a: v for a, v in printed.items() if a not in bad}
+    system.fill(sound)
+    return {a: v for a, v in full.items() if a in printed or (a not in bad and sound.get(a) == v)}
