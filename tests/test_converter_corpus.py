@@ -47,7 +47,16 @@ FORMS = {
         "md_html_tables",
         "split_table",
     ),
-    "pdf": ("pdftotext_layout", "pdftotext_raw", "pdftotext_plain", "pypdf", "pymupdf4llm", "markitdown_pdf"),
+    "pdf": (
+        "pdftotext_layout",
+        "pdftotext_raw",
+        "pdftotext_plain",
+        "pdftotext_bbox",
+        "pdftohtml_xml",
+        "pypdf",
+        "pymupdf4llm",
+        "markitdown_pdf",
+    ),
     "docx": ("", "markitdown_docx"),
 }
 GEN_SLOW = {"html": ("chromium_pdf", "soffice_docx", "split_table>chromium_pdf"), "pdf": ("",)}

@@ -90,6 +90,13 @@ def read_bytes(data: bytes, name: str = "-", assets: Assets | None = None) -> Re
 def _read_by_format(data: bytes, name: str, assets: Assets | None = None) -> Report:
     fmt = sniff_format(data)
     sha256 = hashlib.sha256(data).hexdigest()
+    if fmt == "html":  # a converter's copy of a PDF that kept every word's box
+        from gongkai.read.positioned import is_positioned, read_positioned
+
+        if is_positioned(data) and (
+            report := read_positioned(data, Source(name=name, sha256=sha256, format="pdf"))
+        ):
+            return report
     if fmt in ("text", "html"):  # HTML in a JavaScript string, fragments, HTML tables in markdown
         from gongkai.read.unwrap import unwrap
 

@@ -87,25 +87,32 @@ def read_pdf(data: bytes, source: Source) -> Report:
             return read_scanned_pdf(data, source)
         raise
     try:
-        report = read_text("\n".join(ln.text for ln in lines), source, locate=_locator(lines))
+        report = read_lines(lines, source)
     except NotAReportError:
         if not _tables_as_pictures(data):
             raise
         from gongkai.read.ocr import read_scanned_pdf
 
         return read_scanned_pdf(data, source)
-    for f in report.findings:
-        if isinstance(f.at, TextAt) and 1 <= f.at.line <= len(lines):
-            ln = lines[f.at.line - 1]
-            # the text reader names the line of its text, which means nothing in a PDF: the page
-            f.message = f.message.replace(f"第{f.at.line}行", f"第{ln.page}页")
-            f.at = _pdf_at(ln.page, ln.box)
     if not any(c.known for _, c in report.cells()) and _tables_as_pictures(data):
         from gongkai.read.ocr import read_scanned_pdf
 
         scanned = read_scanned_pdf(data, source)
         if sum(c.known for _, c in scanned.cells()) > 0:
             return scanned
+    return report
+
+
+def read_lines(lines: list[Line], source: Source) -> Report:
+    """Read a report from the lines of positioned pages (a PDF's, or a converter's copy that
+    kept every word's box): each cell's ``at`` is its page and box."""
+    report = read_text("\n".join(ln.text for ln in lines), source, locate=_locator(lines))
+    for f in report.findings:
+        if isinstance(f.at, TextAt) and 1 <= f.at.line <= len(lines):
+            ln = lines[f.at.line - 1]
+            # the text reader names the line of its text, which means nothing in a PDF: the page
+            f.message = f.message.replace(f"第{f.at.line}行", f"第{ln.page}页")
+            f.at = _pdf_at(ln.page, ln.box)
     return report
 
 

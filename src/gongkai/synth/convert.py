@@ -1,7 +1,7 @@
 """The forms users meet of a report: what converters make of it and how tables get rearranged.
 
 Converters are the real tools (html2text, trafilatura, inscriptis, html-text, markitdown, pdftotext,
-pypdf, pymupdf4llm, Chromium print-to-PDF, LibreOffice, OpenCC); each is optional: :func:`available`
+pdftohtml, pypdf, pymupdf4llm, Chromium print-to-PDF, LibreOffice, OpenCC); each is optional: :func:`available`
 says whether it can run here, and none is a runtime dependency of gongkai (they are in the ``bench``
 extra). Transformations (whitespace removed, columns permuted, 总计 first, a column dropped, zero
 cells blank) are done here on the table grid of an HTML page.
@@ -128,6 +128,14 @@ def _pdftotext(mode: str) -> Callable[[bytes], bytes]:
         return _run(["pdftotext", *([mode] if mode else []), "-enc", "UTF-8", "-", "-"], stdin=data)
 
     return run
+
+
+def _pdftohtml_xml(data: bytes) -> bytes:
+    """poppler's XML of a PDF: every run of text with its box, in the order the tool met them."""
+    with tempfile.TemporaryDirectory() as d:
+        src = Path(d) / "in.pdf"
+        src.write_bytes(data)
+        return _run(["pdftohtml", "-xml", "-i", "-q", "-stdout", "-enc", "UTF-8", str(src)])
 
 
 def _pypdf(data: bytes) -> bytes:
@@ -560,6 +568,9 @@ STEPS: dict[str, Step] = {
         Step("pdftotext_layout", ("pdf",), "txt", _pdftotext("-layout"), ("pdftotext",)),
         Step("pdftotext_raw", ("pdf",), "txt", _pdftotext("-raw"), ("pdftotext",)),
         Step("pdftotext_plain", ("pdf",), "txt", _pdftotext(""), ("pdftotext",)),
+        # copies that keep every word's box (read by their places, as a PDF is)
+        Step("pdftotext_bbox", ("pdf",), "html", _pdftotext("-bbox-layout"), ("pdftotext",)),
+        Step("pdftohtml_xml", ("pdf",), "html", _pdftohtml_xml, ("pdftohtml",)),
         Step("pypdf", ("pdf",), "txt", _pypdf, ("mod:pypdf",)),
         Step("pymupdf4llm", ("pdf",), "txt", _pymupdf4llm, ("mod:pymupdf4llm",)),
         Step("chromium_pdf", ("html",), "pdf", _chromium_pdf, (CHROMIUM,)),
