@@ -6,7 +6,10 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
+
 from gongkai.api import parse_bytes
+from gongkai.model.keys import REQUEST_COLUMNS
 from gongkai.model.report import Report, Status
 from gongkai.read.tokens import tokenize
 from gongkai.read.unfold import tidy_table_lines
@@ -900,3 +903,33 @@ def test_digits_run_together_as_many_as_the_cells_are_one_a_cell_or_nothing() ->
                 col,
                 cell,
             )
+
+
+def _blocks_by_lower_edge(truth: Report, tie: bool) -> bytes:
+    """The requests table as a converter that orders text blocks by their lower edge prints
+    it, one cell a line: a wrapped (tall) label after its row's numbers, a one-line label
+    before them; with ``tie``, 2.重复申请's first number glued to its label."""
+    out = ["三、收到和处理政府信息公开申请情况", "自然人", "总计"]
+    for line in _text(truth):
+        cells = [c.strip() for c in line.split("\t") if c.strip()]
+        nums = [c for c in cells if c.isdigit()]
+        if len(nums) != len(REQUEST_COLUMNS) or len(cells) <= len(REQUEST_COLUMNS):
+            continue  # not a requests row
+        label = cells[-8]
+        if len(label) > 8:
+            out += [*nums, *(label[i : i + 5] for i in range(0, len(label), 5))]
+        elif tie and label.startswith("2.重复申请"):
+            out += [label + nums[0], *nums[1:]]
+        else:
+            out += [label, *nums]
+    return "\n".join(out).encode("utf-8")
+
+
+@pytest.mark.parametrize(("seed", "tie"), [(28, True), (32, True), (38, True), (198, False), (199, False)])
+def test_numbers_on_either_side_of_their_labels_row_by_row_are_weighed_so(seed: int, tie: bool) -> None:
+    """Tall labels after their numbers, one-line labels before them: a label holds two rows'
+    numbers and its neighbour none. Neither "every label's numbers after it" nor "every
+    label's before it" is the story, so neither is taken: each row is weighed on its own."""
+    truth = generate_report(random.Random(seed), "2021")
+    report = parse_bytes(_blocks_by_lower_edge(truth, tie), "blocks.txt")
+    _no_wrong_cell(report, truth)

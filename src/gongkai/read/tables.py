@@ -1271,19 +1271,29 @@ def _weigh_association(
 def shifted_association(
     segments: list[Segment], rows: Rows, by_line: dict[int, list[Token]]
 ) -> list[Segment]:
-    """The first requests rows read both ways when numbers stand alone before the first label:
-    up to a row whose numbers stand on a line with text (a label ties them), each label's numbers
-    may be the ones after it or the ones before it (pdftotext's plain mode prints a row's
-    cells before a one-line label, beside a wrapped one). Both associations are one segment
-    over those rows: the identities choose where they can, and the cells they cannot decide
-    are not stated."""
+    """The requests rows read both ways when numbers stand alone before the first label.
+
+    Up to a row whose numbers stand on a line with text (a label ties them), each label's
+    numbers may be the ones after it or the ones before it (pdftotext's plain mode prints a
+    row's cells before a one-line label, beside a wrapped one): both associations are one
+    segment over those rows, and the identities choose where they can. Where one of those
+    labels holds more numbers than the columns (two rows' worth, a neighbour none), labels are
+    not all on one side of their numbers and no one shift is the story: every row is weighed on
+    its own (:func:`_either_side`). After the tying row, rows whose numbers no line ties are
+    weighed on their own too."""
     if len(rows.lead) < 2:
         return segments
     order: list[str] = []  # the rows from the first, up to one whose numbers a text's line ties
-    for r in sorted(rows.label_line, key=lambda r: rows.label_line[r]):
-        if any(x.kind == "text" for t in rows.numbers.get(r, ()) for x in by_line.get(t.line, ())):
+    labelled = sorted(rows.label_line, key=lambda r: rows.label_line[r])
+    for r in labelled:
+        if _tied(rows.numbers.get(r, ()), by_line):
             break
         order.append(r)
+    if any(len(rows.numbers.get(r, ())) > len(REQUEST_COLUMN_KEYS) for r in order):
+        # a label holding two rows' numbers, its neighbour none: labels are not all on one
+        # side of their numbers, so no one shift is the story; each row is weighed on its own
+        return _either_side(segments, rows, by_line, labelled)
+    segments = _either_side(segments, rows, by_line, labelled, skip=set(order), mixed=False)
     if not order or not any(rows.numbers.get(r) for r in order):
         return segments
     before = {r: (rows.lead if k == 0 else rows.numbers.get(order[k - 1], [])) for k, r in enumerate(order)}
@@ -1297,6 +1307,59 @@ def shifted_association(
         return segments  # the numbers before the labels do not fit them: no evidence for it
     cells = tuple(f"requests.{r}.{c}" for r in order for c in REQUEST_COLUMN_KEYS)
     return [*keep, Segment(cells, [*after, *shifted], False)]
+
+
+def _tied(tokens: Sequence[Token], by_line: dict[int, list[Token]]) -> bool:
+    """Whether some of ``tokens`` stand on a line with text (a label ties them to its row)."""
+    return any(x.kind == "text" for t in tokens for x in by_line.get(t.line, ()))
+
+
+def _either_side(
+    segments: list[Segment],
+    rows: Rows,
+    by_line: dict[int, list[Token]],
+    labelled: list[str],
+    skip: Collection[str] = (),
+    mixed: bool = True,
+) -> list[Segment]:
+    """The rows whose numbers no text's line ties, each read from the numbers after its label or
+    from those before it (the lead before the first label, the row before's, or what a tied
+    row holds beyond its columns): a converter that orders blocks by their lower edge prints a
+    wrapped label's numbers before it and a one-line label's after it, row by row, and
+    pdftotext's plain mode a row's numbers before a one-line label. Both are the row's
+    readings, each row on its own (a story giving one run to two rows is among them, so what
+    the identities force holds in every true story)."""
+    n = len(REQUEST_COLUMN_KEYS)
+    by_row = {
+        s.addresses[0].split(".")[1]: s for s in segments if len({a.split(".")[1] for a in s.addresses}) == 1
+    }
+    orders = [s.addresses for s in by_row.values()]
+    if not orders:
+        return segments
+    columns = Counter(tuple(a.rsplit(".", 1)[1] for a in o) for o in orders).most_common(1)[0][0]
+    replaced: dict[str, Segment] = {}
+    prev_numbers: list[Token] = rows.lead
+    prev_tied = False
+    for r in labelled:
+        after = rows.numbers.get(r, [])
+        seg = by_row.get(r)
+        before = prev_numbers[n:] if prev_tied else prev_numbers
+        prev_numbers, prev_tied = after, _tied(after, by_line)
+        if r in skip or prev_tied or (seg is not None and not seg.readings and after):
+            continue  # tied to its label, or its own numbers given no reading
+        if not before or [t.text for t in before] == [t.text for t in after]:
+            continue
+        if not mixed and (seg is None or not after):
+            continue  # one shift is the story: a row given no reading of its own stays so
+        addresses = seg.addresses if seg is not None else tuple(f"requests.{r}.{c}" for c in columns)
+        rds = readings_for(before, len(addresses))[0]
+        if not rds:
+            replaced[r] = Segment(addresses, [], False)  # the numbers before fit no reading
+            continue
+        own = seg.readings if seg is not None else [(None,) * len(addresses)]
+        replaced[r] = Segment(addresses, list(dict.fromkeys([*own, *rds])), False)
+    out = [replaced.pop(s.addresses[0].split(".")[1], s) if s in by_row.values() else s for s in segments]
+    return out + list(replaced.values())
 
 
 def displaced_rows(
