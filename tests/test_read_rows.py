@@ -933,3 +933,23 @@ def test_numbers_on_either_side_of_their_labels_row_by_row_are_weighed_so(seed: 
     truth = generate_report(random.Random(seed), "2021")
     report = parse_bytes(_blocks_by_lower_edge(truth, tie), "blocks.txt")
     _no_wrong_cell(report, truth)
+
+
+def test_an_active_row_holding_more_numbers_than_cells_is_not_guessed() -> None:
+    """A PDF's text dumped column by column gives 行政规范性文件 four numbers for its three
+    cells ("0 0 0 18": 规章's and its own mixed). Every window of three agrees that 本年制发 is 0,
+    but no identity weighs the active table, so that agreement is no evidence: the row is not
+    read, unless strays (a page number) account for the extra number."""
+    text = "\n".join(
+        [
+            "二、主动公开政府信息情况",
+            "第二十条第（一）项",
+            "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+            "规章\t0\t0\t0",
+            "行政规范性文件\t0\t0\t0\t18",
+        ]
+    )
+    report = parse_bytes(text.encode("utf-8"), "dump.txt")
+    for col in ("issued", "repealed", "in_force"):
+        assert not report.cell(f"active_disclosure.normative_documents.{col}").known, col
+    assert report.cell("active_disclosure.rules.in_force").status == Status.READ

@@ -9,7 +9,9 @@ A row of ``n`` cells printed as ``m`` numbers:
   placed in order into every choice of ``k`` of the ``n`` cells;
 * ``n < m <= 2n``: stray numbers: every window of ``n`` consecutive numbers, and, where a page
   number written as three cells ("- 7 -") ends or starts them, the other ``n - 1`` with one
-  cell lost among them (a row that lost a cell);
+  cell lost among them (a row that lost a cell); only where identities weigh the cells (the
+  active table has none: there, a row with more numbers than cells is read only where strays
+  or a duplicate account for them);
 * ``m > 2n``: a layout not understood (say, a table copied column by column): no reading.
 
 The identities choose among them (:mod:`gongkai.read.solve`). A row with more readings than
@@ -136,11 +138,11 @@ def _halves(tokens: list[Token], n: int) -> list[Token] | None:
     return tokens[: m // 2] if first == second and len(set(first)) >= 2 else None
 
 
-def segment_for(addresses: tuple[str, ...], tokens: list[Token]) -> Segment:
+def segment_for(addresses: tuple[str, ...], tokens: list[Token], *, windows: bool = True) -> Segment:
     """The segment of ``tokens`` read into ``addresses``, with its plain reading marked: the
     numbers as printed, one to one, where the others assume a stray number and a lost cell."""
     n = len(addresses)
-    rds, exact = readings_for(tokens, n)
+    rds, exact = readings_for(tokens, n, windows=windows)
     plain = None
     if not exact and rds and len(tokens) == n and _cells_whole(tokens):
         plain = rds[0]  # readings_for offers the tokens as they are first
@@ -168,9 +170,11 @@ def _one_digit_a_cell(tokens: list[Token], n: int) -> bool:
     return cells == n
 
 
-def readings_for(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
+def readings_for(tokens: list[Token], n: int, *, windows: bool = True) -> tuple[list[Reading], bool]:
     """Readings of ``tokens`` into ``n`` cells, and whether the single reading is exact. Where
-    the tokens fit the cells one to one, that reading comes first."""
+    the tokens fit the cells one to one, that reading comes first. Without ``windows``, more
+    numbers than cells are read only where strays or a duplicate account for them (for cells
+    no identity weighs: that every window agrees on a cell is no evidence of it)."""
     strays = _strays(tokens)
     half = _halves(tokens, n)
     if strays or half:
@@ -180,11 +184,11 @@ def readings_for(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
         if half:
             variants.append(half)
         seen: dict[tuple, Reading] = {}
-        for rd in (rd for v in variants for rd in _readings(v, n)[0]):
+        for rd in (rd for v in variants for rd in _readings(v, n, windows)[0]):
             seen.setdefault(tuple(None if o is None else (o.value, o.raw, o.line) for o in rd), rd)
         out = list(seen.values())
         return (out, False) if len(out) <= MAX_READINGS else ([], False)
-    return _readings(tokens, n)
+    return _readings(tokens, n, windows)
 
 
 def _dashed_number(tokens: list[Token]) -> bool:
@@ -210,7 +214,7 @@ def _cells_whole(tokens: list[Token]) -> bool:
     return not any(map(leading_zero, tokens))
 
 
-def _readings(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
+def _readings(tokens: list[Token], n: int, windows: bool = True) -> tuple[list[Reading], bool]:
     m = len(tokens)
     if m == 0:
         return [], False
@@ -218,7 +222,7 @@ def _readings(tokens: list[Token], n: int) -> tuple[list[Reading], bool]:
         return [
             tuple([Obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell) for t in tokens])
         ], True
-    if m > 2 * n:
+    if m > 2 * n or (m > n and not windows):
         return [], False
     if m > n:
         seen: dict[tuple, Reading] = {}

@@ -586,6 +586,10 @@ def active_segments(
         seg = placer.segment(
             row.key, row.columns, rows.label_line[row.key], toks or [], header_texts.get(row.key, [])
         )
+        if not seg.exact and seg.readings and sum(t.kind != "text" for t in toks or ()) > len(row.columns):
+            # more numbers than cells and no identity to weigh which are the row's: the windows
+            # all agreeing on a cell is no evidence of it
+            seg = segment_for(seg.addresses, toks or [], windows=False)
         if seg.readings:
             out.append(seg)
     return out
