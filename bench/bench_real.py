@@ -31,7 +31,15 @@ from typing import Any
 
 from gongkai.api import parse_bytes
 from gongkai.errors import GongkaiError
-from gongkai.synth.convert import ConvertError, TruthCells, chain_available, derive, score, truth_cells
+from gongkai.synth.convert import (
+    PDF_EXTRACTORS,
+    ConvertError,
+    TruthCells,
+    chain_available,
+    derive,
+    score,
+    truth_cells,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -75,14 +83,7 @@ HTML_CHAINS = (
 )
 PDF_CHAINS = (
     "",
-    "pdftotext_layout",
-    "pdftotext_raw",
-    "pdftotext_plain",
-    "pdftotext_bbox",
-    "pdftohtml_xml",
-    "pypdf",
-    "pymupdf4llm",
-    "markitdown_pdf",
+    *PDF_EXTRACTORS,
     "pdftotext_raw>no_whitespace",
     "pdftotext_layout>s2t",
 )

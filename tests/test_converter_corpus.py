@@ -20,7 +20,16 @@ import pytest
 from gongkai.api import parse_bytes
 from gongkai.errors import GongkaiError
 from gongkai.model.report import Report
-from gongkai.synth.convert import ConvertError, Score, chain_available, chain_kind, derive, score, truth_cells
+from gongkai.synth.convert import (
+    PDF_EXTRACTORS,
+    ConvertError,
+    Score,
+    chain_available,
+    chain_kind,
+    derive,
+    score,
+    truth_cells,
+)
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 COVERAGE = 0.995
@@ -47,16 +56,7 @@ FORMS = {
         "md_html_tables",
         "split_table",
     ),
-    "pdf": (
-        "pdftotext_layout",
-        "pdftotext_raw",
-        "pdftotext_plain",
-        "pdftotext_bbox",
-        "pdftohtml_xml",
-        "pypdf",
-        "pymupdf4llm",
-        "markitdown_pdf",
-    ),
+    "pdf": PDF_EXTRACTORS,
     "docx": ("", "markitdown_docx"),
 }
 GEN_SLOW = {"html": ("chromium_pdf", "soffice_docx", "split_table>chromium_pdf"), "pdf": ("",)}

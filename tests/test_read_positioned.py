@@ -47,10 +47,16 @@ def _runs(truth: Report) -> list[tuple[float, float, float, str]]:
     return runs
 
 
+def _elements(runs: list[tuple[float, float, float, str]], element: str) -> str:
+    """Each run written as ``element`` (a format string over x0, top, x1, width, bottom, text)."""
+    return "\n".join(
+        element.format(x0=x, top=t, x1=x + w, width=w, bottom=t + 16, text=escape(s)) for x, t, w, s in runs
+    )
+
+
 def _pdf2xml(runs: list[tuple[float, float, float, str]]) -> bytes:
-    body = "\n".join(
-        f'<text top="{t:g}" left="{x:g}" width="{w:g}" height="16" font="0">{escape(s)}</text>'
-        for x, t, w, s in runs
+    body = _elements(
+        runs, '<text top="{top:g}" left="{x0:g}" width="{width:g}" height="16" font="0">{text}</text>'
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE pdf2xml SYSTEM "pdf2xml.dtd">\n'
@@ -60,9 +66,8 @@ def _pdf2xml(runs: list[tuple[float, float, float, str]]) -> bytes:
 
 
 def _bbox(runs: list[tuple[float, float, float, str]]) -> bytes:
-    words = "\n".join(
-        f'<word xMin="{x:g}" yMin="{t:g}" xMax="{x + w:g}" yMax="{t + 16:g}">{escape(s)}</word>'
-        for x, t, w, s in runs
+    words = _elements(
+        runs, '<word xMin="{x0:g}" yMin="{top:g}" xMax="{x1:g}" yMax="{bottom:g}">{text}</word>'
     )
     return (
         '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '

@@ -593,6 +593,19 @@ STEPS: dict[str, Step] = {
 }
 
 
+# every step that turns a PDF into text (or into a copy that keeps each word's box)
+PDF_EXTRACTORS = (
+    "pdftotext_layout",
+    "pdftotext_raw",
+    "pdftotext_plain",
+    "pdftotext_bbox",
+    "pdftohtml_xml",
+    "pypdf",
+    "pymupdf4llm",
+    "markitdown_pdf",
+)
+
+
 def available(step: str) -> bool:
     """Whether every tool ``step`` needs is present (a missing one skips the form)."""
     for need in STEPS[step].needs:
