@@ -94,6 +94,8 @@ class System:
             if any(c != 1 for c in coefs[:k]) or any(c != -1 for c in coefs[k:]):
                 raise ValueError("an identity's terms must be its +1 side, then its -1 side")
             self.sides.append((tuple(a for a, _ in terms[:k]), tuple(a for a, _ in terms[k:])))
+        # each identity's addresses, +1 side first, and the length of that side
+        self.flat = [(pos + neg, len(pos)) for pos, neg in self.sides]
         self.touching: dict[str, list[int]] = {}
         for n, terms in enumerate(self.terms):
             for a, _ in terms:
@@ -114,10 +116,10 @@ class System:
         """:meth:`propagate` in place: fill ``values``; return whether each visited identity is
         violated (by its index)."""
         get = values.get
-        sides = self.sides
+        flat = self.flat
         touching = self.touching
         if dirty is None:
-            work = list(range(len(sides)))
+            work = list(range(len(flat)))
         else:
             work = sorted({n for a in dirty for n in touching.get(a, ())})
         # whether each visited identity is violated, as of its last visit: values are only ever
@@ -127,20 +129,20 @@ class System:
         bad: dict[int, bool] = {}
         while work:
             n = work.pop()
-            pos, neg = sides[n]
-            pv = [*map(get, pos)]
-            nv = [*map(get, neg)]
-            pu = pv.count(None)
-            nu = nv.count(None)
-            if not pu and not nu:
-                bad[n] = sum(cast("list[Value]", pv)) != sum(cast("list[Value]", nv))
+            addrs, k = flat[n]
+            vals = [*map(get, addrs)]
+            u = vals.count(None)
+            if not u:
+                bad[n] = sum(cast("list[Value]", vals[:k])) != sum(cast("list[Value]", vals[k:]))
                 continue
-            if pu and nu and pu + nu > 1:  # unknowns on both sides: nothing forced, nothing violated
+            pv = vals[:k]
+            pu = pv.count(None)
+            if 0 < pu < u:  # unknowns on both sides: nothing forced, nothing violated
                 bad[n] = False
                 continue
-            s: Value = sum([v for v in pv if v is not None]) - sum([v for v in nv if v is not None])
-            if pu + nu == 1:
-                a, c = (pos[pv.index(None)], 1) if pu else (neg[nv.index(None)], -1)
+            s: Value = sum([v for v in pv if v is not None]) - sum([v for v in vals[k:] if v is not None])
+            if u == 1:
+                a, c = addrs[vals.index(None)], (1 if pu else -1)
                 v = -s * c
                 if v < 0:
                     bad[n] = True
@@ -153,11 +155,7 @@ class System:
                 if s != 0:
                     bad[n] = -s * sign < 0
                     continue
-                filled = (
-                    [a for a, v in zip(pos, pv, strict=True) if v is None]
-                    if pu
-                    else [a for a, v in zip(neg, nv, strict=True) if v is None]
-                )
+                filled = [a for a, v in zip(addrs, vals, strict=True) if v is None]
                 for a in filled:
                     values[a] = 0
                 bad[n] = False
@@ -460,13 +458,13 @@ def _unbalanced(open_: list[Segment], system: System, known: dict[str, Value]) -
     right reading is not among those offered. The identities cannot choose, so they don't: a
     cell of an open segment is known only where every reading of its segment agrees, and a value
     forced (not printed) by an identity that is violated is not trusted."""
-    opts = [s.readings for s in open_]
+    opts = [[_printed(rd, s.addresses) for rd in s.readings] for s in open_]
     width = max((len(o) for o in opts), default=1)
     trials = []
     for i in range(width):
         printed = dict(known)
-        for seg, o in zip(open_, opts, strict=True):
-            printed.update(_printed(o[i % len(o)], seg.addresses))
+        for o in opts:
+            printed.update(o[i % len(o)])
         full = dict(printed)
         violated = system.fill(full)  # every identity visited: whether each holds at the end
         trials.append(_trusted(full, system, printed, violated))
