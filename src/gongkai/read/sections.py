@@ -103,16 +103,25 @@ class _Line:
 
 
 def _parse(i: int, raw: str) -> _Line | None:
-    ln = _parse_text(raw)
+    """Line ``i`` as a heading it may be, or None when it can be none: neither a section's
+    official wording (pass one) nor numbered as a section outside a table's cells (pass two)."""
+    ln = _candidate(raw)
     if ln is None:
         return None
     return _Line(i, ln.printed, ln.key, ln.ordinal, ln.style, ln.sentence, ln.tail, ln.cell)
 
 
 @lru_cache(maxsize=4096)
-def _parse_text(raw: str) -> _Line | None:
+def _candidate(raw: str) -> _Line | None:
     """:func:`_parse` at line 0: the same for every line that prints the same (reports repeat
     their template's headings and labels)."""
+    ln = _parse_text(raw)
+    if ln is None or _first_official(ln.key, ln.style) is not None:
+        return ln
+    return ln if ln.ordinal is not None and 1 <= ln.ordinal <= len(SECTIONS) and not ln.cell else None
+
+
+def _parse_text(raw: str) -> _Line | None:
     if "|" in raw and not raw.lstrip().startswith("|"):
         # a heading run into the table under it ("二、主动公开政府信息情况 | 第二十条第(一)项 | …",
         # a converter's text of a page): its first cell, if that is a section's official heading
