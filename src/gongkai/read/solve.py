@@ -28,11 +28,11 @@ Nothing here knows about Chinese or layouts; the tests exercise it directly.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import repeat
-from typing import cast
+from typing import Any
 
 from gongkai.model.identities import Identity
 from gongkai.model.report import Status
@@ -112,8 +112,8 @@ class System:
             if any(c != 1 for c in coefs[:k]) or any(c != -1 for c in coefs[k:]):
                 raise ValueError("an identity's terms must be its +1 side, then its -1 side")
             self.sides.append((tuple(a for a, _ in terms[:k]), tuple(a for a, _ in terms[k:])))
-        # each identity's addresses, +1 side first, and the length of that side
-        self.flat = [(pos + neg, len(pos)) for pos, neg in self.sides]
+        # each identity's addresses, +1 side first, the length of that side, and the two sides
+        self.flat = [(pos + neg, len(pos), pos, neg) for pos, neg in self.sides]
         self.touching: dict[str, list[int]] = {}
         for n, terms in enumerate(self.terms):
             for a, _ in terms:
@@ -133,7 +133,7 @@ class System:
     def fill(self, values: dict[str, Value], dirty: Iterable[str] | None = None) -> dict[int, bool]:
         """:meth:`propagate` in place: fill ``values``; return whether each visited identity is
         violated (by its index)."""
-        get = values.get
+        get: Callable[[str], Any] = values.get  # Any: sums below take no None (no cast in the loop)
         flat = self.flat
         touching = self.touching
         if dirty is None:
@@ -147,18 +147,22 @@ class System:
         bad: dict[int, bool] = {}
         while work:
             n = work.pop()
-            addrs, k = flat[n]
+            addrs, k, pos, neg = flat[n]
+            if None in map(get, pos) and None in map(get, neg):
+                bad[n] = False  # unknowns on both sides: nothing forced, nothing violated
+                continue
             vals = [*map(get, addrs)]
             u = vals.count(None)
             if not u:
-                bad[n] = sum(cast("list[Value]", vals[:k])) != sum(cast("list[Value]", vals[k:]))
+                bad[n] = sum(vals[:k]) != sum(vals[k:])
                 continue
             pv = vals[:k]
-            pu = pv.count(None)
-            if 0 < pu < u:  # unknowns on both sides: nothing forced, nothing violated
-                bad[n] = False
-                continue
-            s: Value = sum([v for v in pv if v is not None]) - sum([v for v in vals[k:] if v is not None])
+            pu = pv.count(None)  # the unknowns are all on one side (pu == u, or none)
+            s: Value = (
+                sum([v for v in pv if v is not None]) - sum(vals[k:])
+                if pu
+                else sum(pv) - sum([v for v in vals[k:] if v is not None])
+            )
             if u == 1:
                 a, c = addrs[vals.index(None)], (1 if pu else -1)
                 v = -s * c
