@@ -497,5 +497,12 @@ def _trusted(
     full: dict[str, Value], system: System, printed: dict[str, Value], violated: dict[int, bool]
 ) -> dict[str, Value]:
     """Drop values that were forced (not printed) by an identity that is violated."""
-    bad = {a for n, b in violated.items() if b for a, _ in system.terms[n]}
-    return {a: v for a, v in full.items() if a in printed or a not in bad}
+    bad = {a for n, b in violated.items() if b for a in system.flat[n][0]}
+    if not bad:
+        return full
+    # ``full`` is ``printed`` and then the values filled (fill only adds): only those can go
+    out = dict(printed)
+    for a in itertools.islice(full, len(printed), None):
+        if a not in bad:
+            out[a] = full[a]
+    return out
