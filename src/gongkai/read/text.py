@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -83,13 +84,13 @@ def read_text(
     title, _ = find_title(lines)
     year = year_of(title, text)
 
+    token_lines = [t.line for t in tokens]  # rising: tokens are in the order of their lines
+
     def index_of(line: int | None, default: int) -> int:
+        """The index of the first token after ``line``."""
         if line is None:
             return default
-        for i, t in enumerate(tokens):
-            if t.line > line:
-                return i
-        return len(tokens)
+        return bisect.bisect_right(token_lines, line)
 
     n = len(tokens)
     req_start = index_of(at_line.get("requests") or at_line.get("active_disclosure"), 0)
