@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal, cast
 
 from gongkai.check.labels import cell_label, fmt, row_of
@@ -158,10 +159,16 @@ def extract(text: str, year: int | None = None) -> list[Statement]:
     """Statements in a piece of prose that can be compared with the tables."""
     out: list[Statement] = []
     for raw in SENTENCE_END.split(text):
-        sentence = normalize(raw)
-        if sentence:
-            out.extend(_sentence(sentence, year))
+        out.extend(_statements(raw, year))
     return out
+
+
+@lru_cache(maxsize=2048)
+def _statements(raw: str, year: int | None) -> tuple[Statement, ...]:
+    """The statements of one sentence as printed: the same for every sentence printed the same
+    (reports repeat their template's sentences)."""
+    sentence = normalize(raw)
+    return tuple(_sentence(sentence, year)) if sentence else ()
 
 
 def _sentence(sentence: str, year: int | None) -> Iterator[Statement]:

@@ -18,6 +18,7 @@ possible readings include a decimal, would reach the JSON as a value its schema 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
 from gongkai.model.keys import edition
 from gongkai.model.report import Cell, Report, Status, trusted
@@ -69,19 +70,32 @@ def _missing(cell: Cell, raw: str) -> Cell:
     )
 
 
+@cache
+def _kinds(edition_key: str) -> dict[str, dict[str, dict[str, str]]]:
+    """Every column's kind in an edition, by table, row and column key (as ``Edition.column``
+    finds it: the first row and column of a key)."""
+    spec = edition(edition_key)
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for a in spec.addresses:
+        t, r, c = a.split(".")
+        out.setdefault(t, {}).setdefault(r, {})[c] = spec.column(a).kind
+    return out
+
+
 def fit_kinds(report: Report) -> Report:
     """``report`` with every cell fitted to its column's kind (in place; returned for chaining)."""
     try:
-        spec = edition(report.meta.edition)
+        kinds = _kinds(report.meta.edition)
     except (KeyError, ValueError):
         return report
     for t, rows in report.tables.items():
+        row_kinds = kinds.get(t, {})
         for r, cols in rows.items():
+            col_kinds = row_kinds.get(r, {})
             for c, cell in cols.items():
-                try:
-                    kind = spec.column(f"{t}.{r}.{c}").kind
-                except (KeyError, ValueError):
-                    continue
+                kind = col_kinds.get(c)
+                if kind is None:
+                    continue  # no column of the edition
                 v = cell.value
                 if v is None:
                     if not cell.candidates:

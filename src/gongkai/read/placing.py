@@ -35,7 +35,7 @@ from gongkai.read.columns import (
 from gongkai.read.labels import appeal_row
 from gongkai.read.normalize import label_key
 from gongkai.read.readings import leading_zero, readings_for, segment_for
-from gongkai.read.solve import Obs, Reading, Segment
+from gongkai.read.solve import Obs, Reading, Segment, new_obs
 from gongkai.read.tokens import Token
 
 
@@ -56,7 +56,7 @@ def split_cells(line: str) -> list[str]:
 
 
 def _obs(t: Token) -> Obs:
-    return Obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell)
+    return new_obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell)
 
 
 def two_rows(tokens: list[Token], n: int, by_line: dict[int, list[Token]]) -> bool:

@@ -24,7 +24,7 @@ import itertools
 from collections.abc import Iterator
 from functools import lru_cache
 
-from gongkai.read.solve import Obs, Reading, Segment
+from gongkai.read.solve import Obs, Reading, Segment, new_obs
 from gongkai.read.tokens import Token
 
 MAX_READINGS = 5000
@@ -32,7 +32,7 @@ MAX_DIGITS = 12  # a count has at most 9 digits (model/bounds.py); longer runs a
 
 
 def _obs(t: Token) -> Obs:
-    return Obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell)
+    return new_obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell)
 
 
 def _digits(t: Token) -> str | None:
@@ -91,7 +91,7 @@ def _token_options(t: Token, most: int) -> list[list[Obs]]:
     out: list[list[Obs]] = []
     for p in range(1, parts_max + 1):
         for parts in splits(d, p):
-            out.append([Obs(int(x), x, t.line, t.cell) for x in parts])
+            out.append([new_obs(int(x), x, t.line, t.cell) for x in parts])
     return out
 
 
@@ -220,13 +220,13 @@ def _readings(tokens: list[Token], n: int, windows: bool = True) -> tuple[list[R
         return [], False
     if m == n and _cells_whole(tokens):
         return [
-            tuple([Obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell) for t in tokens])
+            tuple([new_obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell) for t in tokens])
         ], True
     if m > 2 * n or (m > n and not windows):
         return [], False
     if m > n:
         seen: dict[tuple, Reading] = {}
-        obs = [Obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell) for t in tokens]
+        obs = [new_obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell) for t in tokens]
         for i in range(m - n + 1):
             window: Reading = tuple(obs[i : i + n])
             seen.setdefault(tuple(None if o is None else o.value for o in window), window)

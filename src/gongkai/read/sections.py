@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from gongkai.model.keys import SECTIONS, Edition, Section
 from gongkai.model.report import PREAMBLE, Finding, Severity, TextAt
@@ -102,10 +103,29 @@ class _Line:
 
 
 def _parse(i: int, raw: str) -> _Line | None:
+    """Line ``i`` as a heading it may be, or None when it can be none: neither a section's
+    official wording (pass one) nor numbered as a section outside a table's cells (pass two)."""
+    ln = _candidate(raw)
+    if ln is None:
+        return None
+    return _Line(i, ln.printed, ln.key, ln.ordinal, ln.style, ln.sentence, ln.tail, ln.cell)
+
+
+@lru_cache(maxsize=4096)
+def _candidate(raw: str) -> _Line | None:
+    """:func:`_parse` at line 0: the same for every line that prints the same (reports repeat
+    their template's headings and labels)."""
+    ln = _parse_text(raw)
+    if ln is None or _first_official(ln.key, ln.style) is not None:
+        return ln
+    return ln if ln.ordinal is not None and 1 <= ln.ordinal <= len(SECTIONS) and not ln.cell else None
+
+
+def _parse_text(raw: str) -> _Line | None:
     if "|" in raw and not raw.lstrip().startswith("|"):
         # a heading run into the table under it ("二、主动公开政府信息情况 | 第二十条第(一)项 | …",
         # a converter's text of a page): its first cell, if that is a section's official heading
-        first = _parse(i, raw.split("|", 1)[0])
+        first = _parse_text(raw.split("|", 1)[0])
         return replace(first, cell=True) if first is not None and not first.tail else None
     if len(raw) > 3 * MAX_HEADING or not raw.strip() or "\t" in raw.strip() or "|" in raw:
         return None
@@ -141,7 +161,7 @@ def _parse(i: int, raw: str) -> _Line | None:
     shown = _MARKDOWN.sub("", raw).strip()  # as printed, for messages
     if tail:
         shown = _COLON.split(shown, maxsplit=1)[0].rstrip()
-    return _Line(i, shown, k, ordinal, style, sentence, tail)
+    return _Line(0, shown, k, ordinal, style, sentence, tail)
 
 
 def _bare(section: Section) -> set[str]:
@@ -157,12 +177,22 @@ def _ordinal(section: Section) -> int:
 _ORDINALS = {id(s): i + 1 for i, s in enumerate(SECTIONS)}  # SECTIONS.index() + 1, without the scan
 
 
-def _official(section: Section, ln: _Line) -> bool:
+def _official(section: Section, key: str, style: str | None) -> bool:
     """Pass one: the format's wording (the signatures the model accepts anywhere) numbered at
-    the top level, or alone on its line."""
-    if ln.style == "nested" or not any(sig in ln.key for sig in section.signatures):
+    the top level, or alone on its line (a line's label key and numbering style)."""
+    if style == "nested" or not any(sig in key for sig in section.signatures):
         return False
-    return ln.style is not None or ln.key in _bare(section)
+    return style is not None or key in _bare(section)
+
+
+@lru_cache(maxsize=4096)
+def _first_official(key: str, style: str | None) -> tuple[Section, int] | None:
+    """The first section whose official heading a line is (:func:`_official`), and the rank of
+    the first of its signatures the line prints."""
+    for section in SECTIONS:
+        if _official(section, key, style):
+            return section, next(i for i, sig in enumerate(section.signatures) if sig in key)
+    return None
 
 
 def _known(section: Section, ln: _Line) -> bool:
@@ -220,12 +250,10 @@ def find_headings(lines: list[str]) -> list[Heading]:
     # where the format's wording is)
     best: dict[str, tuple[int, _Line]] = {}  # section -> (its signature's rank, the line)
     for ln in parsed:
-        for section in SECTIONS:
-            if _official(section, ln):
-                rank = next(i for i, sig in enumerate(section.signatures) if sig in ln.key)
-                if section.key not in best or rank < best[section.key][0]:
-                    best[section.key] = (rank, ln)
-                break
+        if (official := _first_official(ln.key, ln.style)) is not None:
+            section, rank = official
+            if section.key not in best or rank < best[section.key][0]:
+                best[section.key] = (rank, ln)
     taken_lines: set[int] = set()
     for section in SECTIONS:
         if section.key in best and (ln := best[section.key][1]).line not in taken_lines:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -85,13 +86,13 @@ def read_text(
     title, _ = find_title(lines)
     year = year_of(title, text)
 
+    token_lines = [t.line for t in tokens]  # rising: tokens are in the order of their lines
+
     def index_of(line: int | None, default: int) -> int:
+        """The index of the first token after ``line``."""
         if line is None:
             return default
-        for i, t in enumerate(tokens):
-            if t.line > line:
-                return i
-        return len(tokens)
+        return bisect.bisect_right(token_lines, line)
 
     n = len(tokens)
     req_start = index_of(at_line.get("requests") or at_line.get("active_disclosure"), 0)
@@ -171,19 +172,19 @@ def read_text(
     requests = own_numbers_first(requests, by_line, spans, lines)
     req_segs, extra, virtual = request_segments(requests, ed, req_placer, req_header)
     if not req_placer.placed:
-        edition_rows = {a.split(".")[1] for a in spec.addresses if a.startswith("requests.")}
+        edition_rows = _row_keys(ed, "requests")
         req_segs = doubtful_association(req_segs, requests, by_line, spans, lines, edition_rows)
         row_ids = [i for i in identities(ed) if i.rule == "requests.row_total"]
         req_segs = displaced_rows(req_segs, requests, by_line, row_ids)
         req_segs = shifted_association(req_segs, requests, by_line)
     if "requests" in scrambled:
         req_segs, extra, virtual = [], [], []
-    req_addresses = [a for a in spec.addresses if a.startswith("requests.")]
+    req_addresses = list(_table_addresses(ed, "requests"))
     req_results = _only(solve(req_segs, [*identities(ed), *extra], [*req_addresses, *virtual]), req_addresses)
     orders = Counter(tuple(a.rsplit(".", 1)[1] for a in s.addresses) for s in req_segs)
     if orders:  # the columns in the order most rows print them
-        rows_in_order = [r.key for r in spec.table("requests").rows]
         columns = orders.most_common(1)[0][0]
+        rows_in_order = [r.key for r in spec.table("requests").rows]
         drop_contradicted(req_results, "requests", rows_in_order, columns, tokens[req_start : requests.end])
     results.update(req_results)
     app_ids = [i for i in identities(ed) if i.rule.startswith("appeals.")]
@@ -191,7 +192,7 @@ def read_text(
     if placed:
         appeal_segs = placed
     results.update(solve(appeal_segs or [], app_ids, APPEAL_ADDRESSES))
-    act_addresses = [a for a in spec.addresses if a.startswith("active_disclosure.")]
+    act_addresses = list(_table_addresses(ed, "active_disclosure"))
     act_headers = _row_header_texts(by_line, line_of(act_start), active, spec.table("active_disclosure"))
     act_segs = (
         [] if "active_disclosure" in scrambled else active_segments(active, ed, act_placer, act_headers)
@@ -352,6 +353,18 @@ def _cut_off(results: dict[str, Result], ids: tuple[Identity, ...]) -> dict[str,
                     out = dict(results)
                 out[address] = Result(None, Status.AMBIGUOUS, r.obs, [v, int(whole)])
     return out
+
+
+@cache
+def _table_addresses(ed: EditionKey, table: str) -> tuple[str, ...]:
+    """An edition's addresses in one table, in order."""
+    return tuple(a for a in edition(ed).addresses if a.startswith(table + "."))
+
+
+@cache
+def _row_keys(ed: EditionKey, table: str) -> frozenset[str]:
+    """The keys of an edition's rows in one table (as its addresses name them)."""
+    return frozenset(a.split(".")[1] for a in _table_addresses(ed, table))
 
 
 def _only(results: dict[str, Result], keep: list[str]) -> dict[str, Result]:

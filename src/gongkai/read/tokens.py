@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Literal, cast
 
 from gongkai.read.normalize import normalize_line
@@ -140,16 +141,34 @@ def _page_footer(raw_line: str) -> bool:
 
 def tokenize_line(raw_line: str, line_no: int, out: list[Token]) -> set[int]:
     """Append the line's tokens to ``out``; return the numbers of its placeholder names."""
+    fields, named = _line_tokens(raw_line)
+    out.extend(
+        [
+            Token(kind, text, raw, line_no, value, glued, cell)
+            for kind, text, raw, value, glued, cell in fields
+        ]
+    )
+    return set(named)
+
+
+_Fields = tuple[TokenKind, str, str, int | Decimal | None, bool, int]  # a Token's, but its line
+
+
+@lru_cache(maxsize=2048)
+def _line_tokens(raw_line: str) -> tuple[tuple[_Fields, ...], frozenset[int]]:
+    """A line's tokens as fields, and the numbers of its placeholder names: the same for every
+    line that prints the same (reports repeat their template's labels and headers)."""
     if not raw_line.strip() or _page_footer(raw_line):
-        return set()
-    first = len(out)
-    if _tokenize_cells(raw_line, line_no, out, parens=True):
+        return (), frozenset()
+    out: list[Token] = []
+    if _tokenize_cells(raw_line, 0, out, parens=True):
         # a bracket left open at the end of the line (a label wrapping onto the next line):
         # numbers after it are the row's, not part of a bracketed phrase
-        del out[first:]
-        _tokenize_cells(raw_line, line_no, out, parens=False)
-    _rejoin_phrases(out, first)
-    return _rejoin_placeholders(out, first)
+        out.clear()
+        _tokenize_cells(raw_line, 0, out, parens=False)
+    _rejoin_phrases(out, 0)
+    named = _rejoin_placeholders(out, 0)
+    return tuple((t.kind, t.text, t.raw, t.value, t.glued, t.cell) for t in out), frozenset(named)
 
 
 _HEAD = re.compile(r"[^\d\s]+$")  # a placeholder name's head: the text before its digits
