@@ -1332,7 +1332,9 @@ def _either_side(
     wrapped label's numbers before it and a one-line label's after it, row by row, and
     pdftotext's plain mode a row's numbers before a one-line label. Both are the row's
     readings, each row on its own (a story giving one run to two rows is among them, so what
-    the identities force holds in every true story)."""
+    the identities force holds in every true story). Rows in ``skip`` are read otherwise (one
+    shift, :func:`shifted_association`); unless ``mixed`` (labels shown to stand on either
+    side), a row with no numbers after its label or no segment of its own is left as it is."""
     n = len(REQUEST_COLUMN_KEYS)
     by_row = {
         s.addresses[0].split(".")[1]: s for s in segments if len({a.split(".")[1] for a in s.addresses}) == 1
