@@ -34,8 +34,8 @@ from gongkai.read.columns import (
 )
 from gongkai.read.labels import appeal_row
 from gongkai.read.normalize import label_key
-from gongkai.read.readings import leading_zero, readings_for, segment_for
-from gongkai.read.solve import Obs, Reading, Segment, new_obs
+from gongkai.read.readings import leading_zero, readings_for, segment_for, token_obs
+from gongkai.read.solve import Obs, Reading, Segment
 from gongkai.read.tokens import Token
 
 
@@ -53,10 +53,6 @@ def split_cells(line: str) -> list[str]:
     """The cells of a separated line (tab or ``|``), trailing spaces dropped: a trailing tab
     ends an empty cell."""
     return CELL_SEPARATOR.split(line.rstrip(" \r\n\u3000\xa0"))
-
-
-def _obs(t: Token) -> Obs:
-    return new_obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell)
 
 
 def two_rows(tokens: list[Token], n: int, by_line: dict[int, list[Token]]) -> bool:
@@ -185,7 +181,7 @@ class Placer:
                 continue
             if key in slots:
                 return None  # two numbers under one label: the places are not a grid
-            slots[key] = _obs(t)
+            slots[key] = token_obs(t)
         if not slots:
             return None
         reading: Reading = tuple(slots.get(k) for k in keys)
@@ -370,7 +366,7 @@ def _read_cells(cells: list[str], nums: list[Token], first: int) -> Reading | No
         elif t is None or len(text.split()) != 1:
             return None
         else:
-            reading.append(_obs(t))
+            reading.append(token_obs(t))
     return tuple(reading) if not by_cell else None
 
 
@@ -441,7 +437,7 @@ def appeal_by_place(
         address = f"appeals.{row}.{col}"
         if address in slots:
             return None
-        slots[address] = _obs(t)
+        slots[address] = token_obs(t)
     out = []
     for r in APPEALS.rows:
         addresses = tuple(f"appeals.{r.key}.{c.key}" for c in r.columns)

@@ -31,7 +31,8 @@ MAX_READINGS = 5000
 MAX_DIGITS = 12  # a count has at most 9 digits (model/bounds.py); longer runs are several cells
 
 
-def _obs(t: Token) -> Obs:
+def token_obs(t: Token) -> Obs:
+    """What ``t`` prints, as one cell's observation (a blank mark has no value)."""
     return new_obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell)
 
 
@@ -82,7 +83,7 @@ def _token_options(t: Token, most: int) -> list[list[Obs]]:
     """The ways one token can be read: whole, or its digits split into 2..most cells."""
     d = _digits(t)
     if d is None:
-        return [[_obs(t)]]
+        return [[token_obs(t)]]
     parts_max = min(len(d), most)
     # a long run of digits (a report run together) can be cut in more ways than are worth
     # weighing: it is not guessed at, and the row's cells stay unknown
@@ -219,14 +220,12 @@ def _readings(tokens: list[Token], n: int, windows: bool = True) -> tuple[list[R
     if m == 0:
         return [], False
     if m == n and _cells_whole(tokens):
-        return [
-            tuple([new_obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell) for t in tokens])
-        ], True
+        return [tuple([token_obs(t) for t in tokens])], True
     if m > 2 * n or (m > n and not windows):
         return [], False
     if m > n:
         seen: dict[tuple, Reading] = {}
-        obs = [new_obs(t.value if t.kind == "num" else None, t.raw, t.line, t.cell) for t in tokens]
+        obs = [token_obs(t) for t in tokens]
         for i in range(m - n + 1):
             window: Reading = tuple(obs[i : i + n])
             seen.setdefault(tuple(None if o is None else o.value for o in window), window)

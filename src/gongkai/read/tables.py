@@ -1336,13 +1336,10 @@ def _either_side(
     shift, :func:`shifted_association`); unless ``mixed`` (labels shown to stand on either
     side), a row with no numbers after its label or no segment of its own is left as it is."""
     n = len(REQUEST_COLUMN_KEYS)
-    by_row = {
-        s.addresses[0].split(".")[1]: s for s in segments if len({a.split(".")[1] for a in s.addresses}) == 1
-    }
-    orders = [s.addresses for s in by_row.values()]
-    if not orders:
+    by_row = {_row_of(s): s for s in segments if _row_of(s) is not None}
+    columns = printed_columns(segments)
+    if columns is None:
         return segments
-    columns = Counter(tuple(a.rsplit(".", 1)[1] for a in o) for o in orders).most_common(1)[0][0]
     replaced: dict[str, Segment] = {}
     prev_numbers: list[Token] = rows.lead
     prev_tied = False
@@ -1364,8 +1361,22 @@ def _either_side(
             continue
         own = seg.readings if seg is not None else [(None,) * len(addresses)]
         replaced[r] = Segment(addresses, list(dict.fromkeys([*own, *rds])), False)
-    out = [replaced.pop(s.addresses[0].split(".")[1], s) if s in by_row.values() else s for s in segments]
+    out = [replaced.pop(k, s) if (k := _row_of(s)) is not None and by_row[k] is s else s for s in segments]
     return out + list(replaced.values())
+
+
+def _row_of(segment: Segment) -> str | None:
+    """The row a segment's cells are all in, or None when they span several rows."""
+    rows = {a.split(".")[1] for a in segment.addresses}
+    return rows.pop() if len(rows) == 1 else None
+
+
+def printed_columns(segments: list[Segment]) -> tuple[str, ...] | None:
+    """The columns in the order most one-row segments print them; None without any."""
+    orders = Counter(
+        tuple(a.rsplit(".", 1)[1] for a in s.addresses) for s in segments if _row_of(s) is not None
+    )
+    return orders.most_common(1)[0][0] if orders else None
 
 
 def displaced_rows(

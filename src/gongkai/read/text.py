@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
@@ -41,6 +40,7 @@ from gongkai.read.tables import (
     edition_votes,
     label_spans,
     own_numbers_first,
+    printed_columns,
     request_segments,
     scan_active,
     scan_requests,
@@ -181,9 +181,8 @@ def read_text(
         req_segs, extra, virtual = [], [], []
     req_addresses = list(_table_addresses(ed, "requests"))
     req_results = _only(solve(req_segs, [*identities(ed), *extra], [*req_addresses, *virtual]), req_addresses)
-    orders = Counter(tuple(a.rsplit(".", 1)[1] for a in s.addresses) for s in req_segs)
-    if orders:  # the columns in the order most rows print them
-        columns = orders.most_common(1)[0][0]
+    columns = printed_columns(req_segs)
+    if columns is not None:
         rows_in_order = [r.key for r in spec.table("requests").rows]
         drop_contradicted(req_results, "requests", rows_in_order, columns, tokens[req_start : requests.end])
     results.update(req_results)

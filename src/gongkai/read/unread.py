@@ -105,11 +105,6 @@ def _adds_up(values: list[Value | None], columns: Sequence[str]) -> bool:
     return sum(v for k, v in enumerate(values) if k != i and v is not None) == values[i]
 
 
-def _status(results: dict[str, Result], address: str) -> Status | None:
-    res = results.get(address)
-    return res.status if res is not None else None
-
-
 def _stated(res: Result | None) -> Value | None:
     return res.value if res is not None and res.status in _STATED else None
 
