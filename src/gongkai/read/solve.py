@@ -480,7 +480,8 @@ def _unbalanced(open_: list[Segment], system: System, known: dict[str, Value]) -
     """No combination of readings satisfies the identities: the report does not balance, or the
     right reading is not among those offered. The identities cannot choose, so they don't: a
     cell of an open segment is known only where every reading of its segment agrees, and a value
-    forced (not printed) by an identity that is violated is not trusted."""
+    forced (not printed) by an identity that is violated, or only through a printed cell of one,
+    is not trusted (:func:`_trusted`)."""
     opts = [[_printed(rd, s.addresses) for rd in s.readings] for s in open_]
     width = max((len(o) for o in opts), default=1)
     trials = []
