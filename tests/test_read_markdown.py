@@ -128,3 +128,52 @@ def test_a_row_that_lost_a_cell_after_a_filler_is_not_read_shifted() -> None:
                 address,
                 cell,
             )
+
+
+def _mupdf_appeals(numbers: list[int]) -> list[str]:
+    """The appeals table as PDF-to-markdown converters that find tables by ruling lines write it
+    (pymupdf): every row as wide as the grid found, a merged header cell repeated over the
+    columns it covers or its other columns named Col2, Col3 …; here the grid split 结果维持 of
+    行政复议 into two columns and lost the last two."""
+    width = 13
+    return [
+        "|行政复议|"
+        + "|".join(f"Col{i}" for i in range(2, 7))
+        + "|行政诉讼|"
+        + "|".join(f"Col{i}" for i in range(8, width + 1))
+        + "|",
+        "|" + "---|" * width,
+        "|结果<br>维持|结果<br>维持|结果<br>纠正|其他<br>结果|尚未<br>审结|总计|"
+        + "未经复议直接起诉|" * 5
+        + "复议后起诉|" * 2,
+        "|结果<br>维持|结果<br>维持|结果<br>纠正|其他<br>结果|尚未<br>审结|总计|"
+        + "结果维持|结果纠正|其他结果|尚未审结|总计|结果维持|结果纠正|",
+        "|" + "|".join(map(str, numbers)) + "|",
+    ]
+
+
+def test_appeals_cells_are_placed_by_the_header_cells_above_them() -> None:
+    """A separated copy whose header rows are as wide as its number row keeps every cell's
+    column: each number is placed by the labels above its own cell, the two numbers under one
+    merged label agree, and the columns the grid lost are not stated (read in order, the row's
+    13 numbers balance only as 15 cells that lost both totals: a story, not what was printed)."""
+    text = _report(_requests_rows(), []).replace(
+        "| " + " | ".join([""] * 15) + " |",
+        "\n".join(_mupdf_appeals([0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0])),
+    )
+    lines = text.splitlines()
+    start = lines.index("| " + " | ".join(["---"] * 15) + " |")
+    text = "\n".join(lines[:start] + lines[start + 4 :])  # the markitdown header replaced
+    report = _read(text)
+    expected = {
+        "reconsideration": (0, 0, 0, 1, 1),
+        "litigation_direct": (0, 0, 0, 0, 0),
+        "litigation_after_reconsideration": (0, 0, None, None, None),
+    }
+    for row, values in expected.items():
+        for col, v in zip(("upheld", "corrected", "other", "pending", "total"), values, strict=True):
+            cell = report.cell(f"appeals.{row}.{col}")
+            if v is None:
+                assert cell.value is None, (row, col, cell)
+            else:
+                assert (cell.status, cell.value) == (Status.READ, v), (row, col, cell)

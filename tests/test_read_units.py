@@ -16,7 +16,7 @@ from gongkai.model.report import Status
 from gongkai.read.decode import decode_text
 from gongkai.read.normalize import label_key
 from gongkai.read.readings import readings_for, segment_for, splits
-from gongkai.read.solve import Obs, Segment, solve
+from gongkai.read.solve import UNBALANCED_READINGS, Obs, Segment, solve
 from gongkai.read.tokens import Token, tokenize
 from gongkai.synth.corpus import render
 from gongkai.synth.generate import generate_report
@@ -215,6 +215,30 @@ def test_solver_does_not_infer_from_the_cells_of_a_broken_identity() -> None:
         (*ROW, "s.total", "y.total", "y.a", "y.b"),
     )
     assert [res[a].value for a in ("y.total", "y.a", "y.b")] == [0, 0, 0]
+
+
+def test_a_segment_with_more_readings_than_are_tried_gives_only_what_they_agree_on() -> None:
+    # A report that does not balance (row r printed 1 + 1 = 5) and a segment read in more ways
+    # than UNBALANCED_READINGS (numbers lost, placed every possible way): its readings agree on
+    # h.a = 5 and disagree on h.b, so h.b is not stated, and neither is what an identity through
+    # h.b would force (h.total = h.b + x.b), though each reading alone would force it.
+    n = UNBALANCED_READINGS + 6
+    heavy = Segment(("h.a", "h.b"), [(Obs(5, "5"), Obs(v, str(v))) for v in range(n)], exact=False)
+    h_row = Identity("t.h", 2, "h", "h.total", ("h.b", "x.b"))
+    segs = [_seg(ROW, 1, 1, 5), heavy, _seg(("x.b",), 1)]
+    res = solve(segs, [ROW_ID, h_row], (*ROW, "h.a", "h.b", "h.total", "x.b"))
+    assert (res["h.a"].value, res["h.a"].status) == (5, Status.INFERRED)
+    assert (res["x.b"].value, res["x.b"].status) == (1, Status.READ)
+    for a in ("h.b", "h.total"):
+        assert res[a].value is None and res[a].status is Status.MISSING, (a, res[a])
+    # read in as few ways as are tried, each reading is tried: the cells they dispute are
+    # ambiguous between the values the readings give
+    few = Segment(heavy.addresses, heavy.readings[:3])
+    res = solve(
+        [_seg(ROW, 1, 1, 5), few, _seg(("x.b",), 1)], [ROW_ID, h_row], (*ROW, "h.a", "h.b", "h.total", "x.b")
+    )
+    assert res["h.b"].status is Status.AMBIGUOUS and res["h.b"].candidates == [0, 1, 2]
+    assert res["h.total"].status is Status.AMBIGUOUS and res["h.total"].candidates == [1, 2, 3]
 
 
 def test_a_reading_that_assumes_damage_is_not_taken_because_it_balances() -> None:

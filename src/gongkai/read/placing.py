@@ -37,6 +37,7 @@ from gongkai.read.normalize import label_key
 from gongkai.read.readings import leading_zero, readings_for, segment_for, token_obs
 from gongkai.read.solve import Obs, Reading, Segment
 from gongkai.read.tokens import Token
+from gongkai.read.unfold import NUMBER_CELL
 
 
 def lost_cell(width: Callable[[int], int], line: int, header: Header) -> bool:
@@ -438,6 +439,98 @@ def appeal_by_place(
         if address in slots:
             return None
         slots[address] = token_obs(t)
+    out = []
+    for r in APPEALS.rows:
+        addresses = tuple(f"appeals.{r.key}.{c.key}" for c in r.columns)
+        if any(a in slots for a in addresses):
+            out.append(Segment(addresses, [tuple(slots.get(a) for a in addresses)], True))
+    return out
+
+
+# --- appeals: a separated copy whose header rows keep the number row's cells ---------------------
+
+MAX_GRID_HEADER = 6  # header rows above the appeals numbers (the official layout has three)
+# a header cell a PDF-to-markdown converter could not name (pymupdf: Col2 … for the columns a
+# merged header cell covers)
+_UNNAMED_CELL = re.compile(r"Col\d+")
+
+
+def _separated_cells(line: str) -> list[str] | None:
+    """The cells of a separated line (tab or ``|``; outer pipes make no cells), or None when it
+    is not one of two cells or more."""
+    raw = line.rstrip(" \r\n\u3000\xa0")
+    parts = split_cells(raw)
+    if raw.lstrip()[:1] in ("|", "｜", "¦") and len(parts) >= 2:
+        if parts[0].strip() or parts[-1].strip():
+            return None
+        parts = parts[1:-1]
+    return [p.strip() for p in parts] if len(parts) >= 2 else None
+
+
+def _spread(cells: list[str]) -> list[str]:
+    """A header row's label keys with each merged cell's label over the cells it covers: an
+    empty or unnamed cell takes the label to its left (a converter prints a merged cell once,
+    or repeats it, or names the cells it covers Col2, Col3 …)."""
+    out: list[str] = []
+    for c in cells:
+        k = "" if _UNNAMED_CELL.fullmatch(c) else label_key(c)
+        out.append(k or (out[-1] if out else ""))
+    return out
+
+
+def appeal_by_cells(lines: Sequence[str], numbers: list[Token]) -> list[Segment] | None:
+    """The appeals numbers of a separated copy (``|`` or tab) with no places, each placed by the
+    header cells above its own cell: every header row holds as many cells as the number row,
+    so the cells line up (a converter that dropped the cells a merged label covers leaves its
+    rows narrower, and is not read so). A column is known when its header cells name one row
+    (行政复议, 未经复议直接起诉, 复议后起诉) and one result column; a cell the header merges over two
+    columns heads both, and the two numbers under it must agree. None unless every number on
+    the row is placed so."""
+    if not numbers or len({t.line for t in numbers}) != 1 or not 1 <= numbers[0].line <= len(lines):
+        return None
+    line = numbers[0].line
+    raw = lines[line - 1]
+    row = _separated_cells(raw)
+    if row is None:
+        return None
+    offset = 1 if raw.lstrip()[:1] in ("|", "｜", "¦") else 0
+    header: list[list[str]] = []
+    ln = line - 1
+    while ln >= 1 and len(header) < MAX_GRID_HEADER:
+        text = lines[ln - 1]
+        ln -= 1
+        if not text.strip():
+            continue  # a markdown table's rule line, emptied when the text was tidied
+        cells = _separated_cells(text)
+        if cells is None or len(cells) != len(row) or any(NUMBER_CELL.fullmatch(c) for c in cells):
+            break
+        header.append(_spread(cells))
+    if not header:
+        return None
+    by_cell = {t.cell - offset: t for t in numbers}
+    if len(by_cell) != len(numbers):
+        return None
+    slots: dict[str, Obs] = {}
+    for i, text in enumerate(row):
+        t = by_cell.pop(i, None)
+        if not text:
+            if t is not None:
+                return None
+            continue
+        if t is None or t.glued or leading_zero(t) or len(text.split()) != 1:
+            return None
+        keys = [h[i] for h in header]
+        rows = {g for k in keys if (g := appeal_row(k))}
+        cols = {c for k in keys if (c := match_column(k, APPEAL_COLUMNS))}
+        if len(rows) != 1 or len(cols) != 1:
+            return None
+        address = f"appeals.{rows.pop()}.{cols.pop()}"
+        obs = token_obs(t)
+        if address in slots and slots[address].value != obs.value:
+            return None
+        slots.setdefault(address, obs)
+    if by_cell:
+        return None
     out = []
     for r in APPEALS.rows:
         addresses = tuple(f"appeals.{r.key}.{c.key}" for c in r.columns)

@@ -94,6 +94,9 @@ class Result:
 
 COMBINATION_LIMIT = 4000  # consistent combinations of open readings kept per component
 SEARCH_LIMIT = 5_000  # readings tried per component in the search for those combinations
+# readings of one segment tried one by one when nothing balances; a segment with more (numbers
+# lost, placed every possible way) gives only the cells all its readings agree on
+UNBALANCED_READINGS = 64
 
 
 class System:
@@ -481,16 +484,37 @@ def _unbalanced(open_: list[Segment], system: System, known: dict[str, Value]) -
     right reading is not among those offered. The identities cannot choose, so they don't: a
     cell of an open segment is known only where every reading of its segment agrees, and a value
     forced (not printed) by an identity that is violated, or only through a printed cell of one,
-    is not trusted (:func:`_trusted`)."""
+    is not trusted (:func:`_trusted`).
+
+    Each trial takes one reading of every segment. A segment with more than
+    :data:`UNBALANCED_READINGS` readings is not tried reading by reading: it gives the cells its
+    readings agree on, and every identity through a cell they disagree on counts as violated
+    (nothing is forced through it), so a trial never holds a value those readings would dispute.
+    """
     opts = [[_printed(rd, s.addresses) for rd in s.readings] for s in open_]
-    width = max((len(o) for o in opts), default=1)
+    fixed = dict(known)
+    disputed: set[str] = set()
+    light = []
+    for seg, o in zip(open_, opts, strict=True):
+        if len(o) <= UNBALANCED_READINGS:
+            light.append(o)
+            continue
+        for a in seg.addresses:
+            vals = {d.get(a) for d in o}
+            if len(vals) == 1 and (v := vals.pop()) is not None:
+                fixed[a] = v
+            else:
+                disputed.add(a)
+    through = {n for a in disputed for n in system.touching.get(a, ())}
+    width = max((len(o) for o in light), default=1)
     trials = []
     for i in range(width):
-        printed = dict(known)
-        for o in opts:
+        printed = dict(fixed)
+        for o in light:
             printed.update(o[i % len(o)])
         full = dict(printed)
         violated = system.fill(full)  # every identity visited: whether each holds at the end
+        violated.update(dict.fromkeys(through, True))
         trials.append(_trusted(full, system, printed, violated))
     return trials
 

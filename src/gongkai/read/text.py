@@ -27,7 +27,7 @@ from gongkai.model.keys import (
 from gongkai.model.report import At, Cell, Finding, Meta, Report, Severity, Source, Status, TextAt, trusted
 from gongkai.read.columns import header_words, place_function
 from gongkai.read.meta import agency_from_prose, agency_from_title, find_title, region_of, year_of
-from gongkai.read.placing import Placer, appeal_by_place
+from gongkai.read.placing import Placer, appeal_by_cells, appeal_by_place
 from gongkai.read.sections import find_headings, read_sections
 from gongkai.read.solve import Result, solve
 from gongkai.read.tables import (
@@ -69,6 +69,7 @@ def read_text(
     reader lines numbers up by, where that differs from the source (a table turned back).
     """
     source = source or Source(name="-", sha256="", format="text")
+    placeless = locate is None and places is None  # plain text: no grid or page places
     text = tidy_table_lines(text)
     unfolded = unfold(text.lstrip("\ufeff"))
     if unfolded is not None:  # the report run together on a line: broken at headings and labels
@@ -188,6 +189,8 @@ def read_text(
     results.update(req_results)
     app_ids = [i for i in identities(ed) if i.rule.startswith("appeals.")]
     placed = appeal_by_place(tokens[app_start:app_end], by_line, line_of(app_start), place, req_placer.width)
+    if not placed and placeless:  # a separated copy: its cells may line up
+        placed = appeal_by_cells(lines, [t for t in tokens[app_start:app_end] if t.kind != "text"])
     if placed:
         appeal_segs = placed
     results.update(solve(appeal_segs or [], app_ids, APPEAL_ADDRESSES))

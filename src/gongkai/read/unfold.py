@@ -169,7 +169,7 @@ _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-_NUMBER_CELL = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+NUMBER_CELL = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 _MD_RULE = re.compile(r"\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?")
 
 
@@ -227,7 +227,7 @@ def _rows_of_cell_lines(lines: list[str]) -> list[str]:
             # by a label: a line of "|" before a label may be a row's end (a row whose first
             # cell is merged over rows ends with one separator fewer)
             and all(
-                n + 1 == len(cells) or not cells[n + 1] or _NUMBER_CELL.fullmatch(cells[n + 1]) for n in empty
+                n + 1 == len(cells) or not cells[n + 1] or NUMBER_CELL.fullmatch(cells[n + 1]) for n in empty
             )
         ):
             out[block[0][0]] = "| " + " | ".join(cells) + " |"
@@ -260,11 +260,11 @@ def tidy_table_lines(text: str) -> str:
         line = _BR.sub("", line)
         cells = line.split("|")
         plain = [c.strip().strip("*").strip() for c in cells]
-        if not any(_NUMBER_CELL.fullmatch(c) for c in plain):  # a header line: its merged cells
+        if not any(NUMBER_CELL.fullmatch(c) for c in plain):  # a header line: its merged cells
             merged = [r for r in _runs(plain) if label_key(plain[r[0]]) in _one_column_headers()]
         else:
             for first, last in _runs(plain):
-                if (first, last) in merged and _NUMBER_CELL.fullmatch(plain[first]):
+                if (first, last) in merged and NUMBER_CELL.fullmatch(plain[first]):
                     cells[first + 1 : last + 1] = [""] * (last - first)
         for i in range(len(cells) - 1, 0, -1):
             c = cells[i].strip()
