@@ -9,7 +9,7 @@ import re
 import pytest
 
 from gongkai.api import parse_bytes
-from gongkai.model.keys import REQUEST_COLUMNS
+from gongkai.model.keys import REQUEST_COLUMNS, edition
 from gongkai.model.report import Report, Status
 from gongkai.read.tokens import tokenize
 from gongkai.read.unfold import tidy_table_lines
@@ -953,3 +953,141 @@ def test_an_active_row_holding_more_numbers_than_cells_is_not_guessed() -> None:
     for col in ("issued", "repealed", "in_force"):
         assert not report.cell(f"active_disclosure.normative_documents.{col}").known, col
     assert report.cell("active_disclosure.rules.in_force").status == Status.READ
+
+
+def _labels_then_dump(truth: Report, not_held: list[str]) -> bytes:
+    """Rows 7, 8 and 本机关不掌握 as a converter that dumps a table's cells prints them: the
+    labels broken into pieces (none found whole), then the three rows' numbers one a line;
+    本机关不掌握's numbers are ``not_held``."""
+    raw = _text(truth)
+    lines = list(raw)
+    a = _row_line(lines, "7.属于行政执法案卷")
+    b = _row_line(lines, "8.属于行政查询事项")
+    c = _row_line(lines, "1.本机关不掌握相关政府信息")
+    lines[a : c + 1] = [
+        *(
+            "属于行政",
+            "7.",
+            "执法案卷",
+            "属于行政",
+            "8.",
+            "查询事项",
+            "本机关不",
+            "1.",
+            "掌握相关政",
+            "府信息",
+        ),
+        *_numbers(raw[a]).split(),
+        *_numbers(raw[b]).split(),
+        *not_held,
+    ]
+    return "\n".join(lines).encode("utf-8")
+
+
+def test_an_unread_dump_of_rows_that_contradicts_the_inferred_cells_drops_them() -> None:
+    """The same contradiction printed as a dump: the three rows' 21 numbers one a line, read
+    into no cell. Cut into rows of seven from the dump's first line, 本机关不掌握's adds up and
+    agrees with none of the rows it can be, so their inferred cells are not stated; printed as
+    balanced, the inferred cells stand."""
+    truth = next(
+        r
+        for seed in range(2000)
+        if (r := generate_report(random.Random(seed), "2021"))
+        .cell("requests.total_processed.legal_service_institution")
+        .value
+        == 0
+    )
+    printed = _numbers(_text(truth)[_row_line(_text(truth), "1.本机关不掌握相关政府信息")]).split()
+    unbalanced = [*printed[:4], str(int(printed[4]) + 1), printed[5], str(int(printed[6]) + 1)]
+    report = parse_bytes(_labels_then_dump(truth, unbalanced), "dump.txt")
+    for col, value in (("legal_service_institution", 1), ("total", int(unbalanced[6]))):
+        cell = report.cell(f"requests.unavailable_not_held.{col}")
+        assert cell.status not in (Status.READ, Status.INFERRED) or cell.value == value, (col, cell)
+    balanced = parse_bytes(_labels_then_dump(truth, printed), "dump.txt")
+    _no_wrong_cell(balanced, truth)
+    assert balanced.cell("requests.unavailable_not_held.legal_service_institution").status == Status.INFERRED
+
+
+# --- a table printed by blocks (pdftotext's plain mode) -----------------------------------------
+
+_WRAPPED = ("granted", "partially_granted")  # labels in a block of their own, printed late
+
+
+def _by_blocks(truth: Report, *, before: bool = False, short: str | None = None) -> bytes:
+    """The report with its requests table as pdftotext's plain mode prints a table: a header
+    piece a line, then each row's label alone on a line and its numbers one a line, blank lines
+    between; the rows of ``_WRAPPED`` (long labels that wrap in their cell) have their numbers
+    dumped after the row before them and their labels printed after the table's last row. With
+    ``before``, every row's numbers stand before its label; ``short`` loses that row's last
+    number."""
+    lines = _text(truth)
+    start = _row_line(lines, "（本列数据的勾稽关系")
+    end = _row_line(lines, "四、结转下年度继续办理")
+    out = [c for ln in lines[start : start + 3] for c in ln.split("\t") if c.strip()]
+    late: list[str] = []
+    for ln in lines[start + 3 : end + 1]:
+        cells = [c for c in ln.split("\t") if c.strip()]
+        label, nums = cells[-8], cells[-7:]
+        row = next(r.key for r in _REQUEST_ROWS_2021 if r.label == label or r.label in label)
+        if row == short:
+            nums = nums[:-1]
+        if row in _WRAPPED:
+            late.append(label)
+            out += nums
+        elif before:
+            out += [*nums, label]
+        else:
+            out += [label, *nums]
+    out += late
+    text = "\n\n".join(out)
+    return "\n".join([*lines[:start], text, *lines[end + 1 :]]).encode("utf-8")
+
+
+_REQUEST_ROWS_2021 = edition("2021").table("requests").rows
+
+
+def _blocks_truth() -> Report:
+    for seed in range(500):
+        r = generate_report(random.Random(seed), "2021")
+        if all(
+            r.cell(f"requests.{row}.total").value for row in (*_WRAPPED, "new_received", "carried_forward")
+        ):
+            return r
+    raise AssertionError("no generated report fits")
+
+
+def test_rows_tied_to_their_labels_in_a_table_printed_by_blocks_are_read() -> None:
+    """The labels are out of order (予以公开 and 部分公开 after the last row), so the table is
+    scrambled; but a row whose label stands alone on its line, followed by exactly its seven
+    numbers one a line and nothing else, is tied to its label and read. The row before the
+    wrapped rows holds their numbers too (21 in all): it is not read, and the identities infer
+    it from the others."""
+    truth = _blocks_truth()
+    report = parse_bytes(_by_blocks(truth), "plain.txt")
+    _no_wrong_cell(report, truth)
+    assert any(f.rule == "table.scrambled" for f in report.findings)
+    for row in (
+        "new_received",
+        "withheld_state_secret",
+        "rejected_duplicate",
+        "total_processed",
+        "carried_forward",
+    ):
+        _stated_as(report, truth, row, Status.READ)
+    for col in ("natural_person", "total"):
+        assert report.cell(f"requests.carried_over.{col}").status == Status.INFERRED
+        assert report.cell(f"requests.granted.{col}").status not in (Status.READ, Status.INFERRED)
+
+
+@pytest.mark.parametrize("damage", ["before", "short"])
+def test_a_table_printed_by_blocks_whose_rows_are_not_whole_is_not_read(damage: str) -> None:
+    """Numbers printed before their labels (a lead before the first), or one label followed by
+    part of a row: which numbers are whose is not shown, and no row of the table is read."""
+    truth = _blocks_truth()
+    data = _by_blocks(
+        truth, before=damage == "before", short="withheld_third_party_rights" if damage == "short" else None
+    )
+    report = parse_bytes(data, "plain.txt")
+    for address, cell in report.cells():
+        if address.startswith("requests."):
+            assert cell.status not in (Status.READ, Status.INFERRED), (address, cell)

@@ -296,6 +296,15 @@ def solve(
     return results
 
 
+def violated(segments: list[Segment], identities: Sequence[Identity]) -> bool:
+    """Whether the cells printed in the segments with a single reading break an identity."""
+    known: dict[str, Value] = {}
+    for s in segments:
+        if len(s.readings) == 1:
+            known.update(_printed(s.readings[0], s.addresses))
+    return any(_system(tuple(identities)).fill(known).values())
+
+
 def _any_obs(segments: list[Segment], address: str) -> Obs | None:
     for s in segments:
         if address in s.addresses:

@@ -73,6 +73,43 @@ class Rows:
         return bool(self.label_line)
 
 
+def tied_rows(rows: Rows, n: int, by_line: dict[int, list[Token]]) -> Rows | None:
+    """In a table whose text is out of reading order (:meth:`Rows.scrambled`), the rows still
+    tied to their labels by the shape a converter that prints a table by blocks gives them
+    (pdftotext's plain mode): a label alone on its line, then exactly a row's ``n`` numbers one
+    a line and nothing else, up to the next label; the label not printed again later. (Rows
+    whose labels wrap go to blocks of their own, their numbers dumped elsewhere: those are not
+    tied.) None when numbers stand before the first label (which side of its label a row's
+    numbers are printed on is then not known), or unless every label is followed by whole
+    rows: a multiple of ``n`` numbers, each row's worth adding up with its total last (numbers
+    that stand before their labels, or cells of a row split around a label, leave some label
+    followed by a part of a row)."""
+    if rows.lead:
+        return None
+    for v in rows.numbers.values():
+        if len(v) % n or not all(_adds_up_last(v[i : i + n]) for i in range(0, len(v), n)):
+            return None
+    keep = {}
+    for k, v in rows.numbers.items():
+        if len(v) != n or k in rows.late:
+            continue
+        label = rows.label_line[k]
+        lines = [t.line for t in v]
+        if lines[0] <= label or len(set(lines)) != n or any(t.kind != "text" for t in by_line.get(label, ())):
+            continue
+        between = [t for ln in range(label + 1, lines[-1] + 1) for t in by_line.get(ln, ())]
+        if len(between) == n:  # nothing but the row's numbers between its label and its last
+            keep[k] = v
+    if len(keep) < 2:
+        return None
+    return Rows(numbers=keep, label_line={k: rows.label_line[k] for k in keep}, end=rows.end)
+
+
+def _adds_up_last(row: Sequence[Token]) -> bool:
+    """Whether a row's numbers add up with its total last (a blank as 0)."""
+    return sum(t.value or 0 for t in row[:-1]) == (row[-1].value or 0)
+
+
 def _order(rules: tuple[tuple[str, LabelRule], ...]) -> list[tuple[str, Matcher]]:
     return [(key, matcher(rule)) for key, rule in rules]
 

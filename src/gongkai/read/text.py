@@ -29,7 +29,7 @@ from gongkai.read.columns import header_words, place_function
 from gongkai.read.meta import agency_from_prose, agency_from_title, find_title, region_of, year_of
 from gongkai.read.placing import Placer, appeal_by_cells, appeal_by_place
 from gongkai.read.sections import find_headings, read_sections
-from gongkai.read.solve import Result, solve
+from gongkai.read.solve import Result, solve, violated
 from gongkai.read.tables import (
     APPEAL_ADDRESSES,
     Rows,
@@ -45,6 +45,7 @@ from gongkai.read.tables import (
     scan_active,
     scan_requests,
     shifted_association,
+    tied_rows,
 )
 from gongkai.read.tokens import Token, tokenize
 from gongkai.read.unfold import tidy_table_lines, unfold
@@ -178,8 +179,14 @@ def read_text(
         row_ids = [i for i in identities(ed) if i.rule == "requests.row_total"]
         req_segs = displaced_rows(req_segs, requests, by_line, row_ids)
         req_segs = shifted_association(req_segs, requests, by_line)
+    width = len(spec.table("requests").rows[0].columns)
+    tied = tied_rows(requests, width, by_line) if "requests" in scrambled else None
     if "requests" in scrambled:
-        req_segs, extra, virtual = [], [], []
+        req_segs, extra, virtual = (
+            request_segments(tied, ed, req_placer, req_header) if tied else ([], [], [])
+        )
+        if violated(req_segs, [*identities(ed), *extra]):  # a row tied to another's label
+            req_segs, extra, virtual, tied = [], [], [], None
     req_addresses = list(_table_addresses(ed, "requests"))
     req_results = _only(solve(req_segs, [*identities(ed), *extra], [*req_addresses, *virtual]), req_addresses)
     columns = printed_columns(req_segs)
@@ -207,7 +214,9 @@ def read_text(
     agency = agency or agency_from_prose(text)
     sections, section_findings = read_sections(lines, headings, TABLE_SECTIONS, spec)
     meta = Meta(title=title, agency=agency, region=region_of(agency), year=year, edition=ed)
-    findings = _shape_findings(requests, ed) + [_scrambled_finding(spec, t) for t in scrambled]
+    findings = _shape_findings(requests, ed) + [
+        _scrambled_finding(spec, t, tied if t == "requests" else None) for t in scrambled
+    ]
     findings += section_findings
     findings += [
         _columns_finding(spec, p.table, sorted(p.refused)) for p in (act_placer, req_placer) if p.refused
@@ -222,14 +231,17 @@ _TABLE_NAMES = {
 }
 
 
-def _scrambled_finding(spec: Edition, table: str) -> Finding:
+def _scrambled_finding(spec: Edition, table: str, tied: Rows | None = None) -> Finding:
+    """The table's text is out of reading order; with ``tied``, the rows read all the same."""
+    kept = tied.numbers if tied is not None else {}
+    done = "本表只读取了行标题后紧跟一整行数字的行，其余的行未读取" if kept else "本表未读取"
     return Finding(
         rule="table.scrambled",
         severity=Severity.WARNING,
-        cells=[a for a in spec.addresses if a.startswith(table + ".")],
+        cells=[a for a in spec.addresses if a.startswith(table + ".") and a.split(".")[1] not in kept],
         message=(
             f"「{_TABLE_NAMES[table]}」表的文字顺序是乱的（行标题与数字没有按表格的阅读顺序排列，"
-            "常见于用某些工具从 PDF 直接提取的文字），无法可靠地对应数字和单元格，本表未读取。"
+            f"常见于用某些工具从 PDF 直接提取的文字），无法可靠地对应数字和单元格，{done}。"
             "请改用原始 PDF、Word 或网页文件，或复制时保留版面（如 pdftotext -layout）。"
         ),
     )

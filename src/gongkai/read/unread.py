@@ -3,7 +3,8 @@
 The identities force a cell's value only if the report balances, and many published reports do
 not. A line of a table's numbers from which no cell was read (its label not found, or its
 association with a label doubtful), holding exactly a row's worth that adds up as a row, is a
-printed row all the same: it is some row's whose cells were not read. If it agrees with none of
+printed row all the same (and so is each row's worth of a run of numbers printed one a line,
+none read, as many as whole rows: a converter's dump of the cells): it is some row's whose cells were not read. If it agrees with none of
 those rows as the identities stated them (a "1" printed where a column's total of 0 forced every
 cell to 0), the print contradicts the inference: the report does not balance there, and the
 inferred cells of the rows it could be are dropped back to unknown.
@@ -42,6 +43,7 @@ def drop_contradicted(
         for ln, line in by_line.items()
         if ln not in used and len(line) == len(columns) and all(t.kind == "num" for t in line)
     ]
+    printed += _dumped_rows(tokens, used, len(columns))
     printed = [(ln, p) for ln, p in printed if _adds_up(p, columns)]
     if not printed:
         return
@@ -75,6 +77,34 @@ def drop_contradicted(
                 res = results.get(address)
                 if res is not None and res.status is Status.INFERRED:
                     results[address] = Result(obs=res.obs)
+
+
+def _dumped_rows(
+    tokens: Sequence[Token], used: set[int | None], n: int
+) -> list[tuple[int, list[Value | None]]]:
+    """Rows printed one number a line (a converter that dumps a table's cells column by column
+    or row by row): a run of lines, none read, each holding one number and nothing else, as
+    many as whole rows of ``n``, cut into rows from its first line; each row as (its first
+    line, its numbers)."""
+    alone: dict[int, list[Token]] = {}
+    for t in tokens:
+        alone.setdefault(t.line, []).append(t)
+    runs: list[list[Token]] = []
+    last = None
+    for ln in sorted(alone):
+        line = alone[ln]
+        if ln in used or len(line) != 1 or line[0].kind != "num":
+            last = None
+            continue
+        if last is None:
+            runs.append([])
+        runs[-1].append(line[0])
+        last = ln
+    out: list[tuple[int, list[Value | None]]] = []
+    for run in runs:
+        if len(run) % n == 0:
+            out.extend((run[i].line, [t.value for t in run[i : i + n]]) for i in range(0, len(run), n))
+    return out
 
 
 def _next_to(line: int, read_at: dict[str, int], numeric: list[int]) -> list[str]:
