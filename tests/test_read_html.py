@@ -246,3 +246,38 @@ def test_column_printed_without_its_new() -> None:
     for row in ("rules", "normative_documents"):
         address = f"active_disclosure.{row}.published"
         assert report.cell(address).value == truth.cell(address).value, address
+
+
+def _seq_total_first_page(truth_seed: int) -> tuple[bytes, dict[str, object]]:
+    """A page whose requests table has a 序号 column before its labels and 总计 as the first
+    column of numbers; the 序号 of each row is printed in its first cell."""
+    from gongkai.model.keys import edition
+
+    truth = generate_report(random.Random(truth_seed), "2021")
+    cols = ["total", "natural_person", "commercial_enterprise", "research_institution"]
+    cols += ["social_organization", "legal_service_institution", "other_organization"]
+    head = (
+        '<tr><td rowspan="3">序号</td><td rowspan="3" colspan="3">（本列数据的勾稽关系为：第一项加第二项之和，'
+        '等于第三项加第四项之和）</td><td colspan="7">申请人情况</td></tr>'
+        '<tr><td rowspan="2">总计</td><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td></tr>'
+        "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>"
+    )
+    rows = []
+    for n, row in enumerate(edition("2021").table("requests").rows, 1):
+        cells = "".join(f"<td>{truth.cell(f'requests.{row.key}.{c}').value}</td>" for c in cols)
+        rows.append(f'<tr><td>{n}</td><td colspan="3">{row.label}</td>{cells}</tr>')
+    page = (
+        "<html><body><h1>某县某局2023年政府信息公开工作年度报告</h1><p>三、收到和处理政府信息公开申请情况</p>"
+        f"<table>{head}{''.join(rows)}</table><p>四、政府信息公开行政复议、行政诉讼情况</p><p>无。</p></body></html>"
+    )
+    expected = {a: c.value for a, c in truth.cells() if a.startswith("requests.")}
+    return page.encode("utf-8"), expected
+
+
+def test_a_serial_number_column_does_not_stop_rows_being_placed_by_their_headers() -> None:
+    """The 序号 before each label is a number on the row's line that is no cell: each row's
+    numbers are still placed by the header over them (总计 first included)."""
+    data, expected = _seq_total_first_page(7)
+    report = read_bytes(data, "seq.html")
+    got = {a: c.value for a, c in report.cells() if a.startswith("requests.") and c.status.value == "read"}
+    assert got == expected

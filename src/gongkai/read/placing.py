@@ -215,8 +215,11 @@ class Placer:
     ) -> Segment:
         mine = {id(t) for t in tokens}
         # the numbers on the label's line are the row's own (not those the scan gave another
-        # row: "（六）其他处理 1.申请人无正当理由… 0 … 14" in a 2019 report holds the sub-row's)
-        own_line = all(id(t) in mine for t in self.by_line.get(line, ()) if t.kind != "text")
+        # row: "（六）其他处理 1.申请人无正当理由… 0 … 14" in a 2019 report holds the sub-row's);
+        # a number before the line's first text (a 序号 cell) is no row's cell and not counted
+        on_line = self.by_line.get(line, ())
+        first_text = next((k for k, t in enumerate(on_line) if t.kind == "text"), 0)
+        own_line = all(id(t) in mine for t in on_line[first_text:] if t.kind != "text")
         placed = self.by_place(row, columns, line) if own_line else None
         if placed is not None:
             self.placed.add(row)

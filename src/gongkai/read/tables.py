@@ -9,11 +9,13 @@ labels, wrapped label tails, headers repeated on a new page) is passed over.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import cast
 
 from gongkai.model.identities import Identity
@@ -71,6 +73,30 @@ class Rows:
     @property
     def found(self) -> bool:
         return bool(self.label_line)
+
+
+# a number cut where its cell wrapped: a thousands group of one or two digits ("1,24" over "2")
+_CUT_NUMBER = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})*,\d{1,2}(?![\d,])")
+
+
+def without_cut_numbers(rows: Rows, by_line: dict[int, list[Token]]) -> Rows:
+    """``rows`` without the numbers of rows whose label line or number lines print a number cut
+    where its narrow cell wrapped (``1,24`` with ``2`` on the next line, pdftotext -layout):
+    the cut number is no number and the digits wrapped under it are not cells, so which
+    numbers the row holds is not known."""
+    cut = {
+        k
+        for k, v in rows.numbers.items()
+        if any(
+            t.kind == "text" and _CUT_NUMBER.search(t.text)
+            for ln in {rows.label_line[k], *(t.line for t in v)}
+            for t in by_line.get(ln, ())
+        )
+    }
+    if not cut:
+        return rows
+    numbers = {k: ([] if k in cut else v) for k, v in rows.numbers.items()}
+    return dataclasses.replace(rows, numbers=numbers)
 
 
 def tied_rows(rows: Rows, n: int, by_line: dict[int, list[Token]]) -> Rows | None:
@@ -192,6 +218,7 @@ def scan_rows(
     stops: tuple[str, ...] = (),
     every_row: Collection[str] | None = None,
     extra: tuple[str, ...] = (),
+    names_column: Callable[[str], bool] | None = None,
 ) -> Rows:
     """Numbers per row label, found in order.
 
@@ -217,6 +244,11 @@ def scan_rows(
 
     A row some variants add that is no cell of the format (``extra``: 其他主动公开文件) ends the
     row before it; its numbers go to no row.
+
+    A column label (``names_column``) printed among a row's numbers, with more numbers after
+    it before the next label ("政府集中采购 10 0 采购项目数量 采购总金额 21 88.0456": a sub-table's
+    header printed after its row's label), shows the text out of order there: the row's
+    numbers are not taken.
     """
     rows = Rows()
     named = _named(order)
@@ -229,6 +261,8 @@ def scan_rows(
     below = False  # the current row's numbers came on lines below its label (labels on their own lines)
     held = False  # numbers are held for the next label (they followed a group label)
     last_line = -1
+    headed: set[str] = set()  # rows with a column label printed after some of their numbers
+    broken: set[str] = set()  # … and numbers after it
     i = start
     while i < end:
         t = tokens[i]
@@ -255,6 +289,8 @@ def scan_rows(
                 else:
                     if not rows.numbers[current] and t.line != rows.label_line[current]:
                         below = t.line not in text_lines
+                    if current in headed:
+                        broken.add(current)
                     rows.numbers[current].append(t)
                 rows.end = i
             last_line = t.line
@@ -311,7 +347,11 @@ def scan_rows(
                 current, pending, below, held = first, [], False, False
                 continue
         if not hits:
+            if names_column is not None and current is not None and rows.numbers[current] and names_column(k):
+                headed.add(current)
             if current == order[-1][0] and rows.numbers.get(current) and not pending:
+                if current in headed and _numbers_after_labels(tokens, i - 1, end, names_column):
+                    broken.add(current)
                 break  # text after the last row's numbers ends the table
             if (
                 current is not None
@@ -345,9 +385,70 @@ def scan_rows(
             current = key
         below = held = False
         if current is not None and pending:
-            rows.numbers[current] = pending
+            if not _label_follows(tokens, i, end, pos, order, needles, named, header_lines):
+                rows.numbers[current] = pending
+            # else: labels printed as a block after numbers printed above them ("6 4 57" / 规章 /
+            # 行政规范性文件, 规章's cells empty and dropped, the next label with no numbers of its
+            # own after it): whose numbers they are is not shown
             pending = []
+    for key in broken:
+        rows.numbers[key] = []
     return rows
+
+
+def _numbers_after_labels(
+    tokens: list[Token], i: int, end: int, names_column: Callable[[str], bool] | None
+) -> bool:
+    """Whether numbers follow the column labels starting at token ``i``."""
+    while (
+        i < end
+        and tokens[i].kind == "text"
+        and names_column is not None
+        and names_column(label_key(tokens[i].text))
+    ):
+        i += 1
+    return i < end and tokens[i].kind == "num"
+
+
+LOOKAHEAD = 12  # tokens looked at after a label for its numbers
+
+
+def _label_follows(
+    tokens: list[Token],
+    i: int,
+    end: int,
+    pos: int,
+    order: list[tuple[str, Matcher]],
+    needles: re.Pattern[str],
+    named: _Named,
+    header_lines: set[int],
+) -> bool:
+    """Whether the token at ``i`` is the label of a row after ``pos`` (nothing between) with no
+    number after it before a third label (or the table's end): labels printed together, away
+    from their numbers."""
+    if i >= end or tokens[i].kind != "text" or tokens[i].line in header_lines:
+        return False
+    k = label_key(tokens[i].text)
+    if not k or len(k) > MAX_LABEL:
+        return False
+    hits, used = _match(k, tokens, i, end, pos, order, needles, named, header_lines)
+    if not hits:
+        return False
+    # the next label's own numbers: after its text (wrapped pieces of it), before another label
+    j = i + used + 1
+    while j < end and j <= i + used + LOOKAHEAD:
+        t = tokens[j]
+        if t.kind != "text":
+            return False
+        k = label_key(t.text)
+        if (
+            k
+            and len(k) <= MAX_LABEL
+            and _match(k, tokens, j, end, hits[-1], order, needles, named, header_lines)[0]
+        ):
+            return True
+        j += 1
+    return j >= end
 
 
 # a row label's ordinal as printed: 一、 （一） 1. 1、
@@ -531,7 +632,7 @@ def request_segments(
 
 def _assumed_order_contradicted(segments: list[Segment], assumed: set[str]) -> bool:
     """Whether the rows read in the assumed (official) column order, where they print every
-    cell as a whole number, speak against it: none adds up in that order alone, and at least
+    cell as a whole number or a blank (as 0), speak against it: none adds up in that order alone, and at least
     two do not add up in it. A row that adds up both in it and with 总计 first ("5 0 0 0 0 0 5")
     says nothing; a published table that does not add up in some rows, as real ones do, has
     rows that add up in its own order only."""
@@ -539,7 +640,9 @@ def _assumed_order_contradicted(segments: list[Segment], assumed: set[str]) -> b
     for s in segments:
         if not s.exact or len(s.readings) != 1 or s.addresses[0].split(".")[1] not in assumed:
             continue
-        values = [o.value if o is not None else None for o in s.readings[0]]
+        # a printed blank ("—", "/") counts as 0 here; a cell with nothing printed leaves the
+        # row out
+        values = [(o.value if o.value is not None else 0) if o is not None else None for o in s.readings[0]]
         if s.addresses[-1].rsplit(".", 1)[1] != "total" or not all(isinstance(v, int) for v in values):
             continue
         ints = cast("list[int]", values)
@@ -608,7 +711,16 @@ def scan_active(tokens: list[Token], start: int, end: int, edition_key: str) -> 
         widths.__getitem__,
         stops=ACTIVE_GROUP_HEADERS,
         extra=ACTIVE_EXTRA_ROWS,
+        names_column=_active_column_namer(edition_key),
     )
+
+
+@cache
+def _active_column_namer(edition_key: str) -> Callable[[str], bool]:
+    """Whether a label key names a column of the edition's active-disclosure table."""
+    table = ACTIVE_2021 if edition_key == "2021" else ACTIVE_2019
+    columns = tuple(c for r in table.rows for c in r.columns)
+    return lambda k: match_column(k, columns) is not None
 
 
 def active_segments(

@@ -46,6 +46,7 @@ from gongkai.read.tables import (
     scan_requests,
     shifted_association,
     tied_rows,
+    without_cut_numbers,
 )
 from gongkai.read.tokens import Token, tokenize
 from gongkai.read.unfold import tidy_table_lines, unfold
@@ -171,7 +172,7 @@ def read_text(
     ] + (["appeals"] if appeal_segs is None else [])
     req_header = _texts_between(by_line, line_of(req_start) - 1, min(requests.label_line.values(), default=0))
     spans = label_spans(requests, by_line)  # the rows' label lines (own_numbers_first keeps them)
-    requests = own_numbers_first(requests, by_line, spans, lines)
+    requests = without_cut_numbers(own_numbers_first(requests, by_line, spans, lines), by_line)
     req_segs, extra, virtual = request_segments(requests, ed, req_placer, req_header)
     if not req_placer.placed:
         edition_rows = _row_keys(ed, "requests")
@@ -204,7 +205,9 @@ def read_text(
     act_addresses = list(_table_addresses(ed, "active_disclosure"))
     act_headers = _row_header_texts(by_line, line_of(act_start), active, spec.table("active_disclosure"))
     act_segs = (
-        [] if "active_disclosure" in scrambled else active_segments(active, ed, act_placer, act_headers)
+        []
+        if "active_disclosure" in scrambled
+        else active_segments(without_cut_numbers(active, by_line), ed, act_placer, act_headers)
     )
     results.update(solve(act_segs, [], act_addresses))
     results = _cut_off(results, identities(ed))

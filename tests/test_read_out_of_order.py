@@ -1,0 +1,162 @@
+"""Text that does not tie numbers to their cells: a header whose order is only shown by the rows,
+numbers cut where a narrow cell wrapped, numbers printed before a block of labels, and a
+sub-table's header printed among a row's numbers. Nothing is stated that the text does not tie;
+the same tables printed in order are read."""
+
+from __future__ import annotations
+
+import random
+
+from gongkai.api import parse_bytes
+from gongkai.model.keys import REQUEST_COLUMN_KEYS, edition
+from gongkai.model.report import Report, Status
+from gongkai.synth.generate import generate_report
+
+TITLE = "某县某局2023年政府信息公开工作年度报告"
+TITLE_2019 = "某县某局2019年政府信息公开工作年度报告"
+
+
+def _stated(report: Report, prefix: str) -> dict[str, object]:
+    return {
+        a: c.value
+        for a, c in report.cells()
+        if a.startswith(prefix) and c.status in (Status.READ, Status.INFERRED)
+    }
+
+
+def _truth() -> Report:
+    """A generated 2021 report whose rows hold zeros and non-zero organisation cells."""
+    for seed in range(500):
+        r = generate_report(random.Random(seed), "2021")
+        rows = edition("2021").table("requests").rows
+        if sum(1 for row in rows if r.cell(f"requests.{row.key}.commercial_enterprise").value) >= 3:
+            return r
+    raise AssertionError("no generated report fits")
+
+
+def _total_first_dashes(truth: Report) -> str:
+    """The requests table one cell a line, 总计 the first column, a zero printed "—"."""
+    order = ["total", *[k for k in REQUEST_COLUMN_KEYS if k != "total"]]
+    lines = [
+        TITLE,
+        "三、收到和处理政府信息公开申请情况",
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+    ]
+    lines += [
+        "申请人情况",
+        "总计",
+        "自然人",
+        "法人或其他组织",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+    ]
+    for row in edition("2021").table("requests").rows:
+        lines.append(row.label)
+        for col in order:
+            v = truth.cell(f"requests.{row.key}.{col}").value
+            lines.append(str(v) if v else "—")
+    return "\n".join([*lines, "四、政府信息公开行政复议、行政诉讼情况", "无。"])
+
+
+def test_a_total_first_table_with_dashes_for_zeros_is_not_read_in_the_official_order() -> None:
+    """The header one label a line shows no order (a merged 总计 may print before 自然人 in the
+    official layout too), so the official order is assumed and tested on the rows: read with a
+    dash as 0, they add up with 总计 first and not last, and the table is not read."""
+    truth = _truth()
+    report = parse_bytes(_total_first_dashes(truth).encode("utf-8"), "total-first.txt")
+    wrong = {a: v for a, v in _stated(report, "requests.").items() if v != truth.cell(a).value}
+    assert not wrong
+    assert any(f.rule == "table.columns_unclear" for f in report.findings)
+
+
+LAYOUT_CUT = """{title}
+三、收到和处理政府信息公开申请情况
+（本列数据的勾稽关系为：第一项加第二项之和，                      申请人情况
+     等于第三项加第四项之和）
+                              自然            法人或其他组织                     总计
+                               人
+                                     商业   科研      社会     法律      其他
+                                     企业   机构      公益     服务
+                                                  组织     机构
+
+       一、本年新收政府信息             {a}   —    {b}     —     —       {c}   {d}
+         公开申请数量                {e}           {f}                      {g}       {h}
+
+       二、上年结转政府信息             97     —    160      —     —        6     263
+         公开申请数量
+"""
+
+
+def test_a_number_cut_where_its_cell_wrapped_leaves_its_row_unread() -> None:
+    """pdftotext -layout on narrow cells: "1,24" with "2" on the next line under it. The cut
+    number is no number, and the digits under the row's numbers are no cells of it: the row is
+    not read; the next row, whole, is."""
+    text = LAYOUT_CUT.format(title=TITLE, a="1,24", b="1,42", c="1,30", d="3,97", e="2", f="4", g="6", h="2")
+    report = parse_bytes(text.encode("utf-8"), "layout.txt")
+    assert not _stated(report, "requests.new_received.")
+    got = _stated(report, "requests.carried_over.")
+    assert got["requests.carried_over.natural_person"] == 97
+    assert got["requests.carried_over.total"] == 263
+    # whole numbers on the row's line are read
+    text = LAYOUT_CUT.format(title=TITLE, a="1242", b="1424", c="1306", d="3972", e="", f="", g="", h="")
+    got = _stated(parse_bytes(text.encode("utf-8"), "layout.txt"), "requests.new_received.")
+    assert got["requests.new_received.natural_person"] == 1242
+    assert got["requests.new_received.total"] == 3972
+
+
+def _active(body: list[str], title: str = TITLE, first: list[str] | None = None) -> Report:
+    """An active-disclosure table: ``first`` (by default a row read whole before ``body``: a
+    table of one label may be prose), then ``body``."""
+    if first is None:
+        first = ["规章", "1", "2", "3"] if title == TITLE_2019 else ["行政许可", "5"]
+    text = "\n".join(
+        [title, "二、主动公开政府信息情况", *first, *body, "三、收到和处理政府信息公开申请情况", "无。"]
+    )
+    return parse_bytes(text.encode("utf-8"), "active.txt")
+
+
+def test_numbers_before_a_block_of_labels_go_to_no_row() -> None:
+    """pdftotext's plain mode: the 第二十条第（一）项 header, then 行政规范性文件's three numbers
+    (规章's cells empty, dropped), then both labels. Whose numbers they are is not shown."""
+    header = ["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+    later = ["第二十条第（五）项", "信息内容", "本年处理决定数量", "行政许可", "5"]
+    report = _active([*header, "6", "4", "57", "规章", "行政规范性文件", *later], first=[])
+    assert not _stated(report, "active_disclosure.rules.")
+    assert not _stated(report, "active_disclosure.normative_documents.")
+    # numbers above one label, the next sub-table's header after it: that label's
+    report = _active([*header, "6", "4", "57", "行政规范性文件", *later], first=[])
+    assert _stated(report, "active_disclosure.normative_documents.") == {
+        "active_disclosure.normative_documents.issued": 6,
+        "active_disclosure.normative_documents.repealed": 4,
+        "active_disclosure.normative_documents.in_force": 57,
+    }
+
+
+def test_a_sub_table_header_among_a_row_s_numbers_leaves_it_unread() -> None:
+    """2019 edition, pdftotext's plain mode: 政府集中采购, two numbers that are another row's,
+    then its own sub-table's header (采购项目数量 / 采购总金额) and its numbers. The header
+    printed among the row's numbers shows the text out of order there."""
+    report = _active(["政府集中采购", "10", "0", "采购项目数量", "采购总金额", "21", "88.0456"], TITLE_2019)
+    assert not _stated(report, "active_disclosure.procurement.")
+    report = _active(
+        ["第二十条第（九）项", "信息内容", "采购项目数量", "采购总金额", "政府集中采购", "21", "88.0456"],
+        TITLE_2019,
+    )
+    assert _stated(report, "active_disclosure.procurement.")["active_disclosure.procurement.projects"] == 21
+
+
+def test_an_amount_cut_into_pieces_is_not_read() -> None:
+    """A Word paste whose amount's digits sit in separate runs, copied with a space between
+    runs ("1,0 24.36"): the cut thousands group is no number, and no piece is the amount."""
+    for printed in ("1,0 24.36", "1,0 2 4. 3 6"):
+        report = _active(
+            ["第二十条第（八）项", "信息内容", "本年收费金额（单位：万元）", "行政事业性收费", printed]
+        )
+        assert not _stated(report, "active_disclosure.fees."), printed
+    report = _active(
+        ["第二十条第（八）项", "信息内容", "本年收费金额（单位：万元）", "行政事业性收费", "1,024.36"]
+    )
+    assert str(_stated(report, "active_disclosure.fees.")["active_disclosure.fees.amount"]) == "1024.36"
