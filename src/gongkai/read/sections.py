@@ -40,7 +40,8 @@ _NUMBERING = re.compile(
     r"|(?P<arabic>[1-9])(?:[、.](?!\d)|\s)"
     r")"
 )
-_MARKDOWN = re.compile(r"^\s*#+\s*")
+# markdown marks around a heading: "## 二、…", "**一、总体情况**"
+_MARKDOWN = re.compile(r"^\s*#*\s*(?:\*\*|__)?\s*|\s*(?:\*\*|__)\s*$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _COLON = re.compile(r"[:：]")
 # A rule line: "=====", "-----", "==== 正文 ====" (a crawler's file: header block above, body below).

@@ -207,6 +207,11 @@ FIRST_ROW_SLACK = 3  # a table's first label found must be among its first rows
 _WEAK_WORDS = frozenset(w for _, rule in REQUEST_LABELS for w in rule.weak)
 
 
+# a sentence going on after a number and its unit ("…申请44 件，加上年结转2 件，共计46 件"): the text
+# after the unit is prose, never a row's label
+_PROSE_TAIL = re.compile(r"[件个条项次篇场元人][，,；;。、]")
+
+
 def scan_rows(
     tokens: list[Token],
     start: int,
@@ -298,6 +303,8 @@ def scan_rows(
         last_line = t.line
         if t.line in header_lines:
             continue
+        if _PROSE_TAIL.match(t.text):
+            continue  # the rest of a sentence after a number ("44 件，加上年结转2 件，…"): no label
         k = label_key(t.text)
         bare = _bare_key(t.text)  # the label without the explanatory note after it
         if (not k or len(k) > MAX_LABEL) and bare:
@@ -799,10 +806,17 @@ def appeal_segments(
             order, assumed = stacked, False
     if order is None:
         return None  # the header shows another column order and cannot be understood
-    if len(runs) > 1 and all(appeal_row(lbl) for lbl, _ in runs[1:]):
+
+    def run_row(r: int) -> str | None:
+        """The row a run's label names: its last text, or all the text since the run before
+        (a label broken over lines, "行政诉讼 未经复议直接" / "起诉")."""
+        joined = "".join(label_key(t.text) for t in prefaces[r])
+        return appeal_row(runs[r][0]) or (appeal_row(joined) if len(joined) <= MAX_LABEL else None)
+
+    if len(runs) > 1 and all(run_row(r) for r in range(1, len(runs))):
         out = []
-        for lbl, nums in runs:  # printed row by row: 行政复议 … / 未经复议直接起诉 … / 复议后起诉 …
-            row = appeal_row(lbl)
+        for r, (_, nums) in enumerate(runs):  # row by row: 行政复议 … / 未经复议直接起诉 … / 复议后起诉 …
+            row = run_row(r)
             if row is None:
                 return None
             out.append(segment_for(tuple(f"appeals.{row}.{c}" for c in order), nums))

@@ -289,7 +289,11 @@ def _row_header_texts(
 
 def _shape_findings(requests: Rows, ed: EditionKey) -> list[Finding]:
     """Rows printed in the other edition's shape: the reader alone can see it."""
-    if ed == "2021" and requests.numbers.get("other_handling"):
+    if (
+        ed == "2021"
+        and requests.numbers.get("other_handling")
+        and not any(requests.numbers.get(r) for r in OTHER_ROWS_2021)  # the group's label, over its rows
+    ):
         rule, row, cell_rows = "requests.other_handling_merged", "other_handling", OTHER_ROWS_2021
         msg = (
             "按2021年版格式，「（六）其他处理」应分三项填报，本报告只填了一行合计"

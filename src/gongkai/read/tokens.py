@@ -20,7 +20,8 @@ TokenKind = Literal["text", "num", "blank"]
 _CELL_SEP = re.compile(r"[\t|｜¦]")
 _WORD_SEP = re.compile(r"\s+")
 _NUM = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_NUM_UNIT = re.compile(r"^([+-]?\d+(?:\.\d+)?)(?:件|个|条|项|起|人次|次|万元|元)$")
+CELL_UNITS = ("件", "个", "条", "项", "起", "人次", "次", "万元", "元")  # units printed in a cell
+_NUM_UNIT = re.compile(rf"^([+-]?\d+(?:\.\d+)?)(?:{'|'.join(CELL_UNITS)})$")
 # A number followed on its line by one of these is part of a phrase ("保留 4 位小数", "2021 年").
 _UNIT_NEXT = ("位", "个", "件", "元", "万", "年", "月", "日", "项", "%", "条", "次", "人")
 # A label with a number glued to its end: "…申请数量230", "…收费4166.2416". The label must end in a CJK
@@ -218,10 +219,21 @@ def _rejoin_placeholders(out: list[Token], first: int) -> set[int]:
 
 def _rejoin_phrases(out: list[Token], first: int) -> None:
     """Fold "text NUM text" on one line back into one text token when the number reads as part of
-    a phrase: "(单位：万元，保留 4 位小数)" split by spaces."""
+    a phrase: "(单位：万元，保留 4 位小数)" split by spaces. A unit standing alone after a number,
+    with another number or the line's end after it, is the number's own ("规章 2 件 1 件 37 件",
+    pypdf's copy of cells printed "2件"): it joins the number."""
     i = first + 1
     while i < len(out) - 1:
         prev, t, nxt = out[i - 1], out[i], out[i + 1]
+        if (
+            t.kind == "num"
+            and nxt.kind == "text"
+            and nxt.text in CELL_UNITS
+            and (i + 2 == len(out) or out[i + 2].kind == "num")
+        ):
+            out[i : i + 2] = [Token("num", t.text, f"{t.raw} {nxt.raw}", t.line, t.value, t.glued, t.cell)]
+            i += 1
+            continue
         if (
             t.kind == "num"
             and prev.kind == "text"
