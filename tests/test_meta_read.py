@@ -57,6 +57,10 @@ def test_crawler_header_does_not_leak_into_title_or_agency() -> None:
         ("某某街道办事处关于政府信息公开工作情况的报告", "某某街道办事处", None),
         ("## 某某县某某乡人民政府2021年度政府信息公开工作报告", "某某县某某乡人民政府", 2021),
         ("標題：某某市衛生健康委員會2022年政府信息公開工作年度報告", "某某市衛生健康委員會", 2022),
+        # Taiwan phrasing (OpenCC s2twp): 資訊 for 信息
+        ("某某市生態環境局2022年政府資訊公開工作年度報告", "某某市生態環境局", 2022),
+        # a repost wrapping the title: its words are no part of the agency
+        ("转发：某某市某某区人民政府2020年政府信息公开工作年度报告", "某某市某某区人民政府", 2020),
     ],
 )
 def test_title_variants(title: str, agency: str, year: int | None) -> None:
@@ -65,6 +69,24 @@ def test_title_variants(title: str, agency: str, year: int | None) -> None:
     assert not found.startswith(("#", "標題", "标题"))
     assert agency_from_title(found) == agency
     assert year_of(found, "") == year
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "关于公布某某市某某区人民政府2020年政府信息公开工作年度报告的通知",
+        "关于某某市某某区人民政府2020年政府信息公开工作年度报告的公告",
+        "转发：某某市某某区人民政府2020年政府信息公开工作年度报告",
+    ],
+)
+def test_a_notice_wrapping_the_report_gives_no_agency_its_words(first: str) -> None:
+    """A notice publishing the report, or a repost, printed as its first line: the agency is the
+    one it names, never with 关于公布 / 转发 before it."""
+    report = read_text(
+        "\n".join([first, "一、总体情况", "本机关依法公开政府信息。", "六、其他需要报告的事项", "无。"])
+    )
+    assert report.meta.agency in ("某某市某某区人民政府", None)
+    assert report.meta.year == 2020
 
 
 def test_traditional_title_keeps_what_was_printed() -> None:

@@ -130,3 +130,17 @@ def test_markdown_bold_around_a_heading_is_no_variant() -> None:
     report = parse_bytes(text.encode("utf-8"), "report.md")
     assert not [f for f in report.findings if f.rule == "section.heading_variant"]
     assert "本局依法公开" in (report.sections.get("overview") or "")
+
+
+def test_a_change_printed_in_words_keeps_its_sign() -> None:
+    """2019's 本年增/减 column: "减少2" is -2 (read without its word, a decrease would be stated
+    as a rise), in traditional characters too; "增加3" is 3; the minus sign U+2212 is a minus."""
+    for line, value in (
+        ("行政处罚 1881 减少2 10", -2),
+        ("行政处罚 1881 减少 2 10", -2),
+        ("行政處罰 1881 減少2 10", -2),
+        ("行政处罚 1881 增加3 10", 3),
+        ("行政处罚 1881 \u22122 10", -2),
+    ):
+        nums = [t.value for t in tokenize([line]) if t.kind == "num"]
+        assert nums == [1881, value, 10], line

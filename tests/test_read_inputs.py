@@ -92,6 +92,25 @@ def test_a_crawled_string_without_its_page() -> None:
         assert got.sections["overview"] and "&nbsp;" not in got.sections["overview"]
 
 
+def test_plain_text_in_a_script_string() -> None:
+    """A page whose article is filled from a JavaScript string holding the report as plain text
+    (a crawler's text with \\n, tab-separated tables, &nbsp;): read as text."""
+    truth = synth(5)
+    text = write_text(truth).replace("一、总体情况\n", "一、总体情况\n&nbsp;&nbsp;")
+    literal = (
+        '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n") + '"'
+    )
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>年度报告</title></head><body>'
+        '<div class="nav">首页 &gt; 政务公开</div><div id="zoom"></div>'
+        f"<script>var content = {literal};document.getElementById('zoom').innerText = content;</script>"
+        "</body></html>"
+    )
+    got = read_bytes(page.encode("utf-8"), "page.html")
+    assert_exact(truth, got)
+    assert got.sections["overview"] and "&nbsp;" not in got.sections["overview"]
+
+
 def test_js_unescape() -> None:
     assert js_unescape(r"\u003cp class=\"a\"\u003e一\n二\t\/\'\\\x41\u{1F600}\ud83d\ude00") == (
         '<p class="a">一\n二\t/\'\\A\U0001f600\U0001f600'

@@ -177,3 +177,34 @@ def test_appeals_cells_are_placed_by_the_header_cells_above_them() -> None:
                 assert cell.value is None, (row, col, cell)
             else:
                 assert (cell.status, cell.value) == (Status.READ, v), (row, col, cell)
+
+
+def test_a_table_whose_cells_hold_two_numbers_is_not_read_cell_by_cell() -> None:
+    """A PDF-to-markdown copy that drew the grid with other columns than the table's: some cells
+    hold two numbers ("| 4 1 |"), so an empty cell is no printed blank and a number's cell no
+    column; rows are not read by their cells (a lone 8 in the fourth cell is 自然人's, not
+    科研机构's)."""
+    rows = [
+        "| 一、本年新收政府信息公开申请数量 | | | 301 34 | 4 | 13 | 4 | 1 357 |",
+        "| 二、上年结转政府信息公开申请数量 | | | 57 1 | | 1 | | 59 |",
+        "| 1.属于国家秘密 | | | 4 1 | | | | 5 |",
+        "| 2.其他法律行政法规禁止公开 | | | 8 | | | | 8 |",
+        "| 3.危及“三安全一稳定” | | | 4 | | | | 4 |",
+    ]
+    text = "\n".join(
+        [
+            "某县某局2020年政府信息公开工作年度报告",
+            "三、收到和处理政府信息公开申请情况",
+            "| 申请人情况 | | | | | | | |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| | | | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 总计 |",
+            *rows,
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "无。",
+        ]
+    )
+    report = _read(text)
+    for row in ("withheld_prohibited_by_law", "withheld_security_stability"):
+        for col in ("research_institution", "commercial_enterprise", "social_organization"):
+            cell = report.cell(f"requests.{row}.{col}")
+            assert cell.status not in (Status.READ, Status.INFERRED) or cell.value == 0, (row, col, cell)

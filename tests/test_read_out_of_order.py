@@ -160,3 +160,73 @@ def test_an_amount_cut_into_pieces_is_not_read() -> None:
         ["第二十条第（八）项", "信息内容", "本年收费金额（单位：万元）", "行政事业性收费", "1,024.36"]
     )
     assert str(_stated(report, "active_disclosure.fees.")["active_disclosure.fees.amount"]) == "1024.36"
+
+
+def test_numbers_held_above_a_label_where_labels_stand_before_their_numbers() -> None:
+    """2019 edition, pdftotext's plain mode: every label printed first; then each sub-table's
+    header and numbers. 7 and 2 (the fees row's) stand after the （八）项 header and before
+    政府集中采购's label; the （九）项 header after it has numbers and no label after them: there
+    the labels stand before their numbers, so 7 and 2 are not 政府集中采购's."""
+    body = [
+        "信息内容",
+        "规章",
+        "规范性文件",
+        "行政事业性收费",
+        "第二十条第（八）项",
+        "上一年项目数量",
+        "本年增/减",
+        "7",
+        "2",
+        "信息内容",
+        "政府集中采购",
+        "第二十条第（九）项",
+        "采购项目数量",
+        "32",
+        "采购总金额（万元）",
+        "86.5",
+    ]
+    report = _active(body, TITLE_2019, first=[])
+    assert not _stated(report, "active_disclosure.procurement.")
+
+
+def test_a_sub_row_label_garbled_to_one_character_takes_its_numbers_from_the_row_before() -> None:
+    """pdfplumber on narrow label cells (python-docx's grid through LibreOffice): each label
+    wraps to several lines, its numbers on the first. "2.其他法 0 0 0 0 1件 0 1件", the rest of
+    its label, then "3.危 0 0 0 0 0 0 0" (3.危及“三安全一稳定” cut to one character): the second
+    line's numbers are not row 2's."""
+    lines = [
+        TITLE,
+        "三、收到和处理政府信息公开申请情况",
+        "（本列数据的勾稽关系为：第一 申请人情况",
+        "项加第二项之和，等于第三项加 自然人 法人或其他组织 总计",
+        "第四项之和） 商业企业 科研机构 社会公益 法律服务 其他",
+        "组织 机构",
+        "一、本年新收政府信息公开申请 120件 40件 5件 4件 24件 29件 222件",
+        "数量",
+        "二、上年结转政府信息公开申请 5件 7件 0 0 0 2件 14件",
+        "数量",
+        "三、本年 （一）予以公开 98件 29件 5件 0 21件 7件 160件",
+        "度办理结 （二）部分公开（区 0 0 0 3件 0 0 3件",
+        "果 分处理的，只计这一",
+        "情形，不计其他情",
+        "形）",
+        "（三）不 1.属于国 0 0 0 0 0 0 0",
+        "予公开 家秘密",
+        "2.其他法 0 0 0 0 1件 0 1件",
+        "律行政法",
+        "规禁止公",
+        "开",
+        "3.危 0 0 0 0 0 0 0",
+        "及“三安",
+        "全一稳",
+        "定”",
+        "4.保护第 11件 3件 0 0 0 0 14件",
+        "三方合法",
+        "权益",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "无。",
+    ]
+    report = parse_bytes("\n".join(lines).encode("utf-8"), "plumber.txt")
+    got = _stated(report, "requests.withheld_prohibited_by_law.")
+    assert got.get("requests.withheld_prohibited_by_law.legal_service_institution") in (1, None)
+    assert got.get("requests.withheld_prohibited_by_law.total") in (1, None)

@@ -34,7 +34,7 @@ from gongkai.read.assets import Assets, inline_assets
 from gongkai.read.grid import Lines, SpanCell, clean_line, expand_spans
 from gongkai.read.meta import find_title
 from gongkai.read.text import read_text
-from gongkai.read.unwrap import unwrap_js
+from gongkai.read.unwrap import js_text, unwrap_js
 
 MAX_HTML_BYTES = 20 * 1024 * 1024
 MAX_HTML_ELEMENTS = 200_000  # a report's page has a few thousand, Word's HTML export tens of thousands
@@ -486,6 +486,9 @@ def read_html(data: bytes, source: Source, assets: Assets | None = None) -> Repo
     beside the page; :mod:`gongkai.read.assets`; by default only inline ones) is OCR'd in its
     place among the page's lines."""
     assets = assets or inline_assets
+    plain = js_text(decode_html(data, source.name)[0])
+    if plain is not None:  # the report as plain text in a JavaScript string: read as text
+        return read_text(plain, source)
     lines = html_lines(data, source.name)
     try:
         if not len(lines):

@@ -203,7 +203,12 @@ def agency_from_title(title: str) -> str | None:
         name = name[: cut.start()]
     name = name.strip("-—_:：,，()（） ")
     name = re.sub(r"关于$", "", name)  # "××办公室关于2019年度政府信息公开工作的年度报告"
+    # a notice or repost wrapping the report's title: "关于公布××2020年…年度报告的通知", "转发：××…"
+    name = _WRAPPER.sub("", name)
     return name or None
+
+
+_WRAPPER = re.compile(r"^(?:关于(?:公布|印发|发布|公开|转发)?|转发|印发|公布)[:：]?")
 
 
 # --- the agency from the body --------------------------------------------------------------------
@@ -215,7 +220,7 @@ _NAMED_REPORT = re.compile(
     + r"\s*".join("政府信息公开工作年度报告")  # a title broken over lines, run into the text
 )
 _LEAD_WORDS = re.compile(
-    r"^(?:现将|特将|现就|现|特|将|根据|按照|依据|是|为|由|经|对|向社会公布|公布|发布|编制)+"
+    r"^(?:现将|特将|现就|现|特|将|根据|按照|依据|是|为|由|经|对|向社会公布|公布|发布|编制|关于|转发[:：]?|印发)+"
 )
 _SELF = re.compile(r"我(区|县|市|旗|州|盟|镇|乡|街道|局|委|办|厅|院|署|中心|单位|部|会)")
 _PLACE_SUFFIX = ("区", "县", "市", "旗", "州", "盟", "镇", "乡", "街道")

@@ -25,6 +25,7 @@ _TRANSLATE = str.maketrans(
         "｛": "(",
         "｝": ")",
         "、": "、",
+        "\u2212": "-",  # the minus sign (−3), which NFKC keeps
         "\u3000": " ",
         "\xa0": " ",
         "\u200b": "",
@@ -106,8 +107,9 @@ def _learn(chars: set[str]) -> None:
 
 
 def to_simplified(text: str) -> str:
-    """``text`` with traditional characters replaced by simplified ones, character by character:
-    the result has the same length, so a position in it is a position in ``text``."""
+    """``text`` with traditional characters replaced by simplified ones, character by character,
+    and Taiwan phrasing of the format's words by the mainland's (資訊 → 信息): the result has the
+    same length, so a position in it is a position in ``text``."""
     if text.isascii():
         return text
     chars = set(text)
@@ -116,7 +118,16 @@ def to_simplified(text: str) -> str:
         _learn(unknown)
     if chars.isdisjoint(_CHANGED):
         return text
-    return text.translate(_T2S)
+    out = text.translate(_T2S)
+    for tw, mainland in _TW_PHRASES:
+        if tw in out:
+            out = out.replace(tw, mainland)
+    return out
+
+
+# Taiwan phrasing (OpenCC s2twp) of the format's words, as the mainland prints them: each the
+# same length, so positions stay (文件 → 檔案 is matched as data, in model/keys.py)
+_TW_PHRASES = (("资讯", "信息"),)
 
 
 # Everything that is not a CJK character, a letter or a digit is dropped from a label key.

@@ -319,14 +319,17 @@ class Placer:
 
     def row_celled(self, n: int, *, fillers: bool = False) -> bool:
         """Whether every row of the table with numbers on its label line prints exactly one cell
-        per column after its label (and, with ``fillers``, empty label fillers before them):
-        only then do a separated copy's empty cells mean printed blanks. (A copy whose rows
-        have an odd cell here and there proves nothing.)"""
+        per column after its label (and, with ``fillers``, empty label fillers before them),
+        each holding one number at most: only then do a separated copy's empty cells mean
+        printed blanks. (A copy whose rows have an odd cell here and there proves nothing.)"""
         key = (n, fillers)
         if key not in self._celled:
             lines = [ln for ln in sorted(self.row_lines) if self._after_label(ln) is not None]
             self._celled[key] = len(lines) >= 2 and all(
-                len(_without_fillers(got[0], n) if fillers else got[0]) == n
+                len(cells := (_without_fillers(got[0], n) if fillers else got[0])) == n
+                # a cell holding two numbers ("| 4 1 |") is no one column's: the converter drew
+                # the grid with other columns than the table's
+                and all(len(c.split()) <= 1 for c in cells)
                 for ln in lines
                 if (got := self._after_label(ln)) is not None
             )

@@ -266,6 +266,7 @@ def scan_rows(
     below = False  # the current row's numbers came on lines below its label (labels on their own lines)
     held = False  # numbers are held for the next label (they followed a group label)
     last_line = -1
+    from_held: str | None = None  # the last row given numbers held after a sub-table's header
     headed: set[str] = set()  # rows with a column label printed after some of their numbers
     broken: set[str] = set()  # … and numbers after it
     i = start
@@ -390,6 +391,8 @@ def scan_rows(
             rows.label_line[key] = tokens[i - 1].line
             pos = j
             current = key
+        if current is not None and pending and held:
+            from_held = current
         below = held = False
         if current is not None and pending:
             if not _label_follows(tokens, i, end, pos, order, needles, named, header_lines):
@@ -398,6 +401,12 @@ def scan_rows(
             # 行政规范性文件, 规章's cells empty and dropped, the next label with no numbers of its
             # own after it): whose numbers they are is not shown
             pending = []
+    if pending and held and from_held is not None:
+        # numbers after the last sub-table's header with no label after them: there the labels
+        # stand before their numbers, so the numbers held above the last label that took some
+        # were not its (2019's "…（八）项 / 上一年项目数量 / 本年增/减 / 7 / 2 / 信息内容 / 政府集中采购 /
+        # …（九）项 / 采购项目数量 / 32 / …": 7 and 2 are the fees row's, printed with the others)
+        broken.add(from_held)
     for key in broken:
         rows.numbers[key] = []
     return rows
@@ -464,7 +473,7 @@ _PRINTED_ORDINAL = re.compile(
 )
 
 
-_SUB_ROW_LABEL = re.compile(r"(\d{1,2})\s*[.．、]\s*([\u4e00-\u9fff]{2})")
+_SUB_ROW_LABEL = re.compile(r"(\d{1,2})\s*[.．、]\s*([\u4e00-\u9fff])")
 
 
 def _starts_other_row(text: str, current: str) -> bool:

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal, cast
 
-from gongkai.read.normalize import normalize_line
+from gongkai.read.normalize import normalize_line, to_simplified
 
 TokenKind = Literal["text", "num", "blank"]
 
@@ -168,6 +168,7 @@ def _line_tokens(raw_line: str) -> tuple[tuple[_Fields, ...], frozenset[int]]:
         out.clear()
         _tokenize_cells(raw_line, 0, out, parens=False)
     _rejoin_phrases(out, 0)
+    _signed_words(out)
     named = _rejoin_placeholders(out, 0)
     return tuple((t.kind, t.text, t.raw, t.value, t.glued, t.cell) for t in out), frozenset(named)
 
@@ -215,6 +216,27 @@ def _rejoin_placeholders(out: list[Token], first: int) -> set[int]:
         raw = name.raw + num.raw if num.glued else f"{name.raw} {num.raw}"
         out[i - 1 : i + 1] = [Token("text", name.text + num.text, raw, name.line, cell=name.cell)]
     return set(cast("list[int]", values))
+
+
+# a change printed in words before its number (2019's 本年增/减 column: "减少2", "增加 3")
+_DOWN = frozenset(("减少", "减", "下降", "降低"))
+_UP = frozenset(("增加", "增", "上升", "增长"))
+
+
+def _signed_words(out: list[Token]) -> None:
+    """A direction word standing alone before a number is its sign: "减少2" is -2, "增加 3" is 3
+    (a cell of a change column; read without the word, a decrease would be stated as a rise)."""
+    i = 0
+    while i < len(out) - 1:
+        t, nxt = out[i], out[i + 1]
+        word = to_simplified(t.text) if t.kind == "text" and len(t.text) <= 2 else ""
+        if (word in _DOWN or word in _UP) and nxt.kind == "num" and nxt.value is not None:
+            down = word in _DOWN
+            raw = t.raw + nxt.raw if nxt.glued else f"{t.raw} {nxt.raw}"
+            value = -nxt.value if down else nxt.value
+            text = f"-{nxt.text}" if down else nxt.text
+            out[i : i + 2] = [Token("num", text, raw, t.line, value, cell=t.cell)]
+        i += 1
 
 
 def _rejoin_phrases(out: list[Token], first: int) -> None:

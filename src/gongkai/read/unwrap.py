@@ -115,6 +115,42 @@ def unwrap_js(text: str) -> str | None:
     return f"<html>{head}<body>\n" + "\n".join(pieces) + "\n</body></html>"
 
 
+MIN_JS_TEXT = 200  # Chinese characters a string must hold to be taken for the report's text
+
+
+def js_text(text: str) -> str | None:
+    """The report kept as plain text (no markup) in a JavaScript string of a page whose own text
+    holds less (``var content = "标题…\\n一、总体情况\\n…"`` under an empty ``<div>``), with its
+    entities (&nbsp;) decoded; else None. Read as text, not as a page: its tab-separated tables
+    keep no merged cells, so their cell indexes do not line up with their headers."""
+    if "<script" not in text.lower():
+        return None
+    best: tuple[int, str] | None = None
+    spans: list[tuple[int, int]] = []
+    for m in _JS_STRING.finditer(text):
+        body = m.group(1) if m.group(1) is not None else m.group(2)
+        if "\\n" not in body:
+            continue
+        decoded = js_unescape(body)
+        n = _cjk(decoded)
+        if n < MIN_JS_TEXT or _TAG.search(decoded) or decoded.count("\n") < 3:
+            continue
+        spans.append(m.span())
+        if best is None or n > best[0]:
+            best = (n, decoded)
+    if best is None:
+        return None
+    rest, last = [], 0
+    for a, b in spans:
+        rest.append(text[last:a])
+        last = b
+    rest.append(text[last:])
+    if _cjk(_TAG.sub(" ", "".join(rest))) >= best[0]:
+        return None  # the page's own text is the report
+    plain = best[1]
+    return html.unescape(plain) if _ENTITY.search(plain) else plain
+
+
 def _looks_escaped(text: str) -> bool:
     """A whole document written as a string's content: many ``\\n`` or ``\\"`` and hardly a real
     line break."""
@@ -241,4 +277,12 @@ def unwrap(data: bytes, fmt: str, name: str = "-") -> tuple[bytes, str]:
     return (_as_bytes(text), "text") if changed else (data, fmt)
 
 
-__all__ = ["csv_as_cells", "js_unescape", "looks_like_html", "tables_in_text", "unwrap", "unwrap_js"]
+__all__ = [
+    "csv_as_cells",
+    "js_text",
+    "js_unescape",
+    "looks_like_html",
+    "tables_in_text",
+    "unwrap",
+    "unwrap_js",
+]
