@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -837,15 +838,20 @@ def test_two_rows_numbers_one_a_line_give_no_reading() -> None:
         assert cell.status not in (Status.READ, Status.INFERRED) or cell.value == 0, (col, cell)
 
 
+def _rows_7_8_not_held(truth: Report) -> tuple[list[str], list[str], tuple[int, int, int]]:
+    """The report's text, a copy to edit, and the lines of rows 7, 8 and 本机关不掌握."""
+    raw = _text(truth)
+    lines = list(raw)
+    labels = ("7.属于行政执法案卷", "8.属于行政查询事项", "1.本机关不掌握相关政府信息")
+    a, b, c = (_row_line(lines, label) for label in labels)
+    return raw, lines, (a, b, c)
+
+
 def _labels_around_numbers(truth: Report, not_held: list[str]) -> bytes:
     """Rows 7, 8 and 本机关不掌握 as a PDF-to-markdown copy prints tall cells: each label broken
     around its line of numbers, so that no label is found whole; 本机关不掌握's numbers are
     ``not_held``."""
-    raw = _text(truth)
-    lines = list(raw)
-    a = _row_line(lines, "7.属于行政执法案卷")
-    b = _row_line(lines, "8.属于行政查询事项")
-    c = _row_line(lines, "1.本机关不掌握相关政府信息")
+    raw, lines, (a, b, c) = _rows_7_8_not_held(truth)
     lines[a : c + 1] = [
         *("属于行政", "7.", _numbers(raw[a]), "执法案卷"),
         *("属于行政", "8.", _numbers(raw[b]), "查询事项"),
@@ -860,6 +866,12 @@ def test_an_unread_row_that_contradicts_the_inferred_cells_drops_them() -> None:
     不掌握's printed line, read into no cell, says 法律服务机构 1 (and 总计 one more). That
     whole row, adding up, agrees with none of the rows it can be, so their inferred cells are
     not stated. Printed as balanced, the same line agrees and the inferred cells stand."""
+    _drops_contradicted(_labels_around_numbers, "labels-around.md")
+
+
+def _drops_contradicted(render: Callable[[Report, list[str]], bytes], name: str) -> None:
+    """本机关不掌握's row printed (by ``render``) as it is and one more in 法律服务机构 and 总计:
+    unbalanced, no cell of it is stated otherwise; balanced, the inferred cells stand."""
     truth = next(
         r
         for seed in range(2000)
@@ -870,11 +882,11 @@ def test_an_unread_row_that_contradicts_the_inferred_cells_drops_them() -> None:
     )
     printed = _numbers(_text(truth)[_row_line(_text(truth), "1.本机关不掌握相关政府信息")]).split()
     unbalanced = [*printed[:4], str(int(printed[4]) + 1), printed[5], str(int(printed[6]) + 1)]
-    report = parse_bytes(_labels_around_numbers(truth, unbalanced), "labels-around.md")
+    report = parse_bytes(render(truth, unbalanced), name)
     for col, value in (("legal_service_institution", 1), ("total", int(unbalanced[6]))):
         cell = report.cell(f"requests.unavailable_not_held.{col}")
         assert cell.status not in (Status.READ, Status.INFERRED) or cell.value == value, (col, cell)
-    balanced = parse_bytes(_labels_around_numbers(truth, printed), "labels-around.md")
+    balanced = parse_bytes(render(truth, printed), name)
     _no_wrong_cell(balanced, truth)
     assert balanced.cell("requests.unavailable_not_held.legal_service_institution").status == Status.INFERRED
 
@@ -959,11 +971,7 @@ def _labels_then_dump(truth: Report, not_held: list[str]) -> bytes:
     """Rows 7, 8 and 本机关不掌握 as a converter that dumps a table's cells prints them: the
     labels broken into pieces (none found whole), then the three rows' numbers one a line;
     本机关不掌握's numbers are ``not_held``."""
-    raw = _text(truth)
-    lines = list(raw)
-    a = _row_line(lines, "7.属于行政执法案卷")
-    b = _row_line(lines, "8.属于行政查询事项")
-    c = _row_line(lines, "1.本机关不掌握相关政府信息")
+    raw, lines, (a, b, c) = _rows_7_8_not_held(truth)
     lines[a : c + 1] = [
         *(
             "属于行政",
@@ -989,23 +997,7 @@ def test_an_unread_dump_of_rows_that_contradicts_the_inferred_cells_drops_them()
     into no cell. Cut into rows of seven from the dump's first line, 本机关不掌握's adds up and
     agrees with none of the rows it can be, so their inferred cells are not stated; printed as
     balanced, the inferred cells stand."""
-    truth = next(
-        r
-        for seed in range(2000)
-        if (r := generate_report(random.Random(seed), "2021"))
-        .cell("requests.total_processed.legal_service_institution")
-        .value
-        == 0
-    )
-    printed = _numbers(_text(truth)[_row_line(_text(truth), "1.本机关不掌握相关政府信息")]).split()
-    unbalanced = [*printed[:4], str(int(printed[4]) + 1), printed[5], str(int(printed[6]) + 1)]
-    report = parse_bytes(_labels_then_dump(truth, unbalanced), "dump.txt")
-    for col, value in (("legal_service_institution", 1), ("total", int(unbalanced[6]))):
-        cell = report.cell(f"requests.unavailable_not_held.{col}")
-        assert cell.status not in (Status.READ, Status.INFERRED) or cell.value == value, (col, cell)
-    balanced = parse_bytes(_labels_then_dump(truth, printed), "dump.txt")
-    _no_wrong_cell(balanced, truth)
-    assert balanced.cell("requests.unavailable_not_held.legal_service_institution").status == Status.INFERRED
+    _drops_contradicted(_labels_then_dump, "dump.txt")
 
 
 # --- a table printed by blocks (pdftotext's plain mode) -----------------------------------------

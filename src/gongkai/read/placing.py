@@ -445,12 +445,7 @@ def appeal_by_place(
         if address in slots:
             return None
         slots[address] = token_obs(t)
-    out = []
-    for r in APPEALS.rows:
-        addresses = tuple(f"appeals.{r.key}.{c.key}" for c in r.columns)
-        if any(a in slots for a in addresses):
-            out.append(Segment(addresses, [tuple(slots.get(a) for a in addresses)], True))
-    return out
+    return _appeal_rows(slots)
 
 
 # --- appeals: a separated copy whose header rows keep the number row's cells ---------------------
@@ -537,6 +532,11 @@ def appeal_by_cells(lines: Sequence[str], numbers: list[Token]) -> list[Segment]
         slots.setdefault(address, obs)
     if by_cell:
         return None
+    return _appeal_rows(slots)
+
+
+def _appeal_rows(slots: dict[str, Obs]) -> list[Segment]:
+    """The appeals cells placed, as one exact segment per row that holds any."""
     out = []
     for r in APPEALS.rows:
         addresses = tuple(f"appeals.{r.key}.{c.key}" for c in r.columns)
