@@ -300,3 +300,14 @@ def test_a_section_heading_inside_a_line_starts_a_line() -> None:
         " 第二十条第（一）项",
     ]
     assert origin[:4] == [1, 1, 1, 2]
+
+
+def test_a_group_label_before_natural_person_says_the_order_is_not_the_format_s() -> None:
+    """法人或其他组织 printed before 自然人 on its line: the organisations' columns come first.
+    Understood whole, that is the order; not understood (a wrapped note among the labels), the
+    official order cannot be assumed: a row adds up in any order of its parts, so nothing else
+    would catch the shift."""
+    members = "商业企业 科研机构 社会公益组织 法律服务机构 其他"
+    assert _seq(f"法人或其他组织 自然人 总计\n{members}") == ([*MEMBERS, "natural_person", "total"], True)
+    assert _seq(f"（本列数据的勾稽关系 法人或其他组织 自然人 总计\n{members}") == (None, True)
+    assert _seq(f"自然人 法人或其他组织 总计\n{members}")[1] is False

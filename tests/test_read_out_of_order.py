@@ -230,3 +230,67 @@ def test_a_sub_row_label_garbled_to_one_character_takes_its_numbers_from_the_row
     got = _stated(report, "requests.withheld_prohibited_by_law.")
     assert got.get("requests.withheld_prohibited_by_law.legal_service_institution") in (1, None)
     assert got.get("requests.withheld_prohibited_by_law.total") in (1, None)
+
+
+def _two_tables(first_caption: str, second_caption: str) -> tuple[bytes, Report, Report]:
+    """A report whose requests section prints last year's table, then this year's (or as the
+    captions say), each under its caption; the two truths."""
+    last, this = _truth(), generate_report(random.Random(99), "2021")
+    rows = edition("2021").table("requests").rows
+
+    def table(truth: Report) -> list[str]:
+        out = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t申请人情况"]
+        out += [
+            "\t自然人\t法人或其他组织\t\t\t\t\t总计",
+            "\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他",
+        ]
+        for row in rows:
+            values = [str(truth.cell(f"requests.{row.key}.{c}").value) for c in REQUEST_COLUMN_KEYS]
+            out.append("\t".join([row.label, *values]))
+        return out
+
+    lines = [
+        TITLE,
+        "三、收到和处理政府信息公开申请情况",
+        first_caption,
+        *table(last),
+        second_caption,
+        *table(this),
+    ]
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", "无。"]
+    return "\n".join(lines).encode("utf-8"), last, this
+
+
+def test_of_two_requests_tables_the_one_whose_caption_names_the_report_s_year_is_read() -> None:
+    data, _, this = _two_tables("表一：2022年度申请情况（上年对比）", "表二：2023年度申请情况")
+    got = _stated(parse_bytes(data, "two.txt"), "requests.")
+    assert got == {a: c.value for a, c in this.cells() if a.startswith("requests.")}
+
+
+def test_two_requests_tables_whose_captions_do_not_tell_them_apart_are_not_read() -> None:
+    data, _, _ = _two_tables("表一", "表二")
+    report = parse_bytes(data, "two.txt")
+    assert not _stated(report, "requests.")
+    assert any(f.rule == "table.repeated" for f in report.findings)
+
+
+def test_an_appeals_row_label_split_around_its_numbers_reads_no_row_twice() -> None:
+    """Appeals printed 3 × 5, each row label broken around its number row ("未经复议" / numbers /
+    "直接起诉"): the text between two number rows holds the end of one label and the start of
+    the next, so a row would be named twice; nothing is read rather than a shifted row."""
+    lines = [
+        TITLE,
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |",
+        "| 行政复议 | 0 | 0 | 0 | 0 | 0 |",
+        "未经复议",
+        "| | 0 | 5 | 2 | 2 | 9 |",
+        "直接起诉",
+        "复议后起",
+        "| | 0 | 0 | 0 | 0 | 0 |",
+        "诉",
+        "五、存在的主要问题及改进情况",
+        "无。",
+    ]
+    got = _stated(parse_bytes("\n".join(lines).encode("utf-8"), "appeals.md"), "appeals.litigation_direct.")
+    assert got.get("appeals.litigation_direct.total") in (9, None)

@@ -477,6 +477,14 @@ def header_sequence(
             per_line[group_line], joined = keys[:first], keys[first:]
             per_line[-1] = joined  # a line of its own, after the group's
     contradicts = any(ranks[a] > ranks[b] for keys in per_line.values() for a, b in itertools.pairwise(keys))
+    if group_line is not None and group_members:
+        # the group label stands where its members do: a label printed before it on its line
+        # must come before them in the official order, one after it after them ("法人或其他组织
+        # 自然人 总计": the organisations' columns come first)
+        member_ranks = [ranks[m] for m in group_members if m in ranks]
+        on_line = per_line.get(group_line, [])
+        contradicts = contradicts or any(ranks[k] > min(member_ranks) for k in on_line[:group_pos])
+        contradicts = contradicts or any(ranks[k] < max(member_ranks) for k in on_line[group_pos:])
     contradicts = contradicts or _placeholders_moved(texts)
     labelled = [ln for ln, keys in per_line.items() if keys]
     seq: list[str] | None = None

@@ -99,6 +99,50 @@ def without_cut_numbers(rows: Rows, by_line: dict[int, list[Token]]) -> Rows:
     return dataclasses.replace(rows, numbers=numbers)
 
 
+# the start of the requests table's first row label, with its ordinal (a copy may wrap the rest)
+_FIRST_ROW = label_key("一、本年新收政府信息")
+_CAPTION_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def this_years_table(tokens: list[Token], start: int, end: int, year: int | None) -> tuple[int, int] | None:
+    """Where the requests table is printed twice in its section (this year's and last year's, for
+    comparison): the token range of the one whose caption (the text between the table before and
+    its first row) names the report's ``year`` while the other's does not; ``(0, 0)`` when the
+    captions do not tell them apart; None when the table is printed once."""
+    firsts = [
+        i
+        for i in range(start, end)
+        if tokens[i].kind == "text"
+        and label_key(tokens[i].text).startswith(_FIRST_ROW)
+        # its numbers after it, or after the rest of its label wrapped onto the next line
+        and (
+            next_is_number(tokens, i)
+            or (i + 1 < end and tokens[i + 1].kind == "text" and next_is_number(tokens, i + 1))
+        )
+    ]
+    # a label repeated with no number between (a merged cell printed in each row it spans) is one
+    firsts = [
+        f for k, f in enumerate(firsts) if not k or any(t.kind == "num" for t in tokens[firsts[k - 1] : f])
+    ]
+    if len(firsts) < 2:
+        return None
+    bounds = [start]
+    for f in firsts[1:]:
+        b = f
+        while b > bounds[-1] and tokens[b - 1].kind == "text":
+            b -= 1  # the table's caption and header: the text after the table before
+        bounds.append(b)
+    bounds.append(end)
+    years = []
+    for k, f in enumerate(firsts):
+        caption = "".join(t.text for t in tokens[bounds[k] : f] if t.kind == "text")
+        years.append({int(y) for y in _CAPTION_YEAR.findall(caption)})
+    own = [k for k, ys in enumerate(years) if year is not None and ys == {year}]
+    if len(own) != 1 or any(year in ys for k, ys in enumerate(years) if k != own[0]):
+        return 0, 0
+    return bounds[own[0]], bounds[own[0] + 1]
+
+
 def tied_rows(rows: Rows, n: int, by_line: dict[int, list[Token]]) -> Rows | None:
     """In a table whose text is out of reading order (:meth:`Rows.scrambled`), the rows still
     tied to their labels by the shape a converter that prints a table by blocks gives them
@@ -823,11 +867,13 @@ def appeal_segments(
         return appeal_row(runs[r][0]) or (appeal_row(joined) if len(joined) <= MAX_LABEL else None)
 
     if len(runs) > 1 and all(run_row(r) for r in range(1, len(runs))):
+        run_rows = [run_row(r) for r in range(len(runs))]
+        if None in run_rows or len(set(run_rows)) != len(run_rows):
+            # a row named twice: the text since a run holds the end of the label before it
+            # ("未经复议" / 0 5 2 2 9 / "直接起诉" / "复议后起" / 0 0 0 0 0 / "诉"), not its own
+            return None
         out = []
-        for r, (_, nums) in enumerate(runs):  # row by row: 行政复议 … / 未经复议直接起诉 … / 复议后起诉 …
-            row = run_row(r)
-            if row is None:
-                return None
+        for row, (_, nums) in zip(run_rows, runs, strict=True):  # row by row: 行政复议 … / 未经复议直接起诉 …
             out.append(segment_for(tuple(f"appeals.{row}.{c}" for c in order), nums))
         return out
     if len(runs) >= 4 and all(match_column(lbl, APPEAL_COLUMNS) and len(nums) <= 3 for lbl, nums in runs):

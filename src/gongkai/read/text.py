@@ -45,6 +45,7 @@ from gongkai.read.tables import (
     scan_active,
     scan_requests,
     shifted_association,
+    this_years_table,
     tied_rows,
     without_cut_numbers,
 )
@@ -100,6 +101,11 @@ def read_text(
     n = len(tokens)
     req_start = index_of(at_line.get("requests") or at_line.get("active_disclosure"), 0)
     req_end = index_of(at_line.get("appeals") or after_tables, n)
+    repeated = False
+    twice = this_years_table(tokens, req_start, req_end, year)
+    if twice is not None:  # the requests table printed twice (this year's and last year's)
+        repeated = twice == (0, 0)
+        req_start, req_end = twice if not repeated else (req_start, req_end)
     requests = scan_requests(tokens, req_start, req_end)
 
     act_start = index_of(at_line.get("active_disclosure"), 0)
@@ -182,6 +188,8 @@ def read_text(
         req_segs = shifted_association(req_segs, requests, by_line)
     width = len(spec.table("requests").rows[0].columns)
     tied = tied_rows(requests, width, by_line) if "requests" in scrambled else None
+    if repeated:
+        req_segs, extra, virtual = [], [], []
     if "requests" in scrambled:
         req_segs, extra, virtual = (
             request_segments(tied, ed, req_placer, req_header) if tied else ([], [], [])
@@ -217,7 +225,8 @@ def read_text(
     agency = agency or agency_from_prose(text)
     sections, section_findings = read_sections(lines, headings, TABLE_SECTIONS, spec)
     meta = Meta(title=title, agency=agency, region=region_of(agency), year=year, edition=ed)
-    findings = _shape_findings(requests, ed) + [
+    findings = [_repeated_finding(spec)] if repeated else []
+    findings += _shape_findings(requests, ed) + [
         _scrambled_finding(spec, t, tied if t == "requests" else None) for t in scrambled
     ]
     findings += section_findings
@@ -232,6 +241,18 @@ _TABLE_NAMES = {
     "requests": "收到和处理政府信息公开申请情况",
     "appeals": "行政复议、行政诉讼情况",
 }
+
+
+def _repeated_finding(spec: Edition) -> Finding:
+    return Finding(
+        rule="table.repeated",
+        severity=Severity.WARNING,
+        cells=[a for a in spec.addresses if a.startswith("requests.")],
+        message=(
+            "「收到和处理政府信息公开申请情况」表出现了两次（如本年度与上年度对比），表题中的年份无法确定"
+            "哪一张是本报告年度的，为避免读错，本表未读取。请在每张表的表题中写明年份，或只保留本年度的表。"
+        ),
+    )
 
 
 def _scrambled_finding(spec: Edition, table: str, tied: Rows | None = None) -> Finding:
