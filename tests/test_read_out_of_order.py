@@ -294,3 +294,32 @@ def test_an_appeals_row_label_split_around_its_numbers_reads_no_row_twice() -> N
     ]
     got = _stated(parse_bytes("\n".join(lines).encode("utf-8"), "appeals.md"), "appeals.litigation_direct.")
     assert got.get("appeals.litigation_direct.total") in (9, None)
+
+
+LAYOUT_ORGS_FIRST = """{title}
+三、收到和处理政府信息公开申请情况
+ （本列数据的勾稽关系                     申请人情况
+ 为：第一项加第二项之                {group_left}法人或其他组织
+和，等于第三项加第四项         {first_left}自然人                                总计
+    之和）     商业企业    科研机构   社会公益组织   法律服务机构   其他
+一、本年新收政府信息公 19        0       2        4      0     147    172
+   开申请数量
+二、上年结转政府信息公 0        0       0        0      0     8    8
+   开申请数量
+四、政府信息公开行政复议、行政诉讼情况
+无。
+"""
+
+
+def test_a_layout_copy_whose_group_label_stands_left_of_natural_person_is_not_read_in_order() -> None:
+    """pdftotext -layout keeps where words stand: 法人或其他组织 printed left of 自然人 (on
+    the line above, where a copy sorting by height puts the merged label) says the
+    organisations' columns come first. The rows add up in any order of their parts, so they
+    are not read in the official order; with the group right of 自然人 (the format's place)
+    they are."""
+    text = LAYOUT_ORGS_FIRST.format(title=TITLE, group_left="", first_left=" " * 40)
+    report = parse_bytes(text.encode("utf-8"), "layout.txt")
+    assert not _stated(report, "requests.new_received.")
+    text = LAYOUT_ORGS_FIRST.format(title=TITLE, group_left=" " * 20, first_left="")
+    got = _stated(parse_bytes(text.encode("utf-8"), "layout.txt"), "requests.new_received.")
+    assert got["requests.new_received.natural_person"] == 19

@@ -504,6 +504,40 @@ def header_sequence(
     return seq, contradicts
 
 
+def group_left_of_first(
+    texts: list[Token], lines: Sequence[str], columns: Sequence[Column], group: str
+) -> bool:
+    """Whether a layout copy (pdftotext -layout, pdfplumber's layout: words where the page has
+    them, one character a column) prints the group label (法人或其他组织) left of the first column's label (自然人) on
+    another line: the organisations' columns come first. In the format the group stands right
+    of 自然人, over its members; on other lines than 自然人 it is only where a copy sorting by
+    height put it (a merged label centred lower), so only its place across lines says anything,
+    and only where both lines keep places (indented, or words two spaces or more apart)."""
+    first = columns[0].key
+    exact = _exact_headers(tuple(columns))
+    groups: list[tuple[int, int]] = []  # (line, where the group label ends)
+    firsts: list[tuple[int, int]] = []  # (line, where 自然人 begins)
+    for ln in sorted({t.line for t in texts}):
+        if not 1 <= ln <= len(lines):
+            continue
+        line = lines[ln - 1]
+        for m in _WORD.finditer(line):
+            k = label_key(m.group())
+            # layout copies set every character, a Chinese one too, in one column of their grid
+            if k == group:
+                groups.append((ln, m.end()))
+            elif exact.get(k) == first:  # the label alone ("自然人"), not a word of prose
+                firsts.append((ln, m.start()))
+    if len(groups) != 1 or len(firsts) != 1:
+        return False
+    group_at, first_at = groups[0], firsts[0]
+    if group_at[0] == first_at[0]:
+        return False
+    if not all(_LAYOUT_GAP.search(lines[ln - 1].rstrip()) for ln, _ in (group_at, first_at)):
+        return False
+    return group_at[1] < first_at[1]  # the group ends before 自然人 begins: wholly left of it
+
+
 def spans(line: list[Token], place: PlaceOf) -> list[tuple[Token, Place]]:
     """Each text token of a header line with the horizontal extent it heads: in a grid, from its
     cell to the next labelled cell of the line (a merged cell's span); measured, its own box."""

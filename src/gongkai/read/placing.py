@@ -27,6 +27,7 @@ from gongkai.read.columns import (
     PlaceOf,
     build_header,
     group_at,
+    group_left_of_first,
     header_lines_above,
     header_sequence,
     match_column,
@@ -198,9 +199,12 @@ class Placer:
         else:
             key = (tuple(id(t) for t in header_texts), tuple(official))
             if key not in self._sequences:  # the rows under one header share its reading
-                self._sequences[key] = header_sequence(
+                seq, contradicts = header_sequence(
                     header_texts, columns, self.ignore, self.group, self.group_members
                 )
+                if self.group and not contradicts and self.lines:
+                    contradicts = group_left_of_first(header_texts, self.lines, columns, self.group)
+                self._sequences[key] = (seq, contradicts)
             seq, contradicts = self._sequences[key]
             self._last_sequence = (header_texts, columns, (seq, contradicts))
         named = seq is not None and len(seq) == len(official)
