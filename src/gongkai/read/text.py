@@ -187,10 +187,10 @@ def read_text(
         req_segs = displaced_rows(req_segs, requests, by_line, row_ids)
         req_segs = shifted_association(req_segs, requests, by_line)
     width = len(spec.table("requests").rows[0].columns)
-    tied = tied_rows(requests, width, by_line) if "requests" in scrambled else None
-    if repeated:
+    tied = tied_rows(requests, width, by_line) if "requests" in scrambled and not repeated else None
+    if repeated:  # which of the two tables is this year's is not shown: neither is read
         req_segs, extra, virtual = [], [], []
-    if "requests" in scrambled:
+    elif "requests" in scrambled:
         req_segs, extra, virtual = (
             request_segments(tied, ed, req_placer, req_header) if tied else ([], [], [])
         )
