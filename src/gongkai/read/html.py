@@ -465,7 +465,11 @@ def _title(root: etree._Element) -> str | None:
 
 def html_lines(data: bytes, name: str = "-") -> Lines:
     """The page as :class:`Lines` (text for the text reader, and where each line came from)."""
-    text, _ = decode_html(data, name)
+    return _page_lines(decode_html(data, name)[0], name)
+
+
+def _page_lines(text: str, name: str) -> Lines:
+    """:func:`html_lines` of the page's decoded text."""
     text = unwrap_js(text) or text  # a report kept in a JavaScript string (gongkai.read.unwrap)
     root = parse_html(text, name)
     body = root.find(".//body")
@@ -486,10 +490,11 @@ def read_html(data: bytes, source: Source, assets: Assets | None = None) -> Repo
     beside the page; :mod:`gongkai.read.assets`; by default only inline ones) is OCR'd in its
     place among the page's lines."""
     assets = assets or inline_assets
-    plain = js_text(decode_html(data, source.name)[0])
+    text, _ = decode_html(data, source.name)
+    plain = js_text(text)
     if plain is not None:  # the report as plain text in a JavaScript string: read as text
         return read_text(plain, source)
-    lines = html_lines(data, source.name)
+    lines = _page_lines(text, source.name)
     try:
         if not len(lines):
             raise InputError("网页中没有可读的正文文字。", source=source.name)

@@ -344,16 +344,22 @@ def row_by_cells(line: str, nums: list[Token], n: int) -> Reading | None:
     """A separated line (``|`` or tab) of exactly ``n`` cells, each empty or holding one of the
     number tokens ``nums`` (all printed on it), read cell by cell; None when it is not one.
     Outer pipes (``| a | b |``) open and close the row and make no cells."""
+    split = _row_cells(line)
+    if split is None or len(split[0]) != n:
+        return None
+    return _read_cells(split[0], nums, split[1])
+
+
+def _row_cells(line: str) -> tuple[list[str], int] | None:
+    """A separated line's cells and the cell index of the first: outer pipes (``| a | b |``)
+    open and close the row and make no cells; None when text stands outside them."""
     raw = line.rstrip(" \r\n\u3000\xa0")
     parts = split_cells(raw)
-    offset = 0
     if raw.lstrip()[:1] in ("|", "｜", "¦") and len(parts) >= 2:
         if parts[0].strip() or parts[-1].strip():
             return None
-        parts, offset = parts[1:-1], 1
-    if len(parts) != n:
-        return None
-    return _read_cells(parts, nums, offset)
+        return parts[1:-1], 1
+    return parts, 0
 
 
 def _read_cells(cells: list[str], nums: list[Token], first: int) -> Reading | None:
@@ -461,15 +467,10 @@ _UNNAMED_CELL = re.compile(r"Col\d+")
 
 
 def _separated_cells(line: str) -> list[str] | None:
-    """The cells of a separated line (tab or ``|``; outer pipes make no cells), or None when it
-    is not one of two cells or more."""
-    raw = line.rstrip(" \r\n\u3000\xa0")
-    parts = split_cells(raw)
-    if raw.lstrip()[:1] in ("|", "｜", "¦") and len(parts) >= 2:
-        if parts[0].strip() or parts[-1].strip():
-            return None
-        parts = parts[1:-1]
-    return [p.strip() for p in parts] if len(parts) >= 2 else None
+    """The cells of a separated line (tab or ``|``; outer pipes make no cells), stripped, or
+    None when it is not one of two cells or more."""
+    split = _row_cells(line)
+    return [p.strip() for p in split[0]] if split is not None and len(split[0]) >= 2 else None
 
 
 def _spread(cells: list[str]) -> list[str]:
@@ -494,11 +495,13 @@ def appeal_by_cells(lines: Sequence[str], numbers: list[Token]) -> list[Segment]
     if not numbers or len({t.line for t in numbers}) != 1 or not 1 <= numbers[0].line <= len(lines):
         return None
     line = numbers[0].line
-    raw = lines[line - 1]
-    row = _separated_cells(raw)
-    if row is None:
+    split = _row_cells(lines[line - 1])
+    if split is None or len(split[0]) < 2:
         return None
-    offset = 1 if raw.lstrip()[:1] in ("|", "｜", "¦") else 0
+    # every number alone in its cell, every cell empty or holding one
+    reading = _read_cells(split[0], numbers, split[1])
+    if reading is None:
+        return None
     header: list[list[str]] = []
     ln = line - 1
     while ln >= 1 and len(header) < MAX_GRID_HEADER:
@@ -507,35 +510,24 @@ def appeal_by_cells(lines: Sequence[str], numbers: list[Token]) -> list[Segment]
         if not text.strip():
             continue  # a markdown table's rule line, emptied when the text was tidied
         cells = _separated_cells(text)
-        if cells is None or len(cells) != len(row) or any(NUMBER_CELL.fullmatch(c) for c in cells):
+        if cells is None or len(cells) != len(reading) or any(NUMBER_CELL.fullmatch(c) for c in cells):
             break
         header.append(_spread(cells))
     if not header:
         return None
-    by_cell = {t.cell - offset: t for t in numbers}
-    if len(by_cell) != len(numbers):
-        return None
     slots: dict[str, Obs] = {}
-    for i, text in enumerate(row):
-        t = by_cell.pop(i, None)
-        if not text:
-            if t is not None:
-                return None
-            continue
-        if t is None or t.glued or leading_zero(t) or len(text.split()) != 1:
-            return None
+    for i, obs in enumerate(reading):
+        if obs is None:
+            continue  # an empty cell
         keys = [h[i] for h in header]
         rows = {g for k in keys if (g := appeal_row(k))}
         cols = {c for k in keys if (c := match_column(k, APPEAL_COLUMNS))}
         if len(rows) != 1 or len(cols) != 1:
             return None
         address = f"appeals.{rows.pop()}.{cols.pop()}"
-        obs = token_obs(t)
         if address in slots and slots[address].value != obs.value:
             return None
         slots.setdefault(address, obs)
-    if by_cell:
-        return None
     return _appeal_rows(slots)
 
 

@@ -252,10 +252,9 @@ def solve(
     segments = [s for s in segments if s.readings]
     fixed = [s for s in segments if len(s.readings) == 1]
     open_ = [s for s in segments if len(s.readings) > 1]
-    known: dict[str, Value] = {}
+    known = _single_printed(fixed)
     chosen: dict[str, Obs] = {}
     for s in fixed:
-        known.update(_printed(s.readings[0], s.addresses))
         for a, o in zip(s.addresses, s.readings[0], strict=True):
             if o is not None:
                 chosen[a] = o
@@ -298,11 +297,16 @@ def solve(
 
 def violated(segments: list[Segment], identities: Sequence[Identity]) -> bool:
     """Whether the cells printed in the segments with a single reading break an identity."""
+    return any(_system(tuple(identities)).fill(_single_printed(segments)).values())
+
+
+def _single_printed(segments: list[Segment]) -> dict[str, Value]:
+    """The cells printed in the segments that have a single reading."""
     known: dict[str, Value] = {}
     for s in segments:
         if len(s.readings) == 1:
             known.update(_printed(s.readings[0], s.addresses))
-    return any(_system(tuple(identities)).fill(known).values())
+    return known
 
 
 def _any_obs(segments: list[Segment], address: str) -> Obs | None:

@@ -866,8 +866,8 @@ def appeal_segments(
         joined = "".join(label_key(t.text) for t in prefaces[r])
         return appeal_row(runs[r][0]) or (appeal_row(joined) if len(joined) <= MAX_LABEL else None)
 
-    if len(runs) > 1 and all(run_row(r) for r in range(1, len(runs))):
-        run_rows = [run_row(r) for r in range(len(runs))]
+    run_rows = [run_row(r) for r in range(len(runs))]
+    if len(runs) > 1 and all(run_rows[1:]):
         if None in run_rows or len(set(run_rows)) != len(run_rows):
             # a row named twice: the text since a run holds the end of the label before it
             # ("未经复议" / 0 5 2 2 9 / "直接起诉" / "复议后起" / 0 0 0 0 0 / "诉"), not its own

@@ -186,8 +186,11 @@ def read_text(
         row_ids = [i for i in identities(ed) if i.rule == "requests.row_total"]
         req_segs = displaced_rows(req_segs, requests, by_line, row_ids)
         req_segs = shifted_association(req_segs, requests, by_line)
-    width = len(spec.table("requests").rows[0].columns)
-    tied = tied_rows(requests, width, by_line) if "requests" in scrambled and not repeated else None
+    tied = (
+        tied_rows(requests, len(REQUEST_COLUMN_KEYS), by_line)
+        if "requests" in scrambled and not repeated
+        else None
+    )
     if repeated:  # which of the two tables is this year's is not shown: neither is read
         req_segs, extra, virtual = [], [], []
     elif "requests" in scrambled:

@@ -90,16 +90,16 @@ def _dumped_rows(
     for t in tokens:
         alone.setdefault(t.line, []).append(t)
     runs: list[list[Token]] = []
-    last = None
+    in_run = False
     for ln in sorted(alone):
         line = alone[ln]
         if ln in used or len(line) != 1 or line[0].kind != "num":
-            last = None
+            in_run = False
             continue
-        if last is None:
+        if not in_run:
             runs.append([])
         runs[-1].append(line[0])
-        last = ln
+        in_run = True
     out: list[tuple[int, list[Value | None]]] = []
     for run in runs:
         if len(run) % n == 0:

@@ -101,14 +101,7 @@ def unwrap_js(text: str) -> str | None:
         if _looks_escaped(text):  # the string itself, without its quotes
             return js_unescape(text)
         return None
-    inside = sum(_cjk(p) for p in pieces)
-    rest, last = [], 0
-    for a, b in spans:
-        rest.append(text[last:a])
-        last = b
-    rest.append(text[last:])
-    outside = _cjk(_TAG.sub(" ", "".join(rest)))
-    if inside <= outside:
+    if sum(_cjk(p) for p in pieces) <= _cjk_outside(text, spans):
         return None  # the page's own text is the report; the strings are something else
     title = _TITLE.search(text)
     head = f"<head><title>{title.group(1)}</title></head>" if title else ""
@@ -138,17 +131,21 @@ def js_text(text: str) -> str | None:
         spans.append(m.span())
         if best is None or n > best[0]:
             best = (n, decoded)
-    if best is None:
-        return None
+    if best is None or _cjk_outside(text, spans) >= best[0]:
+        return None  # none, or the page's own text is the report
+    plain = best[1]
+    return html.unescape(plain) if _ENTITY.search(plain) else plain
+
+
+def _cjk_outside(text: str, spans: list[tuple[int, int]]) -> int:
+    """About how many Chinese characters the page's own text holds outside the string literals
+    at ``spans`` (its markup left out)."""
     rest, last = [], 0
     for a, b in spans:
         rest.append(text[last:a])
         last = b
     rest.append(text[last:])
-    if _cjk(_TAG.sub(" ", "".join(rest))) >= best[0]:
-        return None  # the page's own text is the report
-    plain = best[1]
-    return html.unescape(plain) if _ENTITY.search(plain) else plain
+    return _cjk(_TAG.sub(" ", "".join(rest)))
 
 
 def _looks_escaped(text: str) -> bool:
